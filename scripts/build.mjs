@@ -1,0 +1,56 @@
+// Builds every face of the app. tsc type-checks the whole tree; esbuild
+// transpiles the core and tests for plain Node (dist/node), bundles the CLI and
+// the Electron host; Vite builds the renderer. Bundling the CLI matters: a
+// cold `stratam pause` is a kill switch, and resolving hundreds of module
+// files costs more than the SSH handshake.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+import { transpile } from './transpile.mjs';
+
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+
+rmSync('dist', { recursive: true, force: true });
+run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+await transpile('dist/node');
+
+// Packages that find files beside themselves at run time (WASM grammars,
+// optional native addons) stay external; everything else is inlined.
+const external = ['electron', 'cpu-features', 'web-tree-sitter', 'tree-sitter-bash', '*.node'];
+
+await build({
+  entryPoints: { stratam: 'src-main/cli/main.ts' },
+  outdir: 'dist/cli',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  sourcemap: true,
+  logLevel: 'warning',
+  // ssh2 and dockerode are CommonJS and call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+
+if (existsSync('src-main/electron/main.ts')) {
+  await build({
+    entryPoints: { main: 'src-main/electron/main.ts', preload: 'src-main/electron/preload.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node22',
+    external,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+if (existsSync('src-renderer/index.html')) {
+  run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
+}

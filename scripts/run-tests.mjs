@@ -1,0 +1,38 @@
+// Runs test files with Node's own test runner.
+//   node scripts/run-tests.mjs [--dist DIR] [--transpile] [substring ...]
+// --dist: where the transpiled tree is (default dist/node, made by `npm run build`).
+// --transpile: transpile into --dist first (quick iteration without a full build).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { transpile } from './transpile.mjs';
+
+const args = process.argv.slice(2);
+let root = 'dist/node';
+let doTranspile = false;
+const filters = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--dist') root = args[++i];
+  else if (args[i] === '--transpile') doTranspile = true;
+  else filters.push(args[i]);
+}
+if (doTranspile) await transpile(root);
+
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (p.endsWith('.test.js') && (filters.length === 0 || filters.some((f) => p.includes(f)))) files.push(p);
+  }
+};
+for (const top of ['tests', 'src-main']) {
+  try { walk(join(root, top)); } catch { /* absent */ }
+}
+if (files.length === 0) {
+  console.error(`No test files matched under ${root}. Run \`npm run build\` first, or pass --transpile.`);
+  process.exit(1);
+}
+files.sort();
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,245 @@
+/**
+ * The droplet over one SSH connection: SFTP for files, exec channels for
+ * commands, stream-local forwarding for Unix sockets (Docker). Channels are
+ * multiplexed on the link; the SFTP session is opened once per connection and
+ * reopened after a reconnect.
+ */
+import type { Duplex } from 'node:stream';
+import type { Client, SFTPWrapper, Stats } from 'ssh2';
+import type { DropletPaths, DropletProfile } from '../config/profile.js';
+import { SshLink, type LinkOptions } from '../ssh/link.js';
+import type { DirEntry, Droplet, DropletIdentity, ExecOptions, ExecResult, FileStat } from './droplet.js';
+import { resolvePaths } from './paths.js';
+import { quoteArgv } from './shell-quote.js';
+
+// SFTP status codes (draft-ietf-secsh-filexfer-02) mapped to errno names, so
+// code above can test err.code the same way for both droplet kinds.
+const SFTP_ERRNO: Record<number, string> = { 2: 'ENOENT', 3: 'EACCES', 4: 'EIO', 11: 'EEXIST' };
+
+function sftpError(err: Error & { code?: unknown }, op: string, path: string): NodeJS.ErrnoException {
+  const code = typeof err.code === 'number' ? SFTP_ERRNO[err.code] ?? 'EIO' : String(err.code ?? 'EIO');
+  const e: NodeJS.ErrnoException = new Error(`${op} ${path}: ${err.message}`);
+  e.code = code;
+  return e;
+}
+
+function toStat(a: Stats): FileStat {
+  return {
+    size: Number(a.size),
+    mode: a.mode & 0o7777,
+    mtimeMs: a.mtime * 1000,
+    uid: a.uid,
+    gid: a.gid,
+    isFile: a.isFile(),
+    isDirectory: a.isDirectory(),
+  };
+}
+
+const CHUNK = 256 * 1024;
+
+export class SshDroplet implements Droplet {
+  readonly kind = 'ssh' as const;
+  paths: DropletPaths;
+  private sftpFor: Client | null = null;
+  private sftpSession: Promise<SFTPWrapper> | null = null;
+
+  private constructor(
+    readonly link: SshLink,
+    private readonly rawPaths: DropletPaths,
+  ) {
+    this.paths = rawPaths;
+  }
+
+  get identity(): DropletIdentity {
+    const t = this.link.target;
+    return { host: t.host, port: t.port, user: t.user, hostKey: this.link.hostKey };
+  }
+
+  static async connect(profile: DropletProfile, opts: LinkOptions & { passphrase?: string } = {}): Promise<SshDroplet> {
+    const link = new SshLink(
+      {
+        host: profile.host,
+        port: profile.port,
+        user: profile.user,
+        identityFile: profile.identityFile,
+        passphrase: opts.passphrase,
+        fingerprint: profile.fingerprint,
+        knownHostsFile: profile.knownHostsFile,
+      },
+      opts,
+    );
+    await link.open();
+    const d = new SshDroplet(link, profile.paths);
+    try {
+      const home = await d.call<string>((s, cb) => s.realpath('.', cb), 'realpath', '.');
+      d.paths = resolvePaths(profile.paths, home);
+    } catch (err) {
+      await link.close();
+      throw err;
+    }
+    return d;
+  }
+
+  private async sftp(): Promise<SFTPWrapper> {
+    const client = await this.link.ready();
+    if (this.sftpFor !== client || !this.sftpSession) {
+      this.sftpFor = client;
+      this.sftpSession = new Promise<SFTPWrapper>((resolve, reject) => {
+        client.sftp((err, s) => (err ? reject(err) : resolve(s)));
+      });
+      this.sftpSession.then((s) => s.once('close', () => { if (this.sftpFor === client) this.sftpSession = null; }), () => { this.sftpSession = null; });
+    }
+    return this.sftpSession;
+  }
+
+  private async call<T>(fn: (s: SFTPWrapper, cb: (err: Error | null | undefined, v: T) => void) => void, op: string, path: string): Promise<T> {
+    const s = await this.sftp();
+    return new Promise<T>((resolve, reject) => fn(s, (err, v) => (err ? reject(sftpError(err, op, path)) : resolve(v))));
+  }
+
+  private async handleOp<T>(fn: (s: SFTPWrapper, h: Buffer) => Promise<T>, path: string, flags: 'r' | 'wx' | 'a', mode?: number): Promise<T> {
+    const s = await this.sftp();
+    const handle = await new Promise<Buffer>((resolve, reject) =>
+      s.open(path, flags, mode === undefined ? {} : { mode }, (err, h) => (err ? reject(sftpError(err, 'open', path)) : resolve(h))),
+    );
+    try {
+      return await fn(s, handle);
+    } finally {
+      await new Promise<void>((resolve) => s.close(handle, () => resolve()));
+    }
+  }
+
+  readFile(path: string): Promise<Buffer> {
+    return this.call<Buffer>((s, cb) => s.readFile(path, cb as never), 'read', path);
+  }
+
+  readRange(path: string, start: number, end?: number): Promise<Buffer> {
+    return this.handleOp(async (s, h) => {
+      const stop = end ?? Number((await new Promise<Stats>((res, rej) => s.fstat(h, (e, a) => (e ? rej(sftpError(e, 'stat', path)) : res(a))))).size);
+      const parts: Buffer[] = [];
+      let pos = start;
+      while (pos < stop) {
+        const want = Math.min(CHUNK, stop - pos);
+        const buf = Buffer.allocUnsafe(want);
+        const n = await new Promise<number>((res, rej) =>
+          s.read(h, buf, 0, want, pos, (e, bytes) => (e ? ((e as { code?: number }).code === 1 ? res(0) : rej(sftpError(e, 'read', path))) : res(bytes))),
+        );
+        if (n === 0) break;
+        parts.push(buf.subarray(0, n));
+        pos += n;
+      }
+      return Buffer.concat(parts);
+    }, path, 'r');
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    try {
+      return toStat(await this.call<Stats>((s, cb) => s.stat(path, cb), 'stat', path));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async readdir(path: string): Promise<DirEntry[]> {
+    const list = await this.call<Array<{ filename: string; attrs: Stats }>>((s, cb) => s.readdir(path, cb as never), 'readdir', path);
+    return list.filter((e) => e.filename !== '.' && e.filename !== '..').map((e) => ({ name: e.filename, stat: toStat(e.attrs) }));
+  }
+
+  writeNew(path: string, data: Buffer, mode: number): Promise<void> {
+    return this.handleOp(async (s, h) => {
+      let off = 0;
+      while (off < data.length) {
+        const n = Math.min(CHUNK, data.length - off);
+        await new Promise<void>((res, rej) => s.write(h, data, off, n, off, (e) => (e ? rej(sftpError(e, 'write', path)) : res())));
+        off += n;
+      }
+      // The server's umask applied to the open mode; set it exactly.
+      await new Promise<void>((res, rej) => s.fchmod(h, mode, (e) => (e ? rej(sftpError(e, 'chmod', path)) : res())));
+      await new Promise<void>((res) => s.ext_openssh_fsync(h, () => res()));
+    }, path, 'wx', mode);
+  }
+
+  append(path: string, data: Buffer, mode = 0o600): Promise<void> {
+    return this.handleOp(async (s, h) => {
+      // SSH_FXF_APPEND makes sftp-server open with O_APPEND: the offset is ignored and lines stay whole.
+      await new Promise<void>((res, rej) => s.write(h, data, 0, data.length, 0, (e) => (e ? rej(sftpError(e, 'append', path)) : res())));
+    }, path, 'a', mode);
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.call<void>((s, cb) => s.ext_openssh_rename(from, to, cb as never), 'rename', from);
+  }
+
+  unlink(path: string): Promise<void> {
+    return this.call<void>((s, cb) => s.unlink(path, cb as never), 'unlink', path);
+  }
+
+  async mkdirp(path: string, mode = 0o700): Promise<void> {
+    const st = await this.stat(path);
+    if (st?.isDirectory) return;
+    const parent = path.slice(0, path.lastIndexOf('/'));
+    if (parent && parent !== path) await this.mkdirp(parent, mode);
+    try {
+      await this.call<void>((s, cb) => s.mkdir(path, { mode }, cb as never), 'mkdir', path);
+    } catch (err) {
+      if (!(await this.stat(path))?.isDirectory) throw err;
+    }
+  }
+
+  chmod(path: string, mode: number): Promise<void> {
+    return this.call<void>((s, cb) => s.chmod(path, mode, cb as never), 'chmod', path);
+  }
+
+  exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.execShell(quoteArgv(argv), opts);
+  }
+
+  async execShell(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const client = await this.link.ready();
+    return new Promise<ExecResult>((resolve, reject) => {
+      client.exec(command, (err, ch) => {
+        if (err) return reject(err);
+        const out: Buffer[] = [];
+        const errb: Buffer[] = [];
+        const collect = opts.collect !== false;
+        let code: number | null = null;
+        let signal: string | null = null;
+        const onAbort = () => {
+          signal = 'SIGHUP';
+          ch.close();
+        };
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        ch.on('data', (c: Buffer) => {
+          if (collect) out.push(c);
+          opts.onStdout?.(c);
+        });
+        ch.stderr.on('data', (c: Buffer) => {
+          if (collect) errb.push(c);
+          opts.onStderr?.(c);
+        });
+        ch.on('exit', (c: number | null, sig?: string) => {
+          code = c;
+          if (sig) signal = sig;
+        });
+        ch.on('close', () => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(errb) });
+        });
+        if (opts.stdin !== undefined) ch.end(opts.stdin);
+        else ch.end();
+      });
+    });
+  }
+
+  async openUnixSocket(path: string): Promise<Duplex> {
+    const client = await this.link.ready();
+    return new Promise<Duplex>((resolve, reject) => {
+      client.openssh_forwardOutStreamLocal(path, (err, ch) => (err ? reject(err) : resolve(ch)));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.link.close();
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The reference droplet: a real sshd on a free 127.0.0.1 port with its own
+ * host key and authorized key, a temp jarvis home and root laid out per the
+ * contract, and (optionally) the stand-in agent container. Tests drive it with
+ * the real CLI and the real core; teardown removes everything it started.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { DropletProfile } from '../../src-main/core/config/profile.js';
+import { DEFAULT_PATHS } from '../../src-main/core/config/profile.js';
+import { AGENT_IMAGE, ensureAgentImage } from './agent-image.js';
+
+export const DEFAULT_ENV = `# Stratam operator flags
+# Destructive tools (self_modify_code, self_restart, docker_cmd, host_exec)
+JARVIS_SELF_MODIFY_ALLOWED=1
+JARVIS_ETERNAL_LOOP=1
+
+DISCORD_OWNER_ID=123456789012345678
+DISCORD_TRUSTED_USER_IDS=234567890123456789
+TELEGRAM_TRUSTED_USER_IDS=
+EMAIL_TRUSTED_SENDERS="ops@example.com"
+SMS_TRUSTED_NUMBERS='+14155550100'
+OPENAI_API_KEY=sk-test-not-a-real-key
+`;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function keygen(path: string, passphrase = ''): void {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'stratam-test', '-f', path], { stdio: 'ignore' });
+}
+
+function fingerprintOfPub(pubPath: string): string {
+  return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubPath], { encoding: 'utf8' }).split(' ')[1] ?? '';
+}
+
+export interface ReferenceDropletOptions {
+  agent?: boolean;
+  env?: string;
+  /** Lines for activity.jsonl to start with. */
+  activity?: string;
+}
+
+export class ReferenceDroplet {
+  readonly root: string;
+  readonly home: string;
+  readonly jarvisRoot: string;
+  readonly envPath: string;
+  readonly clientKey: string;
+  readonly hostKeyPub: string;
+  readonly hostFingerprint: string;
+  readonly container: string;
+  readonly sshdLog: string;
+  port = 0;
+  private sshd: ChildProcess | null = null;
+  private agentStarted = false;
+
+  constructor(opts: ReferenceDropletOptions = {}) {
+    this.root = mkdtempSync(join(tmpdir(), 'stratam-ref-'));
+    this.home = join(this.root, 'jarvis-home');
+    this.jarvisRoot = join(this.root, 'opt-jarvis');
+    this.envPath = join(this.jarvisRoot, '.env');
+    this.sshdLog = join(this.root, 'sshd.log');
+    mkdirSync(this.home, { mode: 0o700 });
+    mkdirSync(join(this.jarvisRoot, '.jarvis_self_history'), { recursive: true });
+    writeFileSync(this.envPath, opts.env ?? DEFAULT_ENV, { mode: 0o640 });
+    writeFileSync(join(this.home, 'activity.jsonl'), opts.activity ?? '', { mode: 0o600 });
+    writeFileSync(join(this.home, 'conversation_archive.jsonl'), '', { mode: 0o600 });
+    keygen(join(this.root, 'ssh_host_ed25519_key'));
+    keygen(join(this.root, 'client_key'));
+    this.clientKey = join(this.root, 'client_key');
+    this.hostKeyPub = join(this.root, 'ssh_host_ed25519_key.pub');
+    this.hostFingerprint = fingerprintOfPub(this.hostKeyPub);
+    writeFileSync(join(this.root, 'authorized_keys'), readFileSync(`${this.clientKey}.pub`));
+    this.container = `jarvis-test-${randomBytes(4).toString('hex')}`;
+  }
+
+  /** A known_hosts line for this droplet ([127.0.0.1]:port form). */
+  knownHostsLine(): string {
+    const [type, key] = readFileSync(this.hostKeyPub, 'utf8').trim().split(' ');
+    return `[127.0.0.1]:${this.port} ${type} ${key}`;
+  }
+
+  async startSshd(port?: number): Promise<void> {
+    this.port = port ?? this.port ?? (await freePort());
+    if (this.port === 0) this.port = await freePort();
+    mkdirSync('/run/sshd', { recursive: true });
+    const cfg = join(this.root, 'sshd_config');
+    writeFileSync(
+      cfg,
+      [
+        `Port ${this.port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(this.root, 'ssh_host_ed25519_key')}`,
+        `AuthorizedKeysFile ${join(this.root, 'authorized_keys')}`,
+        `PidFile ${join(this.root, 'sshd.pid')}`,
+        'UsePAM no',
+        'StrictModes no',
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'AllowStreamLocalForwarding yes',
+        'LogLevel VERBOSE',
+        'MaxSessions 64',
+        'MaxStartups 64',
+        'Subsystem sftp internal-sftp',
+        '',
+      ].join('\n'),
+    );
+    this.sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const log = this.sshd.stderr!;
+    log.on('data', (c: Buffer) => writeFileSync(this.sshdLog, c, { flag: 'a' }));
+    await waitForBanner(this.port);
+  }
+
+  /** Kill sshd and every session it forked (a hard drop of all connections). */
+  async killSshd(): Promise<void> {
+    const proc = this.sshd;
+    this.sshd = null;
+    if (proc && proc.exitCode === null) {
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await done;
+    }
+    // Session processes outlive the listener; end them too (matched by our config path).
+    try {
+      execFileSync('pkill', ['-KILL', '-f', `sshd: root`], { stdio: 'ignore' });
+    } catch {
+      /* none left */
+    }
+  }
+
+  /** CLI flags that reach this droplet with the pinned host key. */
+  cliArgs(): string[] {
+    return [
+      '--host', '127.0.0.1', '--port', String(this.port), '--user', 'root', '--identity', this.clientKey,
+      '--fingerprint', this.hostFingerprint, '--jarvis-home', this.home, '--jarvis-root', this.jarvisRoot,
+      '--container', this.container, '--state-dir', join(this.root, 'state'),
+    ];
+  }
+
+  /** The same droplet as files on this machine (for --local). */
+  localArgs(): string[] {
+    return ['--local', '--jarvis-home', this.home, '--jarvis-root', this.jarvisRoot, '--container', this.container, '--state-dir', join(this.root, 'state')];
+  }
+
+  profile(): DropletProfile {
+    return {
+      name: 'reference',
+      transport: 'ssh',
+      host: '127.0.0.1',
+      port: this.port,
+      user: 'root',
+      identityFile: this.clientKey,
+      fingerprint: this.hostFingerprint,
+      paths: { ...DEFAULT_PATHS, jarvisHome: this.home, jarvisRoot: this.jarvisRoot, agentContainer: this.container },
+    };
+  }
+
+  readEnv(): string {
+    return readFileSync(this.envPath, 'utf8');
+  }
+
+  readJsonl(name: string): Array<Record<string, unknown>> {
+    const p = join(this.home, name);
+    if (!existsSync(p)) return [];
+    return readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  /** Start the stand-in agent container (labelled us.stratam.role=agent). */
+  startAgent(extra: string[] = []): void {
+    ensureAgentImage();
+    execFileSync('docker', [
+      'run', '-d', '--name', this.container, '--label', 'us.stratam.role=agent', '--network=none',
+      '-v', `${this.home}:/jarvis-home`, '-v', `${this.jarvisRoot}:/jarvis-root`, ...extra,
+      AGENT_IMAGE, '/bin/sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done',
+    ], { stdio: 'ignore' });
+    this.agentStarted = true;
+  }
+
+  /** Make the agent attempt a tool call; returns the record it appended. */
+  agentCall(tool: string, arg: string, trust = 'owner', channel = 'discord', turn = 't_test'): Record<string, unknown> {
+    execFileSync('docker', ['exec', this.container, 'agent-call', tool, arg, trust, channel, turn], { encoding: 'utf8' });
+    const records = this.readJsonl('activity.jsonl');
+    return records[records.length - 1] ?? {};
+  }
+
+  async teardown(): Promise<void> {
+    await this.killSshd();
+    if (this.agentStarted) {
+      try {
+        execFileSync('docker', ['rm', '-f', this.container], { stdio: 'ignore' });
+      } catch {
+        /* already gone */
+      }
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+async function waitForBanner(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('data', (d) => {
+        s.destroy();
+        resolve(d.toString().startsWith('SSH-'));
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`sshd did not come up on port ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Bring up a reference droplet with sshd running (and the agent if asked). */
+export async function startReferenceDroplet(opts: ReferenceDropletOptions = {}): Promise<ReferenceDroplet> {
+  const d = new ReferenceDroplet(opts);
+  try {
+    await d.startSshd();
+    if (opts.agent) d.startAgent();
+  } catch (err) {
+    await d.teardown();
+    throw err;
+  }
+  return d;
+}
