@@ -1,0 +1,49 @@
+/**
+ * The shell-command blocklist (contract: "Shell-command blocklist"). One call,
+ * `checkCommand(text)`, answers whether a command line may run. It parses the
+ * text with tree-sitter-bash and refuses what the contract lists and anything
+ * it cannot read with certainty. It never throws for bad input: every
+ * surprise is a refusal.
+ */
+import { Analyzer } from './analyze.js';
+import { bashParser } from './bash-parser.js';
+import type { RuleId } from './command-rules.js';
+
+export type { RuleId } from './command-rules.js';
+
+export interface Verdict {
+  allowed: boolean;
+  /** Which rule refused the command; null when allowed. */
+  rule: RuleId | null;
+  /** One sentence for a person. */
+  reason: string;
+  /** The argv of the command that was refused (wrappers stripped), or of the first command when allowed. */
+  argv: string[];
+  /** Every command found, as argv, in source order (up to the refusal). */
+  commands: string[][];
+}
+
+/** Longer command lines are refused unread: nobody types 64 KiB at a prompt. */
+export const MAX_COMMAND_CHARS = 64 * 1024;
+const PARSE_BUDGET_MS = 2000;
+
+export async function checkCommand(text: string): Promise<Verdict> {
+  if (typeof text !== 'string') return refuse('parse-error', 'the command is not text', []);
+  if (text.length > MAX_COMMAND_CHARS) return refuse('too-long', `the command is longer than ${MAX_COMMAND_CHARS} characters`, []);
+  if (text.trim() === '') return refuse('parse-error', 'the command is empty', []);
+  const parser = await bashParser();
+  const analyzer = new Analyzer(parser, performance.now() + PARSE_BUDGET_MS);
+  let finding;
+  try {
+    finding = analyzer.script(text, 0);
+  } catch (err) {
+    // A bug in a rule must not let a command through.
+    return refuse('parse-error', `the command could not be checked (${err instanceof Error ? err.name : 'error'})`, [], analyzer.commands);
+  }
+  if (finding) return refuse(finding.rule, finding.reason, finding.argv, analyzer.commands);
+  return { allowed: true, rule: null, reason: 'no blocklist rule matched', argv: analyzer.commands[0] ?? [], commands: analyzer.commands };
+}
+
+function refuse(rule: RuleId, reason: string, argv: string[], commands: string[][] = []): Verdict {
+  return { allowed: false, rule, reason, argv, commands };
+}

@@ -1,0 +1,148 @@
+/**
+ * What the rules protect, and whether a word could name it. A word is a
+ * pattern (see words.ts): it "could name" a protected path when some value of
+ * its unknown parts makes it equal. Matching is a small dynamic programme
+ * over (pattern, path) with the protected paths a few bytes long, so it stays
+ * cheap however long the word.
+ */
+import { ANY, HOME, QMARK, STAR, hasMarker } from './words.js';
+
+/** Stands for "any entry inside": only a wildcard last component matches it. */
+const ENTRY = '\uF8FF';
+
+export const SYSTEM_DIRS = [
+  'bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt', 'opt',
+  'proc', 'root', 'run', 'sbin', 'snap', 'srv', 'sys', 'usr', 'var', 'tmp',
+].map((d) => `/${d}`);
+
+/** Recursive deletion: `/`, its contents, home and its contents, a system folder or its contents (but /tmp's contents are fair game). */
+export const DELETE_PROTECTED: readonly string[] = [
+  '/', `/${ENTRY}`, `/.${ENTRY}`, HOME, `${HOME}/${ENTRY}`, `${HOME}/.${ENTRY}`,
+  ...SYSTEM_DIRS,
+  ...SYSTEM_DIRS.filter((d) => d !== '/tmp').flatMap((d) => [`${d}/${ENTRY}`, `${d}/.${ENTRY}`]),
+];
+
+/** Recursive chmod/chown: `/` and everything directly under it. */
+export const ROOT_PROTECTED: readonly string[] = ['/', `/${ENTRY}`, `/.${ENTRY}`];
+
+/** Representative block devices, for words with unknown parts. */
+const DEVICE_SAMPLES = ['/dev/sda', '/dev/sda1', '/dev/nvme0n1', '/dev/vda', '/dev/xvda', '/dev/hda', '/dev/mmcblk0', '/dev/mapper/root', '/dev/dm-0', '/dev/md0', '/dev/loop0', '/dev/root', `/dev/${ENTRY}`];
+const HARMLESS_DEV = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty', '/dev/stdin', '/dev/stdout', '/dev/stderr', '/dev/ptmx', '/dev/console', '/dev/kmsg']);
+const HARMLESS_DEV_DIRS = ['/dev/fd/', '/dev/pts/', '/dev/shm/', '/dev/mqueue/'];
+
+/**
+ * Lexically normalise a path pattern against a working directory (null when
+ * unknown). Returns null for a relative path in an unknown directory: it
+ * cannot name a protected absolute path we could prove. A `..` we cannot
+ * resolve makes the whole path unknown (ANY).
+ */
+export function normalizePath(pattern: string, cwd: string | null): string | null {
+  let p = pattern;
+  if (!(p.startsWith('/') || p.startsWith(HOME) || p.startsWith(ANY))) {
+    if (cwd === null) return null;
+    p = `${cwd}/${p}`;
+  }
+  let prefix = '';
+  if (p.startsWith(HOME)) {
+    prefix = HOME;
+    p = p.slice(1);
+  } else if (p.startsWith(ANY)) {
+    prefix = ANY;
+    p = p.slice(1);
+  }
+  const out: string[] = [];
+  for (const comp of p.split('/')) {
+    if (comp === '' || comp === '.') continue;
+    if (comp === '..') {
+      const prev = out[out.length - 1];
+      if (prev === undefined) {
+        if (prefix === '') continue; // /.. is /
+        return ANY; // above home or above an unknown: could be anything
+      }
+      if (hasMarker(prev)) return ANY;
+      out.pop();
+      continue;
+    }
+    out.push(collapse(comp));
+  }
+  if (prefix === HOME) return out.length ? `${HOME}/${out.join('/')}` : HOME;
+  if (prefix === ANY) return out.length ? `${ANY}/${out.join('/')}` : ANY;
+  return `/${out.join('/')}`;
+}
+
+/** Runs of wildcards match what one does; collapsing keeps matching linear. */
+function collapse(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const last = out[out.length - 1];
+    if ((ch === STAR || ch === ANY) && (last === STAR || last === ANY)) {
+      if (ch === ANY) out = `${out.slice(0, -1)}${ANY}`;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/** Could some value of `pattern` equal `path`? (glob `*` and `?` stop at `/` and skip leading dots; ANY matches anything) */
+export function couldEqual(pattern: string, path: string): boolean {
+  if (!hasMarker(pattern)) return pattern === path;
+  const n = path.length;
+  // reach[j]: pattern prefix so far can consume exactly path[0..j)
+  let reach = new Uint8Array(n + 1);
+  reach[0] = 1;
+  for (const ch of pattern) {
+    const next = new Uint8Array(n + 1);
+    if (ch === ANY) {
+      let on = 0;
+      for (let j = 0; j <= n; j++) {
+        if (reach[j]) on = 1;
+        next[j] = on;
+      }
+    } else if (ch === STAR) {
+      for (let j = 0; j <= n; j++) {
+        if (!reach[j]) continue;
+        next[j] = 1;
+        const atStart = j === 0 || path[j - 1] === '/';
+        if (atStart && path[j] === '.') continue;
+        for (let k = j; k < n && path[k] !== '/'; k++) next[k + 1] = 1;
+      }
+    } else if (ch === QMARK) {
+      for (let j = 0; j < n; j++) if (reach[j] && path[j] !== '/' && !(path[j] === '.' && (j === 0 || path[j - 1] === '/'))) next[j + 1] = 1;
+    } else {
+      for (let j = 0; j < n; j++) if (reach[j] && path[j] === ch) next[j + 1] = 1;
+    }
+    reach = next;
+    if (!reach.includes(1)) return false;
+  }
+  return reach[n] === 1;
+}
+
+export function couldNameAny(pattern: string, paths: readonly string[]): string | null {
+  for (const p of paths) if (couldEqual(pattern, p)) return p;
+  return null;
+}
+
+function isDeviceLiteral(path: string): boolean {
+  if (!path.startsWith('/dev/')) return false;
+  if (HARMLESS_DEV.has(path)) return false;
+  return !HARMLESS_DEV_DIRS.some((d) => path.startsWith(d));
+}
+
+/**
+ * Could this word name a block device? `leadingUnknownIsSafe` lets `> "$LOG"`
+ * through (an output file named by a variable is everyday shell), while
+ * `> /dev/$X` and `of=$X` still count.
+ */
+export function couldBeDevice(pattern: string, leadingUnknownIsSafe: boolean): boolean {
+  const norm = normalizePath(pattern, null);
+  if (norm === null) return false;
+  if (!hasMarker(norm)) return isDeviceLiteral(norm);
+  if (leadingUnknownIsSafe && norm.startsWith(ANY)) return false;
+  return DEVICE_SAMPLES.some((d) => couldEqual(norm, d));
+}
+
+/** Shown in reasons: markers back to shell-ish text. */
+export function showPattern(p: string): string {
+  return p.replaceAll(ANY, '$?').replaceAll(STAR, '*').replaceAll(QMARK, '?').replaceAll(HOME, '~').replaceAll(ENTRY, '*');
+}
