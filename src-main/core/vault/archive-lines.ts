@@ -1,0 +1,95 @@
+/**
+ * Line-level access to `<jarvisHome>/conversation_archive.jsonl` without
+ * holding the file in memory: chunked reads through the Droplet, and the
+ * `enc` token located by byte offsets so a rewrite changes only the token's
+ * bytes (other fields keep their exact bytes, spacing and even invalid UTF-8).
+ */
+import type { Droplet } from '../droplet/droplet.js';
+
+export const CHUNK = 1024 * 1024;
+const NL = 0x0a;
+
+export interface ArchiveLine {
+  /** The line without its newline. */
+  line: Buffer;
+  /** 1-based line number. */
+  lineNo: number;
+  /** Byte offset of the line's first byte. */
+  offset: number;
+  /** True for a last line with no newline yet (torn, or being written). */
+  torn: boolean;
+}
+
+/** Whole lines of [start, end) (end defaults to the size at the time of the call). */
+export async function* readLines(droplet: Droplet, path: string, opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number } = {}): AsyncGenerator<ArchiveLine> {
+  const st = await droplet.stat(path);
+  if (!st) return;
+  const end = opts.end ?? st.size;
+  const chunk = opts.chunk ?? CHUNK;
+  let pos = opts.start ?? 0;
+  let lineNo = opts.firstLineNo ?? 1;
+  let pending: Buffer[] = [];
+  let pendingStart = pos;
+  while (pos < end) {
+    const buf = await droplet.readRange(path, pos, Math.min(end, pos + chunk));
+    if (buf.length === 0) break;
+    let from = 0;
+    for (let nl = buf.indexOf(NL); nl !== -1; nl = buf.indexOf(NL, from)) {
+      const piece = buf.subarray(from, nl);
+      const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
+      yield { line, lineNo: lineNo++, offset: pendingStart, torn: false };
+      pending = [];
+      from = nl + 1;
+      pendingStart = pos + from;
+    }
+    if (from < buf.length) pending.push(buf.subarray(from));
+    pos += buf.length;
+  }
+  if (pending.length) yield { line: Buffer.concat(pending), lineNo, offset: pendingStart, torn: true };
+}
+
+export interface EncSpan {
+  token: string;
+  /** Byte range of the token inside the line (between its quotes). */
+  start: number;
+  end: number;
+}
+
+const ENC_RE = /"enc"\s*:\s*"([A-Za-z0-9_=-]*)"/;
+
+/**
+ * The record's `enc` token and where it sits. null when the line is not a
+ * JSON object with a string `enc` (such lines are copied through untouched).
+ * The byte offsets come from a latin1 view (one char per byte); the match is
+ * confirmed against the parsed JSON so a look-alike inside another string
+ * can never be taken for the token.
+ */
+export function findEnc(line: Buffer): EncSpan | null {
+  if (line.indexOf('"enc"') === -1) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { enc?: unknown }).enc !== 'string') return null;
+  const enc = (parsed as { enc: string }).enc;
+  const view = line.toString('latin1');
+  const re = new RegExp(ENC_RE.source, 'g');
+  for (let m = re.exec(view); m !== null; m = re.exec(view)) {
+    if (m[1] === enc) {
+      const start = m.index + m[0].length - 1 - enc.length;
+      return { token: enc, start, end: start + enc.length };
+    }
+  }
+  // Escaped or otherwise unusual spelling: the token is still the parsed value.
+  return { token: enc, start: -1, end: -1 };
+}
+
+/** The line with its token replaced; only the token's bytes change when they can be located. */
+export function replaceEnc(line: Buffer, span: EncSpan, token: string): Buffer {
+  if (span.start >= 0) return Buffer.concat([line.subarray(0, span.start), Buffer.from(token, 'latin1'), line.subarray(span.end)]);
+  const parsed = JSON.parse(line.toString('utf8')) as Record<string, unknown>;
+  parsed.enc = token;
+  return Buffer.from(JSON.stringify(parsed), 'utf8');
+}
