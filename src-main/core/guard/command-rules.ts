@@ -6,7 +6,7 @@
 import { ROOT_PROTECTED, DELETE_PROTECTED, SYSTEM_DIRS, couldBeDevice, couldNameAny, normalizePath, showPattern } from './targets.js';
 import { HOME } from './words.js';
 import type { Word } from './words.js';
-import { commandName } from './unwrap.js';
+import { SHELLS, commandName, substitute } from './unwrap.js';
 
 export type RuleId =
   | 'too-long'
@@ -104,11 +104,11 @@ function find(argv: Word[], analyzeExec: (words: Word[]) => Finding | null): Fin
     if (!/^-(exec|execdir|ok|okdir)$/.test(expr[k]!.literal ?? '')) continue;
     let end = k + 1;
     while (end < expr.length && expr[end]!.literal !== ';' && expr[end]!.literal !== '+') end++;
-    const cmd = expr.slice(k + 1, end).map((w) => (w.literal === '{}' ? { ...w, value: '\uE000', literal: null } : w));
+    const cmd = substitute(expr.slice(k + 1, end), '{}');
     const inner = analyzeExec(cmd);
     if (inner) return inner;
     const name = commandName(cmd[0]);
-    if (name === null || DELETERS.has(name)) deletes = true;
+    if (name === null || DELETERS.has(name) || SHELLS.has(name)) deletes = true;
     k = end;
   }
   if (target === null || !deletes) return null;

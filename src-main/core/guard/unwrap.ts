@@ -5,7 +5,7 @@
  * carry (`sh -c '...'`, `su -c`, `env -S`, `trap`) so the caller can parse it
  * as a script of its own.
  */
-import { type Word, literalWord, unknownWord } from './words.js';
+import { ANY, type Word, literalWord, unknownWord } from './words.js';
 
 export interface Unwrapped {
   /** The command that actually runs, name first (may be empty). */
@@ -93,6 +93,7 @@ export function unwrap(input: Word[], viaXargs = false): Unwrapped {
   const wrappers: string[] = [];
   const scripts: Word[] = [];
   let xargs = viaXargs;
+  let replace: string | null = null;
   for (let guard = 0; guard < 64; guard++) {
     const name = commandName(words[0]);
     let next: number | null = null;
@@ -145,6 +146,7 @@ export function unwrap(input: Word[], viaXargs = false): Unwrapped {
       case 'xargs':
         next = skipOptions(words, 1, { short: 'adEILnPs', attached: 'eil', long: ['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'] });
         xargs = true;
+        replace = xargsReplace(words.slice(1, next)) ?? replace;
         if (next >= words.length) words = [...words, literalWord('echo')];
         break;
       case 'busybox':
@@ -183,9 +185,35 @@ export function unwrap(input: Word[], viaXargs = false): Unwrapped {
     words = words.slice(Math.min(next, words.length));
     if (words.length === 0) break;
   }
+  if (replace !== null) words = substitute(words, replace);
   const name = commandName(words[0]);
   if (name !== null && SHELLS.has(name)) return shellCommand(words, wrappers, scripts, xargs);
   return finish(words, wrappers, scripts, false, false, xargs);
+}
+
+/** The replacement string of `xargs -I R`, `-i[R]` or `--replace[=R]`, if any. */
+function xargsReplace(opts: Word[]): string | null {
+  for (let i = 0; i < opts.length; i++) {
+    const w = opts[i]!.literal ?? '';
+    if (w === '-I') return opts[i + 1]?.literal ?? '{}';
+    if (w.startsWith('-I')) return w.slice(2);
+    if (w.startsWith('-i') || w === '--replace') return w.length > 2 && w.startsWith('-i') ? w.slice(2) : '{}';
+    if (w.startsWith('--replace=')) return w.slice(10);
+  }
+  return null;
+}
+
+/**
+ * Words holding a placeholder that xargs or find fills in (`{}`) become
+ * unknown there; shell text holding one becomes unknown as a whole, since
+ * the filled-in text may close its quotes.
+ */
+export function substitute(words: Word[], placeholder: string): Word[] {
+  if (placeholder === '') return words;
+  return words.map((w) => {
+    if (w.literal === null || !w.literal.includes(placeholder)) return w;
+    return { ...w, value: w.literal.split(placeholder).join(ANY), literal: null };
+  });
 }
 
 function shellCommand(words: Word[], wrappers: string[], scripts: Word[], xargs: boolean): Unwrapped {

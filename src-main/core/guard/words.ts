@@ -66,10 +66,22 @@ function valueOf(node: Node, first: boolean): string {
     case 'translated_string':
       return doubleQuoted(node);
     case 'concatenation': {
+      // tree-sitter splits `/[a-z]*` and `/{usr,etc}` into several words:
+      // glue adjacent unquoted words back together before reading globs and braces.
       let out = '';
+      let raw = '';
+      let rawFirst = false;
       node.children.forEach((c, i) => {
+        if (c.type === 'word') {
+          if (raw === '') rawFirst = first && i === 0;
+          raw += c.text;
+          return;
+        }
+        if (raw !== '') out += unquotedWord(raw, rawFirst);
+        raw = '';
         out += valueOf(c, first && i === 0);
       });
+      if (raw !== '') out += unquotedWord(raw, rawFirst);
       return out;
     }
     case 'simple_expansion':
