@@ -1,0 +1,87 @@
+/**
+ * The breaker's actions on a droplet: trip (by the tray), re-arm (manual
+ * only), and status. Each leaves a receipt, success or failure. Nothing here
+ * ever restarts the agent: flags take effect because the agent re-reads .env.
+ */
+import type { Droplet } from '../droplet/droplet.js';
+import { StratamError } from '../errors.js';
+import { FLAG_KEYS, readEnv, setFlag } from '../flags/env-editor.js';
+import { withReceipt } from '../receipts/receipts.js';
+import { readBreaker, writeBreaker, type BreakerRead, type BreakerRecord } from './breaker-file.js';
+
+export interface TripResult {
+  tripped: boolean;
+  /** false when breaker.json already said tripped (nothing written). */
+  alreadyTripped: boolean;
+  record: BreakerRecord;
+}
+
+/**
+ * Trip by the tray: JARVIS_ETERNAL_LOOP=0 first (it is what stops the loop),
+ * then breaker.json with by "tray". If breaker.json is already tripped (the
+ * droplet got there first) it is left alone, but the loop flag is still
+ * forced to 0 so a half-done droplet-side trip fails closed.
+ */
+export async function tripBreaker(droplet: Droplet, restarts: readonly number[], via = 'cli'): Promise<TripResult> {
+  const iso = restarts.map((t) => new Date(t).toISOString());
+  const reason = `${restarts.length} restarts in 60 min`;
+  return withReceipt(droplet, 'breaker_trip', { reason, restarts: iso, via }, async () => {
+    const base = await readBreaker(droplet);
+    await setFlag(droplet, FLAG_KEYS.eternalLoop, '0');
+    if (base.state === 'tripped') return { tripped: true, alreadyTripped: true, record: base.record };
+    const record: BreakerRecord = {
+      state: 'tripped',
+      tripped_at: new Date().toISOString(),
+      reason,
+      restarts: iso,
+      rearmed_at: base.record.rearmed_at,
+      by: 'tray',
+    };
+    await writeBreaker(droplet, record, base);
+    return { tripped: true, alreadyTripped: false, record };
+  }, (r) => ({ alreadyTripped: r.alreadyTripped, state: r.record.state }));
+}
+
+/**
+ * Manual re-arm. breaker.json goes to armed first, then the loop flag to 1:
+ * if the second step fails, the breaker is armed with the loop still off
+ * (safe), never the loop on under a tripped breaker.
+ */
+export async function rearmBreaker(droplet: Droplet, opts: { confirmed: boolean; via?: string }): Promise<BreakerRecord> {
+  if (!opts.confirmed) {
+    throw new StratamError('refused', 'Re-arming the breaker turns the eternal-improvement loop back on, so it needs confirmation.', {
+      hint: 'Check why the agent restarted (`stratam breaker status`, the agent logs), then run `stratam breaker rearm --yes`.',
+    });
+  }
+  return withReceipt(droplet, 'breaker_rearm', { via: opts.via ?? 'cli' }, async () => {
+    const base: BreakerRead = await readBreaker(droplet);
+    const record: BreakerRecord = { state: 'armed', tripped_at: null, reason: null, restarts: [], rearmed_at: new Date().toISOString(), by: 'tray' };
+    await writeBreaker(droplet, record, base);
+    await setFlag(droplet, FLAG_KEYS.eternalLoop, '1');
+    return record;
+  }, (r) => ({ state: r.state, rearmed_at: r.rearmed_at }));
+}
+
+export interface BreakerStatus {
+  state: 'armed' | 'tripped' | 'unreadable';
+  trippedAt: string | null;
+  reason: string | null;
+  restarts: string[];
+  rearmedAt: string | null;
+  by: string | null;
+  /** JARVIS_ETERNAL_LOOP as the agent reads it (anything but "1" is off). */
+  eternalLoop: boolean;
+}
+
+export async function breakerStatus(droplet: Droplet): Promise<BreakerStatus> {
+  const [b, env] = await Promise.all([readBreaker(droplet), readEnv(droplet)]);
+  return {
+    state: b.state,
+    trippedAt: b.record.tripped_at,
+    reason: b.record.reason,
+    restarts: b.record.restarts,
+    rearmedAt: b.record.rearmed_at,
+    by: b.record.by,
+    eternalLoop: env.values.get(FLAG_KEYS.eternalLoop) === '1',
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * `<jarvisHome>/breaker.json`, shared with the droplet: either side may trip
+ * it, both read it. An absent file means armed with no restarts counted. A
+ * file that does not parse is `unreadable`: never treated as armed (fail
+ * closed), and only a manual re-arm overwrites it.
+ */
+import type { Droplet } from '../droplet/droplet.js';
+import { writeAtomic } from '../droplet/atomic-write.js';
+import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
+
+export interface BreakerRecord {
+  state: 'armed' | 'tripped';
+  tripped_at: string | null;
+  reason: string | null;
+  restarts: string[];
+  rearmed_at: string | null;
+  by: 'tray' | 'droplet' | null;
+}
+
+export interface BreakerRead {
+  state: 'armed' | 'tripped' | 'unreadable';
+  record: BreakerRecord;
+  /** The bytes read (null: the file is absent), for a compare-and-swap write. */
+  bytes: Buffer | null;
+  mode: number;
+}
+
+export const ARMED_EMPTY: BreakerRecord = { state: 'armed', tripped_at: null, reason: null, restarts: [], rearmed_at: null, by: null };
+
+export const breakerPath = (droplet: Droplet) => homeFile(droplet.paths, CONTRACT_FILES.breaker);
+
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+export function parseBreaker(text: string): BreakerRecord | null {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!j || typeof j !== 'object') return null;
+  const o = j as Record<string, unknown>;
+  if (o.state !== 'armed' && o.state !== 'tripped') return null;
+  return {
+    state: o.state,
+    tripped_at: str(o.tripped_at),
+    reason: str(o.reason),
+    restarts: Array.isArray(o.restarts) ? o.restarts.filter((x): x is string => typeof x === 'string') : [],
+    rearmed_at: str(o.rearmed_at),
+    by: o.by === 'tray' || o.by === 'droplet' ? o.by : null,
+  };
+}
+
+export async function readBreaker(droplet: Droplet): Promise<BreakerRead> {
+  const path = breakerPath(droplet);
+  const st = await droplet.stat(path);
+  if (!st) return { state: 'armed', record: { ...ARMED_EMPTY }, bytes: null, mode: 0o600 };
+  const bytes = await droplet.readFile(path);
+  const record = parseBreaker(bytes.toString('utf8'));
+  if (!record) return { state: 'unreadable', record: { ...ARMED_EMPTY }, bytes, mode: st.mode };
+  return { state: record.state, record, bytes, mode: st.mode };
+}
+
+/** Replace breaker.json only if it still holds the bytes `base` read (no clobbering a droplet-side trip). */
+export async function writeBreaker(droplet: Droplet, record: BreakerRecord, base: BreakerRead): Promise<void> {
+  const data = Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
+  await droplet.mkdirp(droplet.paths.jarvisHome);
+  await writeAtomic(droplet, breakerPath(droplet), data, { mode: base.mode, expect: base.bytes });
+}
+
+/** The contract's re-arm instant as ms, or null (never re-armed). */
+export function rearmedAtMs(record: BreakerRecord): number | null {
+  if (!record.rearmed_at) return null;
+  const t = Date.parse(record.rearmed_at);
+  return Number.isFinite(t) ? t : null;
+}

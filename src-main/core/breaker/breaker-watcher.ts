@@ -1,0 +1,162 @@
+/**
+ * `breaker watch` and the tray's breaker: follows the agent container's Docker
+ * events, counts restarts by the contract's rule, and trips when it is met.
+ * It also polls breaker.json, so a trip (or a re-arm) written by the droplet
+ * itself is noticed and reported the same way.
+ *
+ * Events (EventEmitter):
+ *   'restart'  {at, count}                    a counted restart (count: in the window, after re-arm)
+ *   'tripped'  {by, at, reason, restarts}     by "tray" (this watcher tripped it) or "droplet"
+ *   'rearmed'  {at}                           breaker.json went back to armed
+ *   'failure'  Error                          a trip that could not be written (the watcher keeps going)
+ *   'docker'   {kind: 'subscribed'|'gap', ...} the event stream's own health
+ */
+import { EventEmitter } from 'node:events';
+import type { Droplet } from '../droplet/droplet.js';
+import { inspectContainer } from '../docker/agent-status.js';
+import { EventFollower, eventKey, type DockerEvent } from '../docker/events.js';
+import { readBreaker, rearmedAtMs, type BreakerRead } from './breaker-file.js';
+import { tripBreaker } from './breaker-actions.js';
+import { checkBreaker, restartHistory } from './breaker-check.js';
+import { RESTART_ACTIONS, RestartCounter, TRIP_COUNT, WINDOW_MS, findTrip } from './restart-window.js';
+
+export interface TrippedEvent {
+  by: 'tray' | 'droplet' | null;
+  at: string | null;
+  reason: string | null;
+  restarts: string[];
+}
+
+export interface WatchOptions {
+  /** How often breaker.json is looked at for droplet-side changes (default 2 s). */
+  pollMs?: number;
+  via?: string;
+}
+
+export class BreakerWatcher extends EventEmitter {
+  private follower: EventFollower | null = null;
+  private counter = new RestartCounter();
+  private restarts: number[] = [];
+  private rearmed: number | null = null;
+  private lastState: BreakerRead['state'] = 'armed';
+  private lastBytes: Buffer | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private tripping: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly droplet: Droplet,
+    private readonly opts: WatchOptions = {},
+  ) {
+    super();
+  }
+
+  get state(): BreakerRead['state'] {
+    return this.lastState;
+  }
+
+  /** Catch up (a one-shot check), seed the counter from history, then follow. */
+  async start(): Promise<void> {
+    const check = await checkBreaker(this.droplet, { via: this.opts.via ?? 'watch' });
+    const b = await readBreaker(this.droplet);
+    this.lastBytes = b.bytes;
+    this.lastState = b.state;
+    this.rearmed = rearmedAtMs(b.record);
+    if (check.trippedNow && check.trip) this.emitTripped(check.trip.record.by, check.trip.record);
+    else if (b.state === 'tripped') this.emitTripped(b.record.by, b.record);
+
+    const now = Date.now();
+    const facts = await inspectContainer(this.droplet, this.droplet.paths.agentContainer);
+    const seeded = new Set<string>();
+    if (facts) {
+      const h = await restartHistory(this.droplet, facts, Math.max(this.rearmed ?? 0, now - WINDOW_MS), now);
+      for (const e of h.events) {
+        seeded.add(eventKey(e));
+        const t = this.counter.feed(e);
+        if (t !== null) this.restarts.push(t);
+      }
+    }
+    // Filter by name, not id: a re-created agent container keeps being watched.
+    this.follower = new EventFollower(this.droplet, {
+      sinceMs: now,
+      filters: { type: ['container'], container: [this.droplet.paths.agentContainer], event: [...RESTART_ACTIONS] },
+    });
+    this.follower.on('event', (e: DockerEvent) => {
+      if (!seeded.has(eventKey(e))) this.onDockerEvent(e);
+    });
+    this.follower.on('subscribed', (s) => this.emit('docker', { kind: 'subscribed', ...s }));
+    this.follower.on('gap', (s) => this.emit('docker', { kind: 'gap', ...s }));
+    await this.follower.start();
+    this.pollTimer = setInterval(() => void this.poll(), this.opts.pollMs ?? 2000);
+  }
+
+  private onDockerEvent(e: DockerEvent): void {
+    const t = this.counter.feed(e);
+    if (t === null) return;
+    if (this.rearmed !== null && t <= this.rearmed) return;
+    this.restarts.push(t);
+    const now = Date.now();
+    this.restarts = this.restarts.filter((x) => x >= now - WINDOW_MS);
+    this.emit('restart', { at: new Date(t).toISOString(), count: this.restarts.length });
+    if (this.lastState !== 'tripped' && this.restarts.length >= TRIP_COUNT) {
+      const run = findTrip(this.restarts, this.rearmed);
+      if (run) void this.trip(run);
+    }
+  }
+
+  private async trip(run: number[]): Promise<void> {
+    if (this.tripping) return;
+    this.tripping = (async () => {
+      try {
+        const r = await tripBreaker(this.droplet, run, this.opts.via ?? 'watch');
+        const b = await readBreaker(this.droplet);
+        this.lastBytes = b.bytes;
+        this.lastState = 'tripped';
+        this.emitTripped(r.alreadyTripped ? r.record.by : 'tray', r.record);
+      } catch (err) {
+        this.emit('failure', err);
+      } finally {
+        this.tripping = null;
+      }
+    })();
+    await this.tripping;
+  }
+
+  /** Notice changes written by someone else (the droplet, another tray, a CLI re-arm). */
+  private async poll(): Promise<void> {
+    if (this.stopped || this.tripping) return;
+    let b: BreakerRead;
+    try {
+      b = await readBreaker(this.droplet);
+    } catch {
+      return; // the link is down; the next poll tries again
+    }
+    const same = b.bytes === null ? this.lastBytes === null : this.lastBytes !== null && b.bytes.equals(this.lastBytes);
+    if (same || this.stopped) return;
+    this.lastBytes = b.bytes;
+    const prev = this.lastState;
+    this.lastState = b.state;
+    if (b.state === 'tripped' && prev !== 'tripped') this.emitTripped(b.record.by, b.record);
+    if (b.state === 'armed') {
+      const r = rearmedAtMs(b.record);
+      if (r !== null && r !== this.rearmed) {
+        this.rearmed = r;
+        this.restarts = this.restarts.filter((x) => x > r);
+        this.emit('rearmed', { at: b.record.rearmed_at });
+      }
+    }
+  }
+
+  private emitTripped(by: TrippedEvent['by'], rec: { tripped_at: string | null; reason: string | null; restarts: string[] }): void {
+    const ev: TrippedEvent = { by, at: rec.tripped_at, reason: rec.reason, restarts: rec.restarts };
+    this.emit('tripped', ev);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    this.follower?.stop();
+    this.follower = null;
+  }
+}
