@@ -1,0 +1,284 @@
+/**
+ * The live audit feed for one droplet: runs ONE remote follower (see
+ * follower-script.ts) over one exec channel for every followed file, turns its
+ * frames into records and diagnostics, and keeps going across dropped
+ * connections by restarting the follower at the exact file identity and byte
+ * offset where the last complete line ended. Seq checks on top: a hole is a
+ * `gap` diagnostic, a record at or below the last delivered seq is dropped as
+ * a duplicate when the witness holds the same bytes, and is a `rollback`
+ * alert otherwise. The witness (when a state dir is given) is kept current;
+ * a record whose bytes differ from what the witness holds is a `rewritten`
+ * alert.
+ */
+import type { Droplet } from '../droplet/droplet.js';
+import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
+import { StratamError } from '../errors.js';
+import type { AuditRecord, Diagnostic, FeedItem, StreamName, TruncatedDiagnostic } from './diagnostics.js';
+import { followerArgv, type StartSpec, type StreamSpec } from './follower-script.js';
+import { FrameDecoder, type Frame } from './frame-decoder.js';
+import { LineReader } from './line-reader.js';
+import { commandOf, type CommandChecker } from './second-line.js';
+import { WitnessStore } from './witness-store.js';
+
+export interface FeedOptions {
+  /** Keep following after catching up (default: stop once caught up). */
+  follow?: boolean;
+  /** Deliver records from this seq on (reads every retained file, rotated ones included). */
+  fromSeq?: number;
+  /** Without fromSeq: start with the last N lines of the current file (default 10; 0 = only new ones). */
+  lines?: number;
+  /** Merge operator_actions.jsonl in. */
+  receipts?: boolean;
+  /** Keep the witness in `<stateDir>/audit/...` current. */
+  stateDir?: string;
+  signal?: AbortSignal;
+  onItem(item: FeedItem): void;
+  checkCommand?: CommandChecker | null;
+  maxLine?: number;
+  /** Wait before restarting a follower after a drop (the link's own backoff applies too). */
+  retryDelayMs?: number;
+}
+
+export interface FeedSummary {
+  delivered: number;
+  malformed: number;
+  gaps: number;
+  alerts: number;
+  duplicatesSkipped: number;
+  restarts: number;
+}
+
+const STREAM_ID: Record<StreamName, string> = { activity: 'a', receipts: 'r' };
+
+class StreamState {
+  lastSeq: number | null = null;
+  skipThrough: number | null = null;
+  readonly reader: LineReader;
+  witness: WitnessStore | null = null;
+  constructor(
+    readonly name: StreamName,
+    readonly path: string,
+    readonly initial: StartSpec,
+    feed: AuditFeed,
+    maxLine: number | undefined,
+  ) {
+    this.reader = new LineReader(name, {
+      record: (r) => feed.onRecord(this, r),
+      malformed: (d) => feed.emitDiag(d),
+      truncated: (d) => feed.onTruncated(this, d),
+    }, maxLine === undefined ? {} : { maxLine });
+  }
+  get start(): StartSpec {
+    const p = this.reader.resumePoint;
+    return p.fileId ? { kind: 'resume', inode: Number(p.fileId), offset: p.offset } : this.initial;
+  }
+}
+
+export class AuditFeed {
+  readonly summary: FeedSummary = { delivered: 0, malformed: 0, gaps: 0, alerts: 0, duplicatesSkipped: 0, restarts: 0 };
+  private readonly streams = new Map<string, StreamState>();
+  private alertChain: Promise<void> = Promise.resolve();
+  private caughtUp = false;
+
+  constructor(
+    private readonly droplet: Droplet,
+    private readonly opts: FeedOptions,
+  ) {
+    const initial: StartSpec = opts.fromSeq !== undefined ? { kind: 'all' } : (opts.lines ?? 10) > 0 ? { kind: 'last', lines: opts.lines ?? 10 } : { kind: 'end' };
+    const add = (name: StreamName, file: string) => {
+      const st = new StreamState(name, homeFile(droplet.paths, file), initial, this, opts.maxLine);
+      if (opts.stateDir) st.witness = WitnessStore.open(opts.stateDir, droplet.identity, name);
+      this.streams.set(STREAM_ID[name], st);
+    };
+    add('activity', CONTRACT_FILES.activity);
+    if (opts.receipts) add('receipts', CONTRACT_FILES.receipts);
+  }
+
+  /** Run until caught up (no --follow), aborted, or the link fails for good. */
+  async run(): Promise<FeedSummary> {
+    const flushTimer = setInterval(() => this.flushWitness(), 250);
+    try {
+      await this.loop();
+    } finally {
+      clearInterval(flushTimer);
+      await this.alertChain;
+      this.close();
+    }
+    return this.summary;
+  }
+
+  private async loop(): Promise<void> {
+    const mode = this.opts.follow ? 'follow' : 'once';
+    let fastFailures = 0;
+    for (;;) {
+      if (this.opts.signal?.aborted) return;
+      const specs: StreamSpec[] = [...this.streams.entries()].map(([id, s]) => ({ name: id, path: s.path, start: s.start }));
+      let protocolError: Error | null = null;
+      const ac = new AbortController();
+      const onAbort = () => ac.abort();
+      this.opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const decoder = new FrameDecoder((f) => this.onFrame(f));
+      const stderr: Buffer[] = [];
+      let gotData = false;
+      const startedAt = Date.now();
+      let result;
+      try {
+        result = await this.droplet.exec(followerArgv(mode, specs), {
+          collect: false,
+          signal: ac.signal,
+          onStdout: (c) => {
+            if (protocolError) return;
+            gotData = true;
+            try {
+              decoder.push(c);
+            } catch (err) {
+              protocolError = err as Error;
+              ac.abort();
+            }
+          },
+          onStderr: (c) => {
+            if (stderr.length < 16) stderr.push(c);
+          },
+        });
+      } finally {
+        this.opts.signal?.removeEventListener('abort', onAbort);
+      }
+      if (protocolError) throw new StratamError('failed', (protocolError as Error).message);
+      if (this.opts.signal?.aborted) return;
+      if (mode === 'once' && this.caughtUp) return;
+      const err = Buffer.concat(stderr).toString('utf8').trim();
+      if (result.code === 127 || /python3: (command )?not found|No such file/.test(err)) {
+        throw new StratamError('failed', 'The audit follower needs python3 on the droplet, and it was not found.', {
+          hint: 'Install python3 on the droplet (apt-get install -y python3-minimal).',
+        });
+      }
+      if (result.code !== null && result.code !== 0) {
+        throw new StratamError('failed', `The audit follower on the droplet failed (exit ${result.code}): ${err.split('\n').pop() ?? ''}`);
+      }
+      // The channel ended without us asking: the connection dropped. Resume.
+      this.summary.restarts++;
+      fastFailures = !gotData && Date.now() - startedAt < 1000 ? fastFailures + 1 : 0;
+      if (fastFailures > 20) throw new StratamError('connect', 'The audit follower keeps ending right after it starts.', { hint: 'Check the droplet with `stratam doctor`.' });
+      this.emitDiag({ kind: 'connection', state: 'lost', detail: 'The follower channel closed; resuming at the last complete line.' });
+      this.flushWitness();
+      await delay(this.opts.retryDelayMs ?? 200, this.opts.signal);
+    }
+  }
+
+  private onFrame(f: Frame): void {
+    if (f.type === 'caught-up') {
+      this.caughtUp = true;
+      return;
+    }
+    const st = this.streams.get(f.stream);
+    if (!st) throw new Error(`The droplet follower sent a frame for an unknown stream ${f.stream}.`);
+    if (f.type === 'data') return st.reader.push(String(f.inode), f.offset, f.bytes);
+    if (f.type === 'truncated') {
+      st.reader.reset(String(f.inode), 0);
+      this.emitDiag({ kind: 'connection', state: 'file-truncated', stream: st.name, detail: `${st.path} shrank below the read offset; reading it again from the start.` });
+      return;
+    }
+    // The file we were in is gone from the retained set: re-read what is retained, skip what was delivered.
+    st.skipThrough = st.lastSeq;
+    st.reader.reset('', 0);
+    this.emitDiag({ kind: 'connection', state: 'file-gone', stream: st.name, detail: `The file being read (inode ${f.inode}) is no longer retained; reading every retained file again.` });
+  }
+
+  emitDiag(d: Diagnostic): void {
+    if (d.kind === 'malformed') this.summary.malformed++;
+    else if (d.kind === 'gap') this.summary.gaps++;
+    else if (d.kind === 'alert') this.summary.alerts++;
+    this.opts.onItem({ type: 'diagnostic', diagnostic: d });
+  }
+
+  /** Seq bookkeeping shared by whole and truncated records; false when the item is not to be delivered. */
+  private admit(st: StreamState, seq: number, hash: Buffer): boolean {
+    const obs = st.witness?.observe(seq, hash) ?? null;
+    if (obs === 'mismatch') {
+      this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rewritten', stream: st.name, at_seq: seq, detail: `The ${st.name} record at seq ${seq} differs from the copy the witness holds: it was rewritten on the droplet.` });
+    }
+    if (st.skipThrough !== null) {
+      if (seq <= st.skipThrough && obs !== 'mismatch') {
+        this.summary.duplicatesSkipped++;
+        return false;
+      }
+      st.skipThrough = null;
+    }
+    const last = st.lastSeq;
+    if (last !== null && seq <= last) {
+      if (obs === 'same') {
+        this.summary.duplicatesSkipped++;
+        return false;
+      }
+      this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rollback', stream: st.name, at_seq: seq, detail: `The ${st.name} seq went back from ${last} to ${seq}.` });
+      return true;
+    }
+    const from = this.opts.fromSeq;
+    if (from !== undefined && seq < from) {
+      st.lastSeq = seq;
+      return false;
+    }
+    const expected = last !== null ? last + 1 : from;
+    if (expected !== undefined && seq > expected) {
+      this.emitDiag({ kind: 'gap', stream: st.name, from: expected, to: seq - 1, missing: seq - expected });
+    }
+    st.lastSeq = seq;
+    return true;
+  }
+
+  onRecord(st: StreamState, r: AuditRecord): void {
+    if (!this.admit(st, r.seq, r.hash)) return;
+    this.summary.delivered++;
+    this.opts.onItem({ type: 'record', record: r });
+    const check = this.opts.checkCommand;
+    if (check) {
+      const cmd = commandOf(r.value);
+      if (cmd !== null) this.secondLine(st, r.seq, cmd, check);
+    }
+  }
+
+  onTruncated(st: StreamState, d: TruncatedDiagnostic): void {
+    if (d.record_seq !== null && !this.admit(st, d.record_seq, Buffer.from(d.sha256, 'hex'))) return;
+    this.summary.delivered++;
+    this.emitDiag(d);
+  }
+
+  private secondLine(st: StreamState, seq: number, cmd: string, check: CommandChecker): void {
+    this.alertChain = this.alertChain.then(async () => {
+      let verdict;
+      try {
+        verdict = await check(cmd);
+      } catch {
+        verdict = { refused: true, reason: 'the blocklist could not check it (fail closed)' };
+      }
+      if (verdict.refused) {
+        this.emitDiag({
+          kind: 'alert', severity: 'critical', reason: 'blocklisted-command-ran', stream: st.name, at_seq: seq,
+          detail: `A ${cmd.length > 200 ? `${cmd.slice(0, 200)}…` : cmd} call ran with ok:true, but the blocklist refuses it (${verdict.reason ?? 'blocked'}).`,
+        });
+      }
+    });
+  }
+
+  private flushWitness(): void {
+    for (const s of this.streams.values()) s.witness?.flush();
+  }
+
+  private close(): void {
+    for (const s of this.streams.values()) s.witness?.close();
+  }
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export const runAuditFeed = (droplet: Droplet, opts: FeedOptions) => new AuditFeed(droplet, opts).run();

@@ -1,0 +1,215 @@
+/**
+ * The remote follower: one small Python 3 program the app runs on the droplet
+ * over one exec channel. It follows the audit log (and, with --receipts, the
+ * operator receipts) by name across rotation and streams raw bytes in frames
+ * that carry the file identity (inode) and byte offset, so the client can
+ * resume exactly where it stopped after a dropped connection.
+ *
+ * Why Python and not `tail -F`: tail gives no offsets or inode, and its
+ * rotation notice goes to stderr, unordered with the data, so a resume point
+ * cannot be known. Python 3 is on every stock Ubuntu/Debian droplet (cloud-init
+ * needs it); the program uses only the standard library and reaches inotify
+ * through ctypes (falls back to 20 ms polling where that fails).
+ *
+ * Why it never outlives its channel: it selects on stdin while idle and exits
+ * on EOF (sshd closes the pipe when the channel or the connection ends), and a
+ * write to a closed channel raises BrokenPipeError, which also ends it.
+ *
+ * Frames on stdout, each a text header line, then payload bytes:
+ *   D <stream> <inode> <offset> <len>\n<len bytes>   file bytes at that offset
+ *   T <stream> <inode>\n                              file shrank: restart at 0
+ *   L <stream> <inode>\n                              resume file gone: read all retained
+ *   Z\n                                               `once` mode: all caught up, exiting
+ * Starts (one per stream): r:<inode>:<offset> resume, a = every retained file
+ * oldest first, l:<n> = last n lines, e = end of the current file.
+ */
+import { quoteArgv } from '../droplet/shell-quote.js';
+
+export const ROTATIONS = 5;
+
+export const FOLLOWER_PY = String.raw`
+import os, sys, select
+CH = 1 << 20
+ROT = ${ROTATIONS}
+def out(*parts):
+    data = b"".join(parts)
+    mv = memoryview(data)
+    while mv:
+        mv = mv[os.write(1, mv):]
+def ino_of(p):
+    try:
+        return os.stat(p).st_ino
+    except OSError:
+        return 0
+def opn(p):
+    try:
+        return os.open(p, os.O_RDONLY)
+    except OSError:
+        return -1
+def chain(path, start_name):
+    names = [path + "." + str(i) for i in range(ROT, 0, -1)] + [path]
+    i = names.index(start_name)
+    return names[i:]
+class S:
+    def __init__(s, name, path, start):
+        s.name = name.encode(); s.path = path; s.q = []; s.fd = -1; s.ino = 0; s.off = 0
+        kind = start.split(":")
+        if kind[0] == "r":
+            want, off = int(kind[1]), int(kind[2])
+            names = [path] + [path + "." + str(i) for i in range(1, ROT + 1)]
+            found = [n for n in names if ino_of(n) == want]
+            if found:
+                s.q = [(n, 0) for n in chain(path, found[0])]
+                s.q[0] = (found[0], off)
+            else:
+                out(b"L ", s.name, b" %d\n" % want)
+                s.q = [(n, 0) for n in chain(path, path + "." + str(ROT))]
+        elif kind[0] == "a":
+            s.q = [(n, 0) for n in chain(path, path + "." + str(ROT))]
+        elif kind[0] == "l":
+            s.q = [(path, s.last_lines(int(kind[1])))]
+        else:
+            st = None
+            try: st = os.stat(path)
+            except OSError: pass
+            s.q = [(path, st.st_size if st else 0)]
+        s.next()
+    def last_lines(s, n):
+        # The n-th last complete line starts right after the (n+1)-th last newline.
+        fd = opn(s.path)
+        if fd < 0: return 0
+        try:
+            pos = os.fstat(fd).st_size; seen = 0
+            while pos > 0:
+                k = min(65536, pos); pos -= k
+                buf = os.pread(fd, k, pos); j = len(buf)
+                while True:
+                    j = buf.rfind(b"\n", 0, j)
+                    if j < 0: break
+                    seen += 1
+                    if seen > n: return pos + j + 1
+            return 0
+        finally:
+            os.close(fd)
+    def next(s):
+        if s.fd >= 0: os.close(s.fd)
+        s.fd = -1
+        while s.q:
+            n, off = s.q.pop(0)
+            fd = opn(n)
+            if fd >= 0:
+                s.fd, s.ino, s.off = fd, os.fstat(fd).st_ino, off
+                return
+    def pump(s):
+        moved = False
+        while True:
+            if s.fd < 0:
+                s.next()
+                if s.fd < 0:
+                    s.q = [(s.path, 0)]
+                    s.next()
+                    if s.fd < 0: return moved
+            b = os.pread(s.fd, CH, s.off)
+            if b:
+                out(b"D ", s.name, b" %d %d %d\n" % (s.ino, s.off, len(b)), b)
+                s.off += len(b); moved = True
+                continue
+            if s.q:
+                s.next(); continue
+            if os.fstat(s.fd).st_size < s.off:
+                out(b"T ", s.name, b" %d\n" % s.ino); s.off = 0; continue
+            if ino_of(s.path) != s.ino:
+                b = os.pread(s.fd, CH, s.off)
+                if b: continue
+                s.q = [(s.path, 0)]; s.next(); moved = True
+                if s.fd < 0: return moved
+                continue
+            return moved
+def inotify(dirs):
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if fd < 0: return -1
+        for d in dirs:
+            if libc.inotify_add_watch(fd, d.encode(), 0x2 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200) < 0:
+                os.close(fd); return -1
+        return fd
+    except Exception:
+        return -1
+def follow(mode, specs):
+    streams = [S(specs[i], specs[i + 1], specs[i + 2]) for i in range(0, len(specs), 3)]
+    ifd = inotify(sorted(set(os.path.dirname(s.path) or "." for s in streams))) if mode == "follow" else -1
+    while True:
+        for s in streams: s.pump()
+        if mode == "once":
+            out(b"Z\n"); return
+        r = select.select([0] + ([ifd] if ifd >= 0 else []), [], [], 1.0 if ifd >= 0 else 0.02)[0]
+        if 0 in r and not os.read(0, 4096): return
+        if ifd in r:
+            try:
+                while os.read(ifd, 65536): pass
+            except BlockingIOError:
+                pass
+def fetch(path, want, off, limit):
+    names = [path] + [path + "." + str(i) for i in range(1, ROT + 1)]
+    found = [n for n in names if ino_of(n) == want]
+    if not found:
+        sys.stderr.write("no retained file has inode %d\n" % want); sys.exit(3)
+    fd = os.open(found[0], os.O_RDONLY); sent = 0
+    while sent < limit:
+        b = os.pread(fd, min(CH, limit - sent), off + sent)
+        if not b: break
+        j = b.find(b"\n")
+        if j >= 0:
+            out(b[:j]); return
+        out(b); sent += len(b)
+try:
+    if sys.argv[1] == "fetch":
+        fetch(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    else:
+        follow(sys.argv[1], sys.argv[2:])
+except (BrokenPipeError, KeyboardInterrupt):
+    pass
+os._exit(0)
+`;
+
+export interface StreamSpec {
+  /** Short stream id carried in frames (`a` activity, `r` receipts). */
+  name: string;
+  path: string;
+  start: StartSpec;
+}
+
+export type StartSpec =
+  | { kind: 'resume'; inode: number; offset: number }
+  | { kind: 'all' }
+  | { kind: 'last'; lines: number }
+  | { kind: 'end' };
+
+function startArg(s: StartSpec): string {
+  switch (s.kind) {
+    case 'resume':
+      return `r:${s.inode}:${s.offset}`;
+    case 'all':
+      return 'a';
+    case 'last':
+      return `l:${s.lines}`;
+    default:
+      return 'e';
+  }
+}
+
+/** A marker every follower's command line carries, so tests and operators can count them (pgrep -f). */
+export const FOLLOWER_MARK = 'stratam-audit-follower';
+
+export function followerArgv(mode: 'follow' | 'once', streams: readonly StreamSpec[]): string[] {
+  const specs = streams.flatMap((s) => [s.name, s.path, startArg(s.start)]);
+  return ['python3', '-c', `#${FOLLOWER_MARK}\n${FOLLOWER_PY}`, mode, ...specs];
+}
+
+export function fetchArgv(path: string, inode: number, offset: number, limit: number): string[] {
+  return ['python3', '-c', `#${FOLLOWER_MARK}\n${FOLLOWER_PY}`, 'fetch', path, String(inode), String(offset), String(limit)];
+}
+
+export const followerCommand = (mode: 'follow' | 'once', streams: readonly StreamSpec[]) => quoteArgv(followerArgv(mode, streams));

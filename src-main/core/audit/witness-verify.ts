@@ -1,0 +1,143 @@
+/**
+ * `stratam audit verify`: re-read every retained log on the droplet (rotated
+ * ones included, oldest first, through the same follower in `once` mode) and
+ * compare it with the local witness, in one pass and bounded memory (a
+ * merge-join of two seq-ordered streams).
+ *
+ * Findings per stream:
+ * - rewritten: the witness knows seq N and the log's line N hashes differently;
+ * - deleted: a witnessed seq is missing while later ones exist (also before
+ *   the first retained record when the rotation set is not full, since then
+ *   nothing can have aged out);
+ * - truncated: witnessed seqs missing at the end, with nothing after them;
+ * - rollback: a log line whose seq is not above the line before it.
+ * Witnessed seqs older than the oldest retained record, with all five
+ * rotations present, aged out normally and are only counted.
+ */
+import type { Droplet } from '../droplet/droplet.js';
+import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
+import { StratamError } from '../errors.js';
+import type { StreamName } from './diagnostics.js';
+import { followerArgv, ROTATIONS, type StreamSpec } from './follower-script.js';
+import { FrameDecoder } from './frame-decoder.js';
+import { LineReader } from './line-reader.js';
+import { WitnessStore, dropletKey, type WitnessEntry } from './witness-store.js';
+
+const LIST_CAP = 10_000;
+
+export interface StreamReport {
+  witnessed: number;
+  witness_chain_ok: boolean;
+  read: number;
+  malformed: number;
+  rewritten: number[];
+  deleted: number[];
+  truncated: number[];
+  rollback: Array<{ seq: number; after: number }>;
+  aged_out: number;
+  /** True when a list above hit its cap (10 000 values). */
+  lists_capped: boolean;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  droplet: string;
+  streams: Partial<Record<StreamName, StreamReport>>;
+}
+
+class Comparer {
+  readonly report: StreamReport;
+  private it: Generator<WitnessEntry>;
+  private cur: WitnessEntry | null;
+  private prevSeq: number | null = null;
+  private firstSeq: number | null = null;
+
+  constructor(witness: WitnessStore, private readonly rotationFull: boolean) {
+    this.report = { witnessed: witness.size, witness_chain_ok: witness.checkChain() === -1, read: 0, malformed: 0, rewritten: [], deleted: [], truncated: [], rollback: [], aged_out: 0, lists_capped: false };
+    this.it = witness.entries();
+    this.cur = this.next();
+  }
+
+  private next(): WitnessEntry | null {
+    const n = this.it.next();
+    return n.done ? null : n.value;
+  }
+
+  private push<T>(list: T[], v: T): void {
+    if (list.length < LIST_CAP) list.push(v);
+    else this.report.lists_capped = true;
+  }
+
+  line(seq: number, hash: Buffer): void {
+    this.report.read++;
+    if (this.prevSeq !== null && seq <= this.prevSeq) {
+      this.push(this.report.rollback, { seq, after: this.prevSeq });
+      return;
+    }
+    if (this.firstSeq === null) this.firstSeq = seq;
+    this.prevSeq = seq;
+    while (this.cur && this.cur.seq < seq) {
+      if (this.cur.seq < this.firstSeq && this.rotationFull) this.report.aged_out++;
+      else this.push(this.report.deleted, this.cur.seq);
+      this.cur = this.next();
+    }
+    if (this.cur && this.cur.seq === seq) {
+      if (!this.cur.hash.equals(hash)) this.push(this.report.rewritten, seq);
+      this.cur = this.next();
+    }
+  }
+
+  finish(): StreamReport {
+    while (this.cur) {
+      this.push(this.report.truncated, this.cur.seq);
+      this.cur = this.next();
+    }
+    return this.report;
+  }
+}
+
+export async function verifyWitness(droplet: Droplet, stateDir: string): Promise<VerifyReport> {
+  const names: Array<[StreamName, string, string]> = [
+    ['activity', 'a', homeFile(droplet.paths, CONTRACT_FILES.activity)],
+    ['receipts', 'r', homeFile(droplet.paths, CONTRACT_FILES.receipts)],
+  ];
+  const comparers = new Map<string, Comparer>();
+  const readers = new Map<string, LineReader>();
+  const stores: WitnessStore[] = [];
+  const specs: StreamSpec[] = [];
+  try {
+    for (const [name, id, path] of names) {
+      const store = WitnessStore.open(stateDir, droplet.identity, name);
+      stores.push(store);
+      if (name === 'receipts' && store.size === 0) continue;
+      const cmp = new Comparer(store, (await droplet.stat(`${path}.${ROTATIONS}`)) !== null);
+      comparers.set(id, cmp);
+      readers.set(id, new LineReader(name, {
+        record: (r) => cmp.line(r.seq, r.hash),
+        malformed: () => void cmp.report.malformed++,
+        truncated: (d) => (d.record_seq === null ? void cmp.report.malformed++ : cmp.line(d.record_seq, Buffer.from(d.sha256, 'hex'))),
+      }));
+      specs.push({ name: id, path, start: { kind: 'all' } });
+    }
+    let caughtUp = false;
+    const decoder = new FrameDecoder((f) => {
+      if (f.type === 'caught-up') caughtUp = true;
+      else if (f.type === 'data') readers.get(f.stream)?.push(String(f.inode), f.offset, f.bytes);
+    });
+    const res = await droplet.exec(followerArgv('once', specs), { collect: false, onStdout: (c) => decoder.push(c) });
+    if (!caughtUp) {
+      throw new StratamError('connect', `Could not read the logs on the droplet to the end (follower exit ${res.code ?? res.signal}).`, {
+        hint: 'Check the connection and that python3 is installed on the droplet, then run verify again.',
+      });
+    }
+    const streams: Partial<Record<StreamName, StreamReport>> = {};
+    for (const [name, id] of names) {
+      const cmp = comparers.get(id);
+      if (cmp) streams[name] = cmp.finish();
+    }
+    const ok = Object.values(streams).every((s) => s.witness_chain_ok && s.rewritten.length + s.deleted.length + s.truncated.length + s.rollback.length === 0);
+    return { ok, droplet: dropletKey(droplet.identity), streams };
+  } finally {
+    for (const s of stores) s.close();
+  }
+}
