@@ -66,6 +66,13 @@ const ENC_RE = /"enc"\s*:\s*"([A-Za-z0-9_=-]*)"/;
  */
 export function findEnc(line: Buffer): EncSpan | null {
   if (line.indexOf('"enc"') === -1) return null;
+  const view = line.toString('latin1');
+  const re = new RegExp(ENC_RE.source, 'g');
+  const matches = [...view.matchAll(re)];
+  // One unescaped `"enc": "..."` in a line that looks like an object can only
+  // be the record's own field (a quote inside a JSON string is escaped), so
+  // the common case skips JSON.parse. Anything else is settled by parsing.
+  if (matches.length === 1 && view.charCodeAt(0) === 0x7b && view.trimEnd().endsWith('}')) return spanOf(matches[0]!);
   let parsed: unknown;
   try {
     parsed = JSON.parse(line.toString('utf8'));
@@ -74,16 +81,16 @@ export function findEnc(line: Buffer): EncSpan | null {
   }
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { enc?: unknown }).enc !== 'string') return null;
   const enc = (parsed as { enc: string }).enc;
-  const view = line.toString('latin1');
-  const re = new RegExp(ENC_RE.source, 'g');
-  for (let m = re.exec(view); m !== null; m = re.exec(view)) {
-    if (m[1] === enc) {
-      const start = m.index + m[0].length - 1 - enc.length;
-      return { token: enc, start, end: start + enc.length };
-    }
-  }
+  // JSON.parse keeps the last duplicate key, so the last matching spelling is the one.
+  for (let i = matches.length - 1; i >= 0; i--) if (matches[i]![1] === enc) return spanOf(matches[i]!);
   // Escaped or otherwise unusual spelling: the token is still the parsed value.
   return { token: enc, start: -1, end: -1 };
+}
+
+function spanOf(m: RegExpMatchArray): EncSpan {
+  const token = m[1]!;
+  const start = m.index! + m[0].length - 1 - token.length;
+  return { token, start, end: start + token.length };
 }
 
 /** The line with its token replaced; only the token's bytes change when they can be located. */

@@ -22,7 +22,7 @@ const FLUSH_AT = 1024 * 1024;
 /** How long a last line without newline may take to complete before it is taken as torn. */
 const TORN_WAIT_MS = 1000;
 /** Post-swap re-checks of the old inode (a writer may have opened it just before the rename). */
-const TAIL_CHECKS_MS = [0, 50, 200];
+const TAIL_CHECKS_MS = [0, 25];
 
 export const sidePathFor = (path: string) => `${dirnameOf(path)}/.${basenameOf(path)}.stratam-rotate-old`;
 
@@ -118,6 +118,7 @@ export async function rewriteArchive(droplet: Droplet, path: string, opts: Rewri
     const toTmp = (b: Buffer) => droplet.append(tmp, b);
     // Catch up until the file stops growing (the agent keeps appending).
     let total = st.size;
+    opts.onProgress?.(0, total);
     for (;;) {
       const size = (await droplet.stat(path))?.size ?? 0;
       if (size < cur.consumed) throw new StratamError('failed', `${path} shrank during rotation; nothing was swapped.`, { hint: 'Something else rewrote the archive. Run `stratam vault verify`, then rotate again.' });

@@ -154,23 +154,34 @@ export class Fernet {
 
   /** Python's _decrypt_data: time checks (only with a TTL), then HMAC, then CBC and PKCS7. */
   decryptData(data: Buffer, timestamp: number, opts: DecryptOptions = {}): Buffer {
+    const r = this.open(data, timestamp, opts);
+    if (typeof r === 'string') throw new InvalidToken(r);
+    return r;
+  }
+
+  /**
+   * decryptData without exceptions: the plaintext, or the reason it failed.
+   * MultiFernet tries keys that are expected to fail; building an exception
+   * (with its stack) for each of those costs more than the HMAC itself.
+   */
+  open(data: Buffer, timestamp: number, opts: DecryptOptions = {}): Buffer | string {
     if (opts.ttl !== undefined) {
       const now = opts.now ?? Math.floor(Date.now() / 1000);
-      if (timestamp + opts.ttl < now) throw new InvalidToken('expired');
-      if (now + MAX_CLOCK_SKEW < timestamp) throw new InvalidToken('timestamp too far in the future');
+      if (timestamp + opts.ttl < now) return 'expired';
+      if (now + MAX_CLOCK_SKEW < timestamp) return 'timestamp too far in the future';
     }
     // Smallest valid token: header, one cipher block, MAC; ciphertext in whole blocks.
-    if (data.length < HEADER + 16 + MAC || (data.length - HEADER - MAC) % 16 !== 0) throw new InvalidToken('bad length');
+    if (data.length < HEADER + 16 + MAC || (data.length - HEADER - MAC) % 16 !== 0) return 'bad length';
     const macAt = data.length - MAC;
     const expected = createHmac('sha256', this.signingKey).update(data.subarray(0, macAt)).digest();
-    if (!timingSafeEqual(expected, data.subarray(macAt))) throw new InvalidToken('signature mismatch');
+    if (!timingSafeEqual(expected, data.subarray(macAt))) return 'signature mismatch';
     const decipher = createDecipheriv('aes-128-cbc', this.encryptionKey, data.subarray(9, HEADER));
     try {
       const p1 = decipher.update(data.subarray(HEADER, macAt));
       const p2 = decipher.final(); // OpenSSL checks every PKCS7 padding byte
       return p2.length === 0 ? p1 : Buffer.concat([p1, p2]);
     } catch {
-      throw new InvalidToken('bad padding');
+      return 'bad padding';
     }
   }
 
@@ -201,16 +212,9 @@ export class MultiFernet {
   /** Which key (index into fernets) opened the token: 0 means the primary. */
   decryptWithIndex(token: string, opts: DecryptOptions = {}): { plaintext: Buffer; index: number } {
     const { data, timestamp } = parseToken(token);
-    let last: InvalidToken | undefined;
-    for (let i = 0; i < this.fernets.length; i++) {
-      try {
-        return { plaintext: this.fernets[i]!.decryptData(data, timestamp, opts), index: i };
-      } catch (err) {
-        if (!(err instanceof InvalidToken)) throw err;
-        last = err;
-      }
-    }
-    throw last ?? new InvalidToken('no key opens it');
+    const r = this.openAny(data, timestamp, opts);
+    if (typeof r === 'string') throw new InvalidToken(r);
+    return r;
   }
 
   /**
@@ -219,19 +223,31 @@ export class MultiFernet {
    */
   rotate(token: string): string {
     const { data, timestamp } = parseToken(token);
-    for (const f of this.fernets) {
-      let plain: Buffer;
-      try {
-        plain = f.decryptData(data, timestamp);
-      } catch (err) {
-        if (err instanceof InvalidToken) continue;
-        throw err;
+    const r = this.openAny(data, timestamp, {});
+    if (typeof r === 'string') throw new InvalidToken(r);
+    const out = this.fernets[0]!.encryptFromParts(r.plaintext, data.subarray(1, 9), freshIv());
+    r.plaintext.fill(0);
+    return out;
+  }
+
+  // Tokens come in runs under the same key (a whole archive under the old
+  // primary), so the key that opened the last token is tried first. Only one
+  // key can pass the HMAC, so the answer is the same as trying in order.
+  private lastHit = 0;
+
+  private openAny(data: Buffer, timestamp: number, opts: DecryptOptions): { plaintext: Buffer; index: number } | string {
+    const first = this.lastHit;
+    let reason = 'no key opens it';
+    for (let n = 0; n < this.fernets.length; n++) {
+      const i = n === 0 ? first : n <= first ? n - 1 : n;
+      const r = this.fernets[i]!.open(data, timestamp, opts);
+      if (typeof r !== 'string') {
+        this.lastHit = i;
+        return { plaintext: r, index: i };
       }
-      const out = this.fernets[0]!.encryptFromParts(plain, data.subarray(1, 9), freshIv());
-      plain.fill(0);
-      return out;
+      reason = r;
     }
-    throw new InvalidToken('no key opens it');
+    return reason;
   }
 
   destroy(): void {

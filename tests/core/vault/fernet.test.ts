@@ -140,3 +140,23 @@ test('errors never contain the token', () => {
     assert.ok(!err.message.includes('secret'));
   }
 });
+
+test('findEnc locates only the record\'s own token', async () => {
+  const { findEnc, replaceEnc } = await import('../../../src-main/core/vault/archive-lines.js');
+  const plain = Buffer.from('{"a": "x \\"enc\\": \\"FAKE\\"", "enc": "gAAA=="}');
+  const s1 = findEnc(plain)!;
+  assert.equal(s1.token, 'gAAA==');
+  assert.equal(replaceEnc(plain, s1, 'NEW=').toString(), '{"a": "x \\"enc\\": \\"FAKE\\"", "enc": "NEW="}');
+  const nested = Buffer.from('{"meta": {"enc": "inner"}, "enc": "outer"}');
+  assert.equal(findEnc(nested)!.token, 'outer');
+  const escaped = Buffer.from('{"enc": "\\u0067AAA"}');
+  const s3 = findEnc(escaped)!;
+  assert.equal(s3.token, 'gAAA');
+  assert.equal(JSON.parse(replaceEnc(escaped, s3, 'X').toString()).enc, 'X');
+  assert.equal(findEnc(Buffer.from('not json "enc": "x"')), null);
+  assert.equal(findEnc(Buffer.from('{"role": "user"}')), null);
+  const bin = Buffer.concat([Buffer.from('{"author": "'), Buffer.from([0xff, 0xfe]), Buffer.from('", "enc": "TOK="}')]);
+  const s4 = findEnc(bin)!;
+  const out = replaceEnc(bin, s4, 'NEW=');
+  assert.deepEqual(out.subarray(12, 14), Buffer.from([0xff, 0xfe]), 'invalid UTF-8 elsewhere kept byte for byte');
+});

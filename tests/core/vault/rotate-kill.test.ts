@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseKeyring } from '../../../src-main/core/vault/keyring.js';
+import { python } from './python-fernet.js';
+import { makeFixture } from './vault-fixture.js';
+
+const CHILD = fileURLToPath(new URL('./rotate-child.js', import.meta.url));
+const WANTED = 32;
+
+interface Run { killed: boolean; phase: string; ms: number }
+
+function runChild(home: string, killAfterMs: number | null): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, home], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let started = 0;
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (!started && out.includes('ready')) {
+        started = performance.now();
+        if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const phases = [...out.matchAll(/phase (\w+)/g)].map((m) => m[1]!);
+      if (signal !== 'SIGKILL' && code !== 0) return reject(new Error(`rotation failed: ${err}`));
+      resolve({ killed: !out.includes('done'), phase: phases.at(-1) ?? 'start', ms: performance.now() - started });
+    });
+  });
+}
+
+test(`kill -9 at random moments during rotation: every token stays readable with the keyring on disk (${WANTED}+ trials)`, async (t) => {
+  const fx = makeFixture({ lines: 6000, entries: 5 });
+  try {
+    const full = await runChild(fx.home, null);
+    assert.equal(full.killed, false);
+    const span = Math.max(50, full.ms);
+    const byPhase: Record<string, number> = {};
+    let trials = 0;
+    for (let attempt = 0; trials < WANTED && attempt < WANTED * 3; attempt++) {
+      // Some kills aimed at the first few percent, where the keyring and vault.json are rewritten.
+      const run = await runChild(fx.home, Math.random() < 0.4 ? Math.random() * span * 0.08 : Math.random() * span);
+      if (!run.killed) continue;
+      trials++;
+      byPhase[run.phase] = (byPhase[run.phase] ?? 0) + 1;
+
+      // The keyring on disk alone must open every token, judged by Python.
+      const ring = parseKeyring(readFileSync(join(fx.home, 'vault.keys')));
+      const keys = ring.keys.map((k) => k.key);
+      const vault = JSON.parse(readFileSync(join(fx.home, 'vault.json'), 'utf8')) as { entries: Record<string, { token: string }> };
+      const names = Object.keys(fx.secrets);
+      const lines = readFileSync(join(fx.home, 'conversation_archive.jsonl'), 'utf8').split('\n').filter(Boolean);
+      assert.equal(lines.length, fx.contents.length, `trial ${trials}: no archive line lost`);
+      const tokens = [...names.map((n) => vault.entries[n]!.token), ...lines.map((l) => (JSON.parse(l) as { enc: string }).enc)];
+      const judged = python<Array<{ index: number; plain: string | null }>>({ op: 'decrypt', keys, items: tokens });
+      const unreadable = judged.filter((j) => j.index < 0).length;
+      assert.equal(unreadable, 0, `trial ${trials} killed in phase ${run.phase}: ${unreadable} unreadable tokens`);
+      judged.slice(0, names.length).forEach((j, i) => assert.equal(Buffer.from(j.plain!, 'base64').toString(), fx.secrets[names[i]!]));
+      judged.slice(names.length).forEach((j, i) => assert.equal(JSON.parse(Buffer.from(j.plain!, 'base64').toString()).content, fx.contents[i]));
+    }
+    t.diagnostic(`trials killed mid-rotation: ${trials}; by phase: ${JSON.stringify(byPhase)}; one full rotation took ${full.ms.toFixed(0)} ms`);
+    assert.ok(trials >= WANTED, `only ${trials} kills landed during rotation`);
+    // After all that, a clean rotation still completes.
+    const last = await runChild(fx.home, null);
+    assert.equal(last.killed, false);
+  } finally {
+    fx.cleanup();
+  }
+});
