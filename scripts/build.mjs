@@ -4,7 +4,7 @@
 // cold `stratam pause` is a kill switch, and resolving hundreds of module
 // files costs more than the SSH handshake.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { transpile } from './transpile.mjs';
 
@@ -14,15 +14,21 @@ const run = (cmd, args) => {
 };
 
 rmSync('dist', { recursive: true, force: true });
-run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+// --no-typecheck: for quick local iteration only; `npm run build` always checks.
+if (!process.argv.includes('--no-typecheck')) run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 await transpile('dist/node');
 
 // Packages that find files beside themselves at run time (WASM grammars,
 // optional native addons) stay external; everything else is inlined.
 const external = ['electron', 'cpu-features', 'web-tree-sitter', 'tree-sitter-bash', '*.node'];
 
+// Each command is its own entry so main.ts can import it by a computed name;
+// splitting shares the core between them.
+const commandEntries = Object.fromEntries(
+  readdirSync('src-main/cli/commands').filter((f) => f.endsWith('.ts')).map((f) => [`commands/${f.slice(0, -3)}`, `src-main/cli/commands/${f}`]),
+);
 await build({
-  entryPoints: { stratam: 'src-main/cli/main.ts' },
+  entryPoints: { stratam: 'src-main/cli/main.ts', ...commandEntries },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,
@@ -32,8 +38,10 @@ await build({
   external,
   sourcemap: true,
   logLevel: 'warning',
-  // ssh2 and dockerode are CommonJS and call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // ssh2 and dockerode are CommonJS (require, __dirname); give each ESM chunk those.
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+  },
 });
 
 if (existsSync('src-main/electron/main.ts')) {

@@ -54,6 +54,8 @@ function parseLine(text: string, eol: string): EnvLine {
     }
   }
   while (end > v && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  // An empty value is edited right after '=', so a following comment keeps its space.
+  if (end === v) return { text, eol, key, valueStart: eq + 1, valueEnd: eq + 1, value: '' };
   return { text, eol, key, valueStart: v, valueEnd: end, value: text.slice(v, end) };
 }
 
@@ -98,6 +100,9 @@ export function setEnvValue(source: string, key: string, value: string): string 
   const raw = l.text.slice(l.valueStart, l.valueEnd);
   const q = raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw[raw.length - 1] === raw[0] ? raw[0] : '';
   // An empty bare value followed by an inline comment needs a space kept before '#'; it already is.
-  const text = `${l.text.slice(0, l.valueStart)}${q}${value}${q}${l.text.slice(l.valueEnd)}`;
+  let tail = l.text.slice(l.valueEnd);
+  // `KEY=# note` holds an empty value then a comment: keep them apart once a value is written.
+  if (q === '' && value !== '' && tail.startsWith('#')) tail = ` ${tail}`;
+  const text = `${l.text.slice(0, l.valueStart)}${q}${value}${q}${tail}`;
   return lines.map((x, i) => (i === idx ? text : x.text) + x.eol).join('');
 }

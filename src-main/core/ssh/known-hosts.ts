@@ -9,6 +9,7 @@
  * entries or `@revoked`, and the whole format fits in this file.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { keyTypeOf } from './host-key.js';
 
 export interface KnownHostEntry {
   marker: 'revoked' | 'cert-authority' | null;
@@ -43,7 +44,8 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
     const [hosts, keyType, keyB64] = fields;
     if (!hosts || !keyType || !keyB64 || !B64.test(keyB64)) continue;
     const key = Buffer.from(keyB64, 'base64');
-    if (key.length === 0) continue;
+    // The blob names its own type; a line whose two disagree is not a key (and plain words can look like base64).
+    if (key.length === 0 || keyTypeOf(key) !== keyType) continue;
     out.push({ marker, patterns: hosts.split(','), keyType, key, line: i + 1 });
   }
   return out;

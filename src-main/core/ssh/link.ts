@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
-import { Client, type ConnectConfig } from 'ssh2';
+import { Client, utils as sshUtils, type ConnectConfig } from 'ssh2';
 import { StratamError } from '../errors.js';
 import { fingerprintOf, keyTypeOf } from './host-key.js';
 import { hostLookupName, parseKnownHosts, verifyHostKey } from './known-hosts.js';
@@ -84,9 +84,32 @@ export class SshLink extends EventEmitter {
         });
       }
     }
+    if (this.privateKey) this.checkPrivateKey(this.privateKey);
     const ready = this.ready();
     this.dial();
     return ready;
+  }
+
+  /**
+   * Parse the key up front: an encrypted key without its passphrase must fail
+   * here with a clear message, not midway through authentication. The parse
+   * error text is ssh2's own and names no key material; it is still replaced.
+   */
+  private checkPrivateKey(key: Buffer): void {
+    const parsed = sshUtils.parseKey(key, this.target.passphrase);
+    if (!(parsed instanceof Error)) return;
+    const encrypted = /encrypted|passphrase|decrypt|bad/i.test(parsed.message) || key.toString('latin1').includes('ENCRYPTED') || /bcrypt/.test(key.toString('latin1'));
+    this.privateKey?.fill(0);
+    this.privateKey = null;
+    throw encrypted
+      ? new StratamError('connect', 'The identity file is encrypted and the passphrase is missing or wrong.', {
+          hint: 'Set STRATAM_KEY_PASSPHRASE, or load the key into your ssh-agent and leave out --identity.',
+          detail: { auth: true },
+        })
+      : new StratamError('connect', `The identity file ${this.target.identityFile ?? ''} is not a private key ssh2 can read.`, {
+          hint: 'Use an OpenSSH or PEM private key (ed25519, ecdsa or rsa).',
+          detail: { auth: true },
+        });
   }
 
   /** Resolves with the live client, waiting through a reconnect; rejects if the link failed or closed. */

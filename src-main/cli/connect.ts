@@ -1,0 +1,55 @@
+/**
+ * Turn global options (and an optional saved profile) into a connected
+ * droplet. SSH is loaded only here, so `stratam guard check` and `--help`
+ * never pay for it.
+ */
+import { userInfo } from 'node:os';
+import { DEFAULT_PATHS, type DropletProfile } from '../core/config/profile.js';
+import { ProfileStore } from '../core/config/profile-store.js';
+import type { Droplet } from '../core/droplet/droplet.js';
+import { usageError } from '../core/errors.js';
+import { normalizeFingerprint } from '../core/ssh/host-key.js';
+import type { GlobalOptions } from './command.js';
+
+export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> {
+  const base: DropletProfile = g.profile
+    ? await new ProfileStore(g.stateDir).get(g.profile)
+    : { name: 'cli', transport: g.local ? 'local' : 'ssh', host: '', port: 22, user: userInfo().username, paths: { ...DEFAULT_PATHS } };
+  let fingerprint = base.fingerprint;
+  if (g.fingerprint !== undefined) {
+    const fp = normalizeFingerprint(g.fingerprint);
+    if (!fp) throw usageError(`--fingerprint must look like SHA256:<43 base64 characters>, not "${g.fingerprint.slice(0, 60)}".`, 'Get it on the droplet with: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
+    fingerprint = fp;
+  }
+  const p: DropletProfile = {
+    ...base,
+    transport: g.local ? 'local' : base.transport,
+    host: g.host ?? base.host,
+    port: g.port ?? base.port,
+    user: g.user ?? base.user,
+    identityFile: g.identity ?? base.identityFile,
+    knownHostsFile: g.knownHosts ?? base.knownHostsFile,
+    fingerprint,
+    paths: {
+      ...base.paths,
+      ...(g.jarvisHome ? { jarvisHome: g.jarvisHome } : {}),
+      ...(g.jarvisRoot ? { jarvisRoot: g.jarvisRoot } : {}),
+      ...(g.envFile ? { envFile: g.envFile } : {}),
+      ...(g.container ? { agentContainer: g.container } : {}),
+    },
+  };
+  if (p.transport === 'ssh' && !p.host) {
+    throw usageError('No droplet given.', 'Pass --host (and --user, --identity, --fingerprint), --profile NAME for a saved droplet, or --local on the droplet itself.');
+  }
+  return p;
+}
+
+export async function openDroplet(profile: DropletProfile, opts: { reconnect?: boolean } = {}): Promise<Droplet> {
+  if (profile.transport === 'local') {
+    const { LocalDroplet } = await import('../core/droplet/local-droplet.js');
+    return new LocalDroplet(profile.paths);
+  }
+  const { SshDroplet } = await import('../core/droplet/ssh-droplet.js');
+  const passphrase = process.env.STRATAM_KEY_PASSPHRASE;
+  return SshDroplet.connect(profile, { reconnect: opts.reconnect ?? false, ...(passphrase ? { passphrase } : {}) });
+}

@@ -1,0 +1,117 @@
+/**
+ * `stratam`: the CLI face of the core. Commands are one file each under
+ * commands/, loaded on demand so a cold `stratam pause` loads only what pause
+ * needs. Exit codes: 0 ok, 1 failed, 2 bad input or usage, 3 refused by a
+ * guard or a policy finding, 4 could not connect or host key refused.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Droplet } from '../core/droplet/droplet.js';
+import { StratamError, usageError } from '../core/errors.js';
+import type { Command, CommandContext } from './command.js';
+import { extractGlobals, GLOBAL_FLAGS } from './globals.js';
+import { Output } from './output.js';
+
+const VERSION = '0.1.0';
+const COMMANDS_DIR = new URL('./commands/', import.meta.url);
+
+async function loadCommand(name: string): Promise<Command> {
+  if (!/^[a-z][a-z-]{0,30}$/.test(name)) throw usageError(`Unknown command "${name.slice(0, 40)}".`, 'Run `stratam --help` for the list.');
+  // A computed specifier: the bundler leaves it alone and each command stays its own chunk.
+  const spec = new URL(`${name}.js`, COMMANDS_DIR).href;
+  try {
+    return ((await import(spec)) as { command: Command }).command;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`${name}.js`)) {
+      throw usageError(`Unknown command "${name}".`, 'Run `stratam --help` for the list.');
+    }
+    throw err;
+  }
+}
+
+async function help(out: Output): Promise<void> {
+  const names = readdirSync(fileURLToPath(COMMANDS_DIR))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+  const rows: Array<[string, string]> = [];
+  for (const n of names) rows.push([n, (await loadCommand(n)).summary]);
+  out.line(`stratam ${VERSION}: the operator's side of a Stratam droplet.\n\nUsage: stratam [global options] COMMAND [args]\n\nCommands:`);
+  out.line(out.table(rows).replace(/^/gm, '  '));
+  out.line('\nGlobal options:');
+  out.line(out.table(GLOBAL_FLAGS.map((f) => [`--${f.name}${f.kind === 'boolean' ? '' : ' X'}`, f.help])).replace(/^/gm, '  '));
+  out.line('\nExit codes: 0 ok, 1 failed, 2 bad input, 3 refused by a guard or policy, 4 could not connect or host key refused.');
+  out.line('Run `stratam COMMAND --help` for a command\'s own options.');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let out = new Output({ json: argv.includes('--json') });
+  let droplet: Droplet | null = null;
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { globals, rest } = extractGlobals(argv);
+    out = new Output({ json: globals.json });
+    const [name, ...args] = rest;
+    if (name === '--version' || name === 'version') {
+      out.line(VERSION);
+      return 0;
+    }
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      await help(out);
+      return name === undefined ? 2 : 0;
+    }
+    const command = await loadCommand(name);
+    if (args[0] === '--help' || args[0] === '-h') {
+      out.line(command.usage);
+      return 0;
+    }
+    let opening: Promise<Droplet> | null = null;
+    const ctx: CommandContext = {
+      argv: args,
+      globals,
+      out,
+      signal: abort.signal,
+      droplet: () => {
+        opening ??= (async () => {
+          const { resolveProfile, openDroplet } = await import('./connect.js');
+          droplet = await openDroplet(await resolveProfile(globals));
+          return droplet;
+        })();
+        return opening;
+      },
+    };
+    return await command.run(ctx);
+  } catch (err) {
+    return report(out, err);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (droplet) await (droplet as Droplet).close().catch(() => undefined);
+  }
+}
+
+function report(out: Output, err: unknown): number {
+  if (err instanceof StratamError) {
+    if (out.json) out.event({ error: { kind: err.kind, message: err.message, hint: err.hint ?? null, ...(err.detail ?? {}) } });
+    out.warn(`stratam: ${err.message}`);
+    if (err.hint) out.warn(`  hint: ${err.hint}`);
+    return err.exitCode;
+  }
+  // Unexpected: say what failed, never dump objects (they may hold configs).
+  const message = err instanceof Error ? err.message : String(err);
+  if (out.json) out.event({ error: { kind: 'failed', message } });
+  out.warn(`stratam: ${message}`);
+  if (process.env.STRATAM_DEBUG && err instanceof Error && err.stack) out.warn(err.stack);
+  return 1;
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
