@@ -5,7 +5,7 @@
  * the real CLI and the real core; teardown removes everything it started.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,11 @@ export interface ReferenceDropletOptions {
   env?: string;
   /** Lines for activity.jsonl to start with. */
   activity?: string;
+  /**
+   * Log in as this (non-root) user instead of root; it is created if missing,
+   * with no home folder, so no shell start-up file slows or colours the run.
+   */
+  user?: string;
 }
 
 export class ReferenceDroplet {
@@ -62,6 +67,7 @@ export class ReferenceDroplet {
   readonly hostFingerprint: string;
   readonly container: string;
   readonly sshdLog: string;
+  readonly user: string;
   port = 0;
   private sshd: ChildProcess | null = null;
   private agentStarted = false;
@@ -84,6 +90,18 @@ export class ReferenceDroplet {
     this.hostFingerprint = fingerprintOfPub(this.hostKeyPub);
     writeFileSync(join(this.root, 'authorized_keys'), readFileSync(`${this.clientKey}.pub`));
     this.container = `jarvis-test-${randomBytes(4).toString('hex')}`;
+    this.user = opts.user ?? 'root';
+    if (opts.user) {
+      try {
+        execFileSync('id', [opts.user], { stdio: 'ignore' });
+      } catch {
+        execFileSync('useradd', ['-M', '-d', '/nonexistent', '-s', '/bin/sh', '-G', 'docker', '-p', '*', opts.user], { stdio: 'ignore' });
+      }
+      execFileSync('chown', ['-R', opts.user, this.home, this.jarvisRoot]);
+      // sshd reads authorized_keys as the user; the private keys stay root-only.
+      chmodSync(this.root, 0o755);
+      chmodSync(join(this.root, 'authorized_keys'), 0o644);
+    }
   }
 
   /** A known_hosts line for this droplet ([127.0.0.1]:port form). */
@@ -108,6 +126,8 @@ export class ReferenceDroplet {
         'UsePAM no',
         'StrictModes no',
         'PermitRootLogin prohibit-password',
+        'PrintMotd no',
+        'PrintLastLog no',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
         'AllowStreamLocalForwarding yes',
@@ -128,23 +148,24 @@ export class ReferenceDroplet {
   async killSshd(): Promise<void> {
     const proc = this.sshd;
     this.sshd = null;
-    if (proc && proc.exitCode === null) {
-      const done = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGKILL');
-      await done;
+    if (!proc || proc.exitCode !== null || proc.pid === undefined) return;
+    // Only this droplet's processes: the listener's descendants, found before it dies.
+    const victims = [proc.pid, ...descendantsOf(proc.pid)];
+    const done = new Promise((r) => proc.once('exit', r));
+    for (const pid of victims) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
-    // Session processes outlive the listener; end them too (matched by our config path).
-    try {
-      execFileSync('pkill', ['-KILL', '-f', `sshd: root`], { stdio: 'ignore' });
-    } catch {
-      /* none left */
-    }
+    await done;
   }
 
   /** CLI flags that reach this droplet with the pinned host key. */
   cliArgs(): string[] {
     return [
-      '--host', '127.0.0.1', '--port', String(this.port), '--user', 'root', '--identity', this.clientKey,
+      '--host', '127.0.0.1', '--port', String(this.port), '--user', this.user, '--identity', this.clientKey,
       '--fingerprint', this.hostFingerprint, '--jarvis-home', this.home, '--jarvis-root', this.jarvisRoot,
       '--container', this.container, '--state-dir', join(this.root, 'state'),
     ];
@@ -161,7 +182,7 @@ export class ReferenceDroplet {
       transport: 'ssh',
       host: '127.0.0.1',
       port: this.port,
-      user: 'root',
+      user: this.user,
       identityFile: this.clientKey,
       fingerprint: this.hostFingerprint,
       paths: { ...DEFAULT_PATHS, jarvisHome: this.home, jarvisRoot: this.jarvisRoot, agentContainer: this.container },
@@ -207,6 +228,32 @@ export class ReferenceDroplet {
     }
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** Every descendant pid of `root`, from /proc (ps output formats vary; /proc does not). */
+export function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
 }
 
 async function waitForBanner(port: number): Promise<void> {

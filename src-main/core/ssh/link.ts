@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
-import { Client, utils as sshUtils, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client as SshClient, type ConnectConfig } from 'ssh2';
 import { StratamError } from '../errors.js';
 import { fingerprintOf, keyTypeOf } from './host-key.js';
 import { hostLookupName, parseKnownHosts, verifyHostKey } from './known-hosts.js';
@@ -46,6 +46,10 @@ interface HostCheck {
   message?: string;
   hint?: string;
 }
+
+// ssh2 is CommonJS: Node's ESM loader sees only its default export.
+const { Client, utils: sshUtils } = ssh2;
+type Client = SshClient;
 
 export class SshLink extends EventEmitter {
   private client: Client | null = null;
