@@ -1,0 +1,128 @@
+/**
+ * Schemas shared by several channels and events. Names and limits repeat the
+ * core's own rules (profile-store.ts, identifiers.ts) so a bad value is
+ * refused here, at the boundary, before any core code runs.
+ */
+import { z } from 'zod';
+import { pathsSchema, profileSchema } from '../core/config/profile-store.js';
+import { TRUST_CHANNELS } from '../core/flags/identifiers.js';
+
+export const profileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a droplet name is 1-64 letters, digits, dot, dash or underscore');
+export const fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key fingerprint looks like SHA256: followed by 43 base64 characters');
+/** Ties progress and output events to the request that started them. */
+export const opId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an operation id is 1-64 letters, digits, dash or underscore');
+export const confirmTrue = z.literal(true, { error: 'this action needs confirm: true (ask the person first)' });
+export const trustChannel = z.enum(TRUST_CHANNELS);
+export const iso = z.string();
+
+export const byName = z.object({ name: profileName }).strict();
+
+/** A profile as the UI adds it: no fingerprint (pinned only after confirmation), no secrets. */
+export const profileInput = z
+  .object({
+    name: profileName,
+    host: profileSchema.shape.host,
+    port: z.number().int().min(1).max(65535).default(22),
+    user: profileSchema.shape.user,
+    identityFile: z.string().min(1).max(4096).optional(),
+    knownHostsFile: z.string().min(1).max(4096).optional(),
+    edgeUrl: profileSchema.shape.edgeUrl,
+    paths: pathsSchema.partial().strict().optional(),
+  })
+  .strict();
+
+export const profileView = z.object({
+  name: profileName,
+  transport: z.enum(['ssh', 'local']),
+  host: z.string(),
+  port: z.number(),
+  user: z.string(),
+  identityFile: z.string().nullable(),
+  fingerprint: z.string().nullable(),
+  edgeUrl: z.string().nullable(),
+  paths: pathsSchema,
+});
+
+export const linkState = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('idle') }),
+  z.object({ state: z.literal('connecting'), attempt: z.number() }),
+  z.object({ state: z.literal('connected'), since: iso, hostKey: z.string() }),
+  z.object({ state: z.literal('reconnecting'), attempt: z.number(), delayMs: z.number(), at: iso, reason: z.string() }),
+  z.object({ state: z.literal('failed'), reason: z.string(), hostKeyRefused: z.boolean() }),
+  z.object({ state: z.literal('closed') }),
+]);
+
+/** One droplet as the tray and dashboard see it: the single status value the icon derives from. */
+export const dropletState = z.object({
+  name: profileName,
+  link: linkState,
+  /** When the link last left `connected` (null while connected or never connected). */
+  downSince: iso.nullable(),
+  /** JARVIS_SELF_MODIFY_ALLOWED as last read: false = paused; null = not read yet. */
+  selfModifyAllowed: z.boolean().nullable(),
+  breaker: z.enum(['armed', 'tripped', 'unreadable']).nullable(),
+  /** Unacknowledged tier-1 fabrication warnings. */
+  fabrications: z.number().int().min(0),
+  /** When the flags were last read successfully. */
+  checkedAt: iso.nullable(),
+});
+
+export const auditRecordView = z.object({
+  stream: z.enum(['activity', 'receipts']),
+  seq: z.number(),
+  value: z.record(z.string(), z.unknown()),
+  /** The exact line as text (invalid UTF-8 shown as U+FFFD). */
+  text: z.string(),
+  sha256: z.string(),
+  fileId: z.string(),
+  offset: z.number(),
+});
+
+/** Diagnostics pass through as the core emits them (see core/audit/diagnostics.ts): always a `kind`. */
+export const auditDiagnostic = z.object({ kind: z.enum(['gap', 'malformed', 'truncated', 'connection', 'alert']) }).passthrough();
+
+export const auditItem = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('record'), record: auditRecordView }),
+  z.object({ type: z.literal('diagnostic'), diagnostic: auditDiagnostic }),
+]);
+
+export const warning = z.object({
+  id: z.string(),
+  name: profileName,
+  at: iso,
+  kind: z.enum(['fabrication', 'blocked-command-ran', 'audit-rewritten', 'audit-rollback', 'sandbox-violation', 'watch-failed']),
+  severity: z.enum(['critical', 'warning', 'info']),
+  /** Fabrication tier (1 done, 2 happening, 3 about to); null for other kinds. */
+  tier: z.number().int().min(1).max(3).nullable(),
+  message: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export const breakerEvent = z.object({
+  name: profileName,
+  event: z.enum(['tripped', 'rearmed']),
+  by: z.string().nullable(),
+  at: iso.nullable(),
+  reason: z.string().nullable(),
+  restarts: z.array(z.string()),
+});
+
+export const flagResult = z.object({ selfModifyAllowed: z.boolean(), changed: z.boolean(), verified: z.literal(true) });
+
+export const trustLists = z.object({
+  discord: z.object({ owner: z.string().nullable(), trusted: z.array(z.string()) }),
+  telegram: z.array(z.string()),
+  email: z.array(z.string()),
+  sms: z.array(z.string()),
+});
+
+export const trustChange = z.object({ channel: trustChannel, id: z.string(), changed: z.boolean(), trusted: z.array(z.string()) });
+
+export type LinkStateView = z.infer<typeof linkState>;
+export type DropletStateView = z.infer<typeof dropletState>;
+export type ProfileInput = z.input<typeof profileInput>;
+export type ProfileView = z.infer<typeof profileView>;
+export type AuditItemView = z.infer<typeof auditItem>;
+export type AuditRecordView = z.infer<typeof auditRecordView>;
+export type WarningView = z.infer<typeof warning>;
+export type BreakerEventView = z.infer<typeof breakerEvent>;
