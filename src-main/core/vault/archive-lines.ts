@@ -18,34 +18,64 @@ export interface ArchiveLine {
   offset: number;
   /** True for a last line with no newline yet (torn, or being written). */
   torn: boolean;
+  /** Set (to the line's length) when the line exceeded maxLine and was not kept. */
+  oversized?: number;
 }
 
-/** Whole lines of [start, end) (end defaults to the size at the time of the call). */
-export async function* readLines(droplet: Droplet, path: string, opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number } = {}): AsyncGenerator<ArchiveLine> {
+/**
+ * Whole lines of [start, end) (end defaults to the size at the time of the
+ * call). With `maxLine`, a longer line is not held in memory: it comes back
+ * empty with `oversized` set to its length, so memory stays bounded.
+ */
+export async function* readLines(
+  droplet: Droplet,
+  path: string,
+  opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number; maxLine?: number } = {},
+): AsyncGenerator<ArchiveLine> {
   const st = await droplet.stat(path);
   if (!st) return;
   const end = opts.end ?? st.size;
   const chunk = opts.chunk ?? CHUNK;
+  const maxLine = opts.maxLine ?? Number.POSITIVE_INFINITY;
   let pos = opts.start ?? 0;
   let lineNo = opts.firstLineNo ?? 1;
   let pending: Buffer[] = [];
+  let pendingLen = 0;
+  let dropped = 0;
   let pendingStart = pos;
+  const take = (piece: Buffer, torn: boolean): ArchiveLine => {
+    const len = dropped + pendingLen + piece.length;
+    const over = len > maxLine;
+    const line = over ? Buffer.alloc(0) : pendingLen ? Buffer.concat([...pending, piece]) : piece;
+    const out: ArchiveLine = { line, lineNo: lineNo++, offset: pendingStart, torn, ...(over ? { oversized: len } : {}) };
+    pending = [];
+    pendingLen = 0;
+    dropped = 0;
+    return out;
+  };
   while (pos < end) {
     const buf = await droplet.readRange(path, pos, Math.min(end, pos + chunk));
     if (buf.length === 0) break;
     let from = 0;
     for (let nl = buf.indexOf(NL); nl !== -1; nl = buf.indexOf(NL, from)) {
-      const piece = buf.subarray(from, nl);
-      const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
-      yield { line, lineNo: lineNo++, offset: pendingStart, torn: false };
-      pending = [];
+      yield take(buf.subarray(from, nl), false);
       from = nl + 1;
       pendingStart = pos + from;
     }
-    if (from < buf.length) pending.push(buf.subarray(from));
+    if (from < buf.length) {
+      const rest = buf.subarray(from);
+      if (dropped + pendingLen + rest.length > maxLine) {
+        dropped += pendingLen + rest.length;
+        pending = [];
+        pendingLen = 0;
+      } else {
+        pending.push(rest);
+        pendingLen += rest.length;
+      }
+    }
     pos += buf.length;
   }
-  if (pending.length) yield { line: Buffer.concat(pending), lineNo, offset: pendingStart, torn: true };
+  if (pendingLen || dropped) yield take(Buffer.alloc(0), true);
 }
 
 export interface EncSpan {

@@ -1,0 +1,68 @@
+/**
+ * Self-modify snapshots (contract: `<jarvisRoot>/.jarvis_self_history/
+ * <YYYYMMDDTHHMMSSZ>-<label>/`, last 50 kept). Sizes come from one `du` call
+ * (one round trip over SSH); where `du` fails they are summed by walking.
+ */
+import type { Droplet } from '../droplet/droplet.js';
+
+export const SNAPSHOT_KEEP = 50;
+const NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)$/;
+
+export interface Snapshot {
+  name: string;
+  label: string;
+  time: string;
+  size: number;
+}
+
+export interface SnapshotListing {
+  dir: string;
+  snapshots: Snapshot[];
+  /** Entries that do not follow the naming rule (listed, not counted). */
+  ignored: string[];
+  warning: string | null;
+}
+
+export const snapshotsDir = (droplet: Droplet) => `${droplet.paths.jarvisRoot.replace(/\/+$/, '')}/.jarvis_self_history`;
+
+export async function listSnapshots(droplet: Droplet): Promise<SnapshotListing> {
+  const dir = snapshotsDir(droplet);
+  if (!(await droplet.stat(dir))?.isDirectory) return { dir, snapshots: [], ignored: [], warning: null };
+  const entries = await droplet.readdir(dir);
+  const ignored: string[] = [];
+  const found: Array<Omit<Snapshot, 'size'>> = [];
+  for (const e of entries) {
+    const m = NAME.exec(e.name);
+    const time = m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : '';
+    if (!m || !e.stat.isDirectory || Number.isNaN(Date.parse(time))) ignored.push(e.name);
+    else found.push({ name: e.name, label: m[7]!, time });
+  }
+  found.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+  const sizes = await sizesOf(droplet, found.map((s) => `${dir}/${s.name}`));
+  const snapshots = found.map((s, i) => ({ ...s, size: sizes[i] ?? 0 }));
+  const warning = snapshots.length > SNAPSHOT_KEEP ? `${snapshots.length} snapshots: more than the ${SNAPSHOT_KEEP} the agent should keep; its pruning may not be running.` : null;
+  return { dir, snapshots, ignored: ignored.sort(), warning };
+}
+
+async function sizesOf(droplet: Droplet, paths: string[]): Promise<number[]> {
+  if (paths.length === 0) return [];
+  const r = await droplet.exec(['du', '-s', '-b', '--', ...paths]).catch(() => null);
+  if (r && r.code === 0) {
+    const byPath = new Map<string, number>();
+    for (const line of r.stdout.toString('utf8').split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab > 0) byPath.set(line.slice(tab + 1), Number(line.slice(0, tab)));
+    }
+    if (paths.every((p) => byPath.has(p))) return paths.map((p) => byPath.get(p)!);
+  }
+  return Promise.all(paths.map((p) => walkSize(droplet, p)));
+}
+
+async function walkSize(droplet: Droplet, path: string): Promise<number> {
+  let total = 0;
+  for (const e of await droplet.readdir(path)) {
+    if (e.stat.isDirectory) total += await walkSize(droplet, `${path}/${e.name}`);
+    else total += e.stat.size;
+  }
+  return total;
+}
