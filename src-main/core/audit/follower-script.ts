@@ -11,15 +11,18 @@
  * needs it); the program uses only the standard library and reaches inotify
  * through ctypes (falls back to 20 ms polling where that fails).
  *
- * Why it never outlives its channel: it selects on stdin while idle and exits
- * on EOF (sshd closes the pipe when the channel or the connection ends), and a
- * write to a closed channel raises BrokenPipeError, which also ends it.
+ * Why it never outlives its channel: while idle it writes a heartbeat frame
+ * every 0.5 s; once the channel or the connection is gone, sshd has closed
+ * the pipe and the write raises BrokenPipeError, which ends it (so does a
+ * changed parent pid). Stdin cannot serve as the watchdog because the exec
+ * helper sends EOF on stdin right after starting a command.
  *
  * Frames on stdout, each a text header line, then payload bytes:
  *   D <stream> <inode> <offset> <len>\n<len bytes>   file bytes at that offset
  *   T <stream> <inode>\n                              file shrank: restart at 0
  *   L <stream> <inode>\n                              resume file gone: read all retained
  *   Z\n                                               `once` mode: all caught up, exiting
+ *   H\n                                               heartbeat while idle (liveness probe)
  * Starts (one per stream): r:<inode>:<offset> resume, a = every retained file
  * oldest first, l:<n> = last n lines, e = end of the current file.
  */
@@ -28,7 +31,7 @@ import { quoteArgv } from '../droplet/shell-quote.js';
 export const ROTATIONS = 5;
 
 export const FOLLOWER_PY = String.raw`
-import os, sys, select
+import os, sys, select, time
 CH = 1 << 20
 ROT = ${ROTATIONS}
 def out(*parts):
@@ -121,7 +124,11 @@ class S:
             if ino_of(s.path) != s.ino:
                 b = os.pread(s.fd, CH, s.off)
                 if b: continue
-                s.q = [(s.path, 0)]; s.next(); moved = True
+                # Rotated, maybe several times: the files newer than ours, oldest first, then the live one.
+                names = [s.path + "." + str(i) for i in range(1, ROT + 1)]
+                k = next((i for i, n in enumerate(names) if ino_of(n) == s.ino), -1)
+                s.q = [(n, 0) for n in reversed(names[:k])] + [(s.path, 0)] if k >= 0 else [(s.path, 0)]
+                s.next(); moved = True
                 if s.fd < 0: return moved
                 continue
             return moved
@@ -140,12 +147,16 @@ def inotify(dirs):
 def follow(mode, specs):
     streams = [S(specs[i], specs[i + 1], specs[i + 2]) for i in range(0, len(specs), 3)]
     ifd = inotify(sorted(set(os.path.dirname(s.path) or "." for s in streams))) if mode == "follow" else -1
+    parent = os.getppid(); beat = time.monotonic()
     while True:
         for s in streams: s.pump()
         if mode == "once":
             out(b"Z\n"); return
-        r = select.select([0] + ([ifd] if ifd >= 0 else []), [], [], 1.0 if ifd >= 0 else 0.02)[0]
-        if 0 in r and not os.read(0, 4096): return
+        now = time.monotonic()
+        if now - beat >= 0.5:
+            if os.getppid() != parent: return
+            out(b"H\n"); beat = now
+        r = select.select([ifd] if ifd >= 0 else [], [], [], 0.5 if ifd >= 0 else 0.02)[0]
         if ifd in r:
             try:
                 while os.read(ifd, 65536): pass

@@ -63,6 +63,8 @@ export class FrameDecoder {
       case 'L':
         this.onFrame({ type: 'lost', stream: p[1] ?? '', inode: Number(p[2]) });
         return;
+      case 'H':
+        return;
       case 'Z':
         this.onFrame({ type: 'caught-up' });
         return;
