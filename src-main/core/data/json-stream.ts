@@ -1,48 +1,49 @@
 /**
- * Writes one JSON document to a local file piece by piece, waiting on the
- * stream's backpressure, so an export of a large archive never holds more
+ * Writes one JSON document to a local file piece by piece, each batch an
+ * awaited write, so an export of a large archive never holds more
  * than a chunk in memory. The file is created 0600 under a temp name and
  * renamed into place only when complete: nothing half-written is left at the
  * operator's path.
  */
 import { randomBytes } from 'node:crypto';
-import type { WriteStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
+const FLUSH_AT = 256 * 1024;
+
 export class JsonFileWriter {
-  readonly tmp: string;
-  private stream: WriteStream;
+  private parts: string[] = [];
+  private partsLen = 0;
   private first: boolean[] = [];
   bytes = 0;
 
-  private constructor(readonly path: string, tmp: string, stream: WriteStream) {
-    this.tmp = tmp;
-    this.stream = stream;
-  }
+  private constructor(
+    readonly path: string,
+    readonly tmp: string,
+    private handle: fsp.FileHandle | undefined,
+  ) {}
 
   static async create(path: string): Promise<JsonFileWriter> {
     const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
     const fh = await fsp.open(tmp, 'wx', 0o600);
     await fh.chmod(0o600); // the umask can only narrow it, but be explicit
-    const stream = fh.createWriteStream({ autoClose: false, highWaterMark: 256 * 1024 });
-    const w = new JsonFileWriter(path, tmp, stream);
-    w.handle = fh;
-    return w;
+    return new JsonFileWriter(path, tmp, fh);
   }
 
-  private handle: fsp.FileHandle | undefined;
-
+  /** Text is gathered up to FLUSH_AT and then written with an awaited write: that is the backpressure. */
   async raw(text: string): Promise<void> {
-    this.bytes += Buffer.byteLength(text);
-    if (!this.stream.write(text)) await new Promise<void>((resolve, reject) => {
-      const onErr = (e: Error) => reject(e);
-      this.stream.once('error', onErr);
-      this.stream.once('drain', () => {
-        this.stream.off('error', onErr);
-        resolve();
-      });
-    });
+    this.parts.push(text);
+    this.partsLen += text.length;
+    if (this.partsLen >= FLUSH_AT) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.partsLen === 0) return;
+    const buf = Buffer.from(this.parts.join(''), 'utf8');
+    this.parts = [];
+    this.partsLen = 0;
+    this.bytes += buf.length;
+    await this.handle!.write(buf);
   }
 
   /** Start an object member or array element, with the comma when needed. */
@@ -77,7 +78,7 @@ export class JsonFileWriter {
   /** Flush, sync, close and move into place. */
   async commit(): Promise<void> {
     await this.raw('\n');
-    await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await this.flush();
     await this.handle!.sync();
     await this.handle!.close();
     this.handle = undefined;
@@ -85,8 +86,9 @@ export class JsonFileWriter {
   }
 
   async abort(): Promise<void> {
-    this.stream.destroy();
+    this.parts = [];
     await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
     await fsp.unlink(this.tmp).catch(() => undefined);
   }
 }
