@@ -4,7 +4,7 @@
  * gathered beside these keys by the CLI and the IPC handlers.
  */
 import type { Droplet } from '../droplet/droplet.js';
-import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
+import { readBreaker } from '../breaker/breaker-file.js';
 import { FLAG_KEYS, flagOn, readEnv } from '../flags/env-editor.js';
 import { trustFromValues, type TrustLists } from './trust.js';
 
@@ -25,26 +25,11 @@ export interface CoreStatus {
   breaker: BreakerSummary;
 }
 
-/** Contract: an absent breaker.json means armed with no restarts counted. */
+/** The breaker as status shows it, from the breaker module's reader (which fails closed on a bad file). */
 export async function readBreakerSummary(droplet: Droplet): Promise<BreakerSummary> {
-  const path = homeFile(droplet.paths, CONTRACT_FILES.breaker);
-  const empty: BreakerSummary = { state: 'armed', trippedAt: null, reason: null, restarts: [], rearmedAt: null, by: null };
-  if (!(await droplet.stat(path))) return empty;
-  try {
-    const j = JSON.parse((await droplet.readFile(path)).toString('utf8')) as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? v : null);
-    return {
-      state: j.state === 'tripped' ? 'tripped' : j.state === 'armed' ? 'armed' : 'unreadable',
-      trippedAt: str(j.tripped_at),
-      reason: str(j.reason),
-      restarts: Array.isArray(j.restarts) ? j.restarts.filter((x): x is string => typeof x === 'string') : [],
-      rearmedAt: str(j.rearmed_at),
-      by: str(j.by),
-    };
-  } catch {
-    // Fail closed: a breaker file nobody can read is shown as a problem, never as armed.
-    return { ...empty, state: 'unreadable' };
-  }
+  const b = await readBreaker(droplet);
+  const r = b.record;
+  return { state: b.state, trippedAt: r.tripped_at, reason: r.reason, restarts: r.restarts, rearmedAt: r.rearmed_at, by: r.by };
 }
 
 export async function coreStatus(droplet: Droplet): Promise<CoreStatus> {

@@ -92,12 +92,36 @@ export class SshDroplet implements Droplet {
     return this.sftpSession;
   }
 
-  private async call<T>(fn: (s: SFTPWrapper, cb: (err: Error | null | undefined, v: T) => void) => void, op: string, path: string): Promise<T> {
-    const s = await this.sftp();
-    return new Promise<T>((resolve, reject) => fn(s, (err, v) => (err ? reject(sftpError(err, op, path)) : resolve(v))));
+  /**
+   * ssh2 does not always call back requests that were in flight when the
+   * connection died (an SFTP close, a channel being opened). Every operation
+   * therefore also ends when the link drops, with an error that says so, so
+   * no caller can hang on a dead droplet.
+   */
+  private guarded<T>(op: string, path: string, run: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onDrop = () => {
+        const e: NodeJS.ErrnoException = new Error(`${op} ${path}: the SSH connection was lost before the droplet answered; the outcome is unknown.`);
+        e.code = 'ECONNRESET';
+        reject(e);
+      };
+      this.link.once('drop', onDrop);
+      run().then(resolve, reject).finally(() => this.link.off('drop', onDrop));
+    });
   }
 
-  private async handleOp<T>(fn: (s: SFTPWrapper, h: Buffer) => Promise<T>, path: string, flags: 'r' | 'wx' | 'a', mode?: number): Promise<T> {
+  private call<T>(fn: (s: SFTPWrapper, cb: (err: Error | null | undefined, v: T) => void) => void, op: string, path: string): Promise<T> {
+    return this.guarded(op, path, async () => {
+      const s = await this.sftp();
+      return new Promise<T>((resolve, reject) => fn(s, (err, v) => (err ? reject(sftpError(err, op, path)) : resolve(v))));
+    });
+  }
+
+  private handleOp<T>(fn: (s: SFTPWrapper, h: Buffer) => Promise<T>, path: string, flags: 'r' | 'wx' | 'a', mode?: number): Promise<T> {
+    return this.guarded('open', path, () => this.handleOpUnguarded(fn, path, flags, mode));
+  }
+
+  private async handleOpUnguarded<T>(fn: (s: SFTPWrapper, h: Buffer) => Promise<T>, path: string, flags: 'r' | 'wx' | 'a', mode?: number): Promise<T> {
     const s = await this.sftp();
     const handle = await new Promise<Buffer>((resolve, reject) =>
       s.open(path, flags, mode === undefined ? {} : { mode }, (err, h) => (err ? reject(sftpError(err, 'open', path)) : resolve(h))),
@@ -195,7 +219,11 @@ export class SshDroplet implements Droplet {
     return this.execShell(quoteArgv(argv), opts);
   }
 
-  async execShell(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  execShell(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.guarded('exec', 'on the droplet', () => this.execUnguarded(command, opts));
+  }
+
+  private async execUnguarded(command: string, opts: ExecOptions): Promise<ExecResult> {
     const client = await this.link.ready();
     return new Promise<ExecResult>((resolve, reject) => {
       client.exec(command, (err, ch) => {
@@ -232,10 +260,12 @@ export class SshDroplet implements Droplet {
     });
   }
 
-  async openUnixSocket(path: string): Promise<Duplex> {
-    const client = await this.link.ready();
-    return new Promise<Duplex>((resolve, reject) => {
-      client.openssh_forwardOutStreamLocal(path, (err, ch) => (err ? reject(err) : resolve(ch)));
+  openUnixSocket(path: string): Promise<Duplex> {
+    return this.guarded('connect', path, async () => {
+      const client = await this.link.ready();
+      return new Promise<Duplex>((resolve, reject) => {
+        client.openssh_forwardOutStreamLocal(path, (err, ch) => (err ? reject(err) : resolve(ch)));
+      });
     });
   }
 

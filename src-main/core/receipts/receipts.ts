@@ -9,6 +9,7 @@
  * rollback rather than hiding it, and the O_APPEND write keeps lines whole.
  */
 import type { Droplet } from '../droplet/droplet.js';
+import { StratamError } from '../errors.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 
 export type BlockedBy = null | 'flag' | 'trust' | 'blocklist' | 'confirmation';
@@ -107,6 +108,14 @@ export async function withReceipt<T>(
     }).catch(() => undefined);
     throw err;
   }
-  await appendReceipt(droplet, { tool, args, ok: true, result: summarize(value), elapsedMs: performance.now() - started });
+  try {
+    await appendReceipt(droplet, { tool, args, ok: true, result: summarize(value), elapsedMs: performance.now() - started });
+  } catch (err) {
+    // The action took effect; say so plainly rather than let it read as a failed action.
+    throw new StratamError('failed', `${tool} took effect, but its receipt could not be written: ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'Run `stratam status` to confirm the state; the next action will append receipts again once the droplet is reachable.',
+      detail: { actionSucceeded: true },
+    });
+  }
   return value;
 }
