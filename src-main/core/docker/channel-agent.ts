@@ -7,6 +7,7 @@
  */
 import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { inspect } from 'node:util';
 import type { Droplet } from '../droplet/droplet.js';
 
 export const DOCKER_SOCKET = '/var/run/docker.sock';
@@ -80,6 +81,14 @@ export class ChannelAgent extends Agent {
       return;
     }
     (Agent.prototype as unknown as { addRequest(r: unknown, o: ClientRequestArgs): void }).addRequest.call(this, req, options);
+  }
+
+  // docker-modem logs every request with util.inspect(options, {showHidden,
+  // depth: null}), evaluated even when debug output is off. options.agent is
+  // this object, whose pooled sockets are ssh2 channels holding the whole SSH
+  // client: inspecting that costs ~3 ms per request. A short summary instead.
+  [inspect.custom](): string {
+    return `ChannelAgent(${this.socketPath})`;
   }
 
   override keepSocketAlive(socket: Duplex): boolean {
