@@ -80,7 +80,7 @@ test('the witness file is append-only, chained and survives a torn tail entry', 
     again.close();
     // Editing an entry in place breaks the chain from there.
     const bytes = readFileSync(w.path);
-    bytes[72 * 10 + 8] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(72 * 10 + 8) ^ 1, 72 * 10 + 8);
     writeFileSync(w.path, bytes);
     const edited = WitnessStore.open(state, id, 'activity');
     assert.equal(edited.checkChain(), 10);

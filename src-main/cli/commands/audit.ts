@@ -1,0 +1,201 @@
+/**
+ * `stratam audit tail | verify | fetch`: the audit feed, the witness check and
+ * the full text of a record the feed delivered truncated.
+ */
+import type { Droplet } from '../../core/droplet/droplet.js';
+import { runAuditFeed } from '../../core/audit/audit-feed.js';
+import type { AuditRecord, Diagnostic, FeedItem } from '../../core/audit/diagnostics.js';
+import { fetchRecord } from '../../core/audit/fetch-record.js';
+import { loadGuardChecker } from '../../core/audit/second-line.js';
+import { verifyWitness } from '../../core/audit/witness-verify.js';
+import { usageError } from '../../core/errors.js';
+import type { Command, CommandContext } from '../command.js';
+
+const USAGE = `Usage:
+  stratam audit tail [--follow] [--from-seq N] [--lines N] [--receipts] [--no-witness] [--json]
+  stratam audit verify [--json]
+  stratam audit fetch --file-id ID --offset N [--receipts]
+
+tail    Print the agent's audit log (activity.jsonl). Without --from-seq, the last
+        --lines records (default 10); --from-seq reads every retained file, rotated
+        ones included. --follow keeps following across rotation and dropped
+        connections (resuming after the last delivered seq). --receipts merges
+        operator_actions.jsonl. With --json each line is a record exactly as the
+        agent wrote it, or a diagnostic object with a "kind" (gap, malformed,
+        truncated, connection, alert) and no "seq". Every record seen is added to
+        the local witness in --state-dir unless --no-witness.
+verify  Re-read every retained log and compare it with the local witness. Prints a
+        JSON report; exit 3 when a record was rewritten, deleted, truncated or its
+        seq rolled back, 0 when the logs agree.
+fetch   Print the full line at a file identity and offset named by a "truncated"
+        diagnostic.`;
+
+interface Flags {
+  bools: Set<string>;
+  values: Map<string, string>;
+}
+
+function parseFlags(argv: string[], bools: string[], values: string[]): Flags {
+  const f: Flags = { bools: new Set(), values: new Map() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const key = name === '-f' ? '--follow' : name === '-n' ? '--lines' : name;
+    if (bools.includes(key)) f.bools.add(key);
+    else if (values.includes(key)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw usageError(`${key} needs a value.`, 'Run `stratam audit --help`.');
+      f.values.set(key, v);
+    } else throw usageError(`Unknown option "${a.slice(0, 40)}" for audit.`, 'Run `stratam audit --help`.');
+  }
+  return f;
+}
+
+function wholeNumber(f: Flags, key: string): number | undefined {
+  const v = f.values.get(key);
+  if (v === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(v)) throw usageError(`${key} must be a whole number, not "${v.slice(0, 30)}".`);
+  return Number(v);
+}
+
+/** Batches stdout writes: a backlog of a million records must not be a million writes. */
+class Batch {
+  private parts: Buffer[] = [];
+  private len = 0;
+  private scheduled = false;
+  constructor(private readonly write: (b: Buffer) => void) {}
+  push(b: Buffer): void {
+    this.parts.push(b);
+    this.len += b.length;
+    if (this.len >= 256 * 1024) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+  flush(): void {
+    this.scheduled = false;
+    if (this.len === 0) return;
+    this.write(Buffer.concat(this.parts, this.len));
+    this.parts = [];
+    this.len = 0;
+  }
+}
+
+const NL = Buffer.from('\n');
+
+function humanRecord(r: AuditRecord): string {
+  const v = r.value;
+  const outcome = v.blocked ? `BLOCKED(${String(v.blocked)})` : v.ok === true ? 'ok' : 'FAILED';
+  let args = '';
+  try {
+    args = JSON.stringify(v.args ?? null);
+  } catch {
+    args = '';
+  }
+  if (args.length > 100) args = `${args.slice(0, 99)}…`;
+  return `#${r.seq} ${String(v.ts ?? '')} ${String(v.channel ?? '?')}/${String(v.trust ?? '?')} ${String(v.tool ?? '?')} ${outcome} ${args}${r.stream === 'receipts' ? ' [operator]' : ''}`;
+}
+
+function humanDiag(d: Diagnostic): string {
+  switch (d.kind) {
+    case 'gap':
+      return `! gap: ${d.stream} seq ${d.from}${d.to === d.from ? '' : `-${d.to}`} missing (${d.missing})`;
+    case 'malformed':
+      return `! malformed ${d.stream} line (${d.reason}) at ${d.file_id}:${d.offset}, ${d.length} bytes [${d.count} so far]`;
+    case 'truncated':
+      return `! truncated: ${d.stream} seq ${d.record_seq ?? '?'}, ${d.length} bytes; full text: ${d.fetch}`;
+    case 'connection':
+      return `! connection ${d.state}: ${d.detail}`;
+    default:
+      return `!! ALERT (${d.severity}) ${d.reason} at ${d.stream} seq ${d.at_seq}: ${d.detail}`;
+  }
+}
+
+async function openFollowDroplet(ctx: CommandContext, follow: boolean): Promise<{ droplet: Droplet; own: boolean }> {
+  if (!follow || ctx.globals.local) return { droplet: await ctx.droplet(), own: false };
+  // Following must ride out dropped connections, so it opens its own reconnecting link.
+  const { resolveProfile, openDroplet } = await import('../connect.js');
+  return { droplet: await openDroplet(await resolveProfile(ctx.globals), { reconnect: true }), own: true };
+}
+
+async function tail(ctx: CommandContext): Promise<number> {
+  const f = parseFlags(ctx.argv, ['--follow', '--receipts', '--no-witness'], ['--from-seq', '--lines']);
+  const fromSeq = wholeNumber(f, '--from-seq');
+  const lines = wholeNumber(f, '--lines');
+  if (fromSeq !== undefined && lines !== undefined) throw usageError('Give --from-seq or --lines, not both.');
+  const follow = f.bools.has('--follow');
+  const { droplet, own } = await openFollowDroplet(ctx, follow);
+  try {
+    const batch = new Batch((b) => ctx.out.raw(b));
+    const json = ctx.globals.json;
+    const checkCommand = await loadGuardChecker();
+    const onItem = (i: FeedItem) => {
+      if (i.type === 'record') {
+        if (json) {
+          batch.push(Buffer.from(i.record.bytes));
+          batch.push(NL);
+        } else batch.push(Buffer.from(`${humanRecord(i.record)}\n`));
+      } else {
+        batch.push(Buffer.from(`${json ? JSON.stringify(i.diagnostic) : humanDiag(i.diagnostic)}\n`));
+        if (i.diagnostic.kind === 'alert') batch.flush();
+      }
+    };
+    const summary = await runAuditFeed(droplet, {
+      follow,
+      ...(fromSeq !== undefined ? { fromSeq } : {}),
+      ...(lines !== undefined ? { lines } : {}),
+      receipts: f.bools.has('--receipts'),
+      ...(f.bools.has('--no-witness') ? {} : { stateDir: ctx.globals.stateDir }),
+      signal: ctx.signal,
+      onItem,
+      checkCommand,
+    });
+    batch.flush();
+    if (!json && summary.malformed + summary.gaps + summary.alerts > 0) {
+      ctx.out.warn(`${summary.delivered} records; ${summary.malformed} malformed, ${summary.gaps} gaps, ${summary.alerts} alerts.`);
+    }
+    return 0;
+  } finally {
+    if (own) await droplet.close().catch(() => undefined);
+  }
+}
+
+async function verify(ctx: CommandContext): Promise<number> {
+  parseFlags(ctx.argv, [], []);
+  const report = await verifyWitness(await ctx.droplet(), ctx.globals.stateDir);
+  ctx.out.line(JSON.stringify(report));
+  if (!ctx.globals.json) {
+    ctx.out.warn(report.ok ? 'The droplet logs agree with the witness.' : 'The droplet logs do NOT agree with the witness: see the report above.');
+  }
+  return report.ok ? 0 : 3;
+}
+
+async function fetch(ctx: CommandContext): Promise<number> {
+  const f = parseFlags(ctx.argv, ['--receipts'], ['--file-id', '--offset']);
+  const fileId = f.values.get('--file-id');
+  const offset = wholeNumber(f, '--offset');
+  if (fileId === undefined || offset === undefined) throw usageError('fetch needs --file-id and --offset (both from a "truncated" diagnostic).');
+  await fetchRecord(await ctx.droplet(), { fileId, offset, receipts: f.bools.has('--receipts'), onChunk: (c) => ctx.out.raw(c) });
+  ctx.out.raw('\n');
+  return 0;
+}
+
+export const command: Command = {
+  summary: 'follow the audit log, verify it against the local witness, fetch truncated records',
+  usage: USAGE,
+  async run(ctx) {
+    const [sub, ...rest] = ctx.argv;
+    const sctx = { ...ctx, argv: rest };
+    switch (sub) {
+      case 'tail':
+        return tail(sctx);
+      case 'verify':
+        return verify(sctx);
+      case 'fetch':
+        return fetch(sctx);
+      default:
+        throw usageError(sub === undefined ? 'audit needs a subcommand: tail, verify or fetch.' : `Unknown audit subcommand "${sub.slice(0, 30)}".`, 'Run `stratam audit --help`.');
+    }
+  },
+};
