@@ -1,0 +1,334 @@
+/**
+ * The app's session: one connected droplet per profile (reconnect on), the
+ * status value of each, the background watchers, and one stream of events
+ * for whatever face listens (Electron's tray and window, the browser
+ * harness, tests). Plain Node: nothing here knows about Electron.
+ */
+import { EventEmitter } from 'node:events';
+import type { FeedItem } from '../audit/diagnostics.js';
+import type { DropletProfile } from '../config/profile.js';
+import { ProfileStore } from '../config/profile-store.js';
+import { pause, resume, type FlagResult } from '../controls/pause.js';
+import { coreStatus } from '../controls/status.js';
+import type { Droplet } from '../droplet/droplet.js';
+import { describeError, refusedError, StratamError } from '../errors.js';
+import type { BackoffPolicy, LinkState } from '../ssh/link-state.js';
+import { NotificationPolicy, type Trigger } from '../tray/notify-policy.js';
+import { initialState, withLink, type DropletState, type Warning } from './droplet-state.js';
+import { changedKeyError, knownHostsVerdict, probeHostKey } from './host-key-probe.js';
+import type { SessionEvent } from './session-events.js';
+import { startAuditFollow, startBreakerWatch, type WatchSink, type Watchers } from './watchers.js';
+
+export interface SessionOptions {
+  stateDir: string;
+  /** Recorded in receipts as `via` (default "tray"). */
+  via?: string;
+  /** The passphrase of an encrypted identity file (the app reads it from safeStorage). */
+  passphrase?: (profile: DropletProfile) => Promise<string | undefined>;
+  /** Background watchers (default on); tests of the contract turn them off. */
+  watch?: { breaker?: boolean; audit?: boolean };
+  /** How often the flags and breaker are re-read (default 30 s). */
+  refreshMs?: number;
+  backoff?: BackoffPolicy;
+  now?: () => number;
+}
+
+export type ConnectOutcome =
+  | { status: 'connected'; hostKey: string }
+  | { status: 'confirm-host-key'; host: string; port: number; keyType: string; offered: string };
+
+interface Entry {
+  profile: DropletProfile;
+  droplet: Droplet | null;
+  state: DropletState;
+  watchers: Watchers[];
+  audit: Watchers | null;
+  forwardAudit: boolean;
+  sink: WatchSink | null;
+  warnings: Warning[];
+  timer: NodeJS.Timeout | null;
+}
+
+const MAX_WARNINGS = 500;
+
+export class Session extends EventEmitter {
+  readonly profiles: ProfileStore;
+  readonly notifications = new NotificationPolicy();
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+  private warningSeq = 0;
+  private closed = false;
+
+  constructor(readonly opts: SessionOptions) {
+    super();
+    this.profiles = new ProfileStore(opts.stateDir);
+    this.now = opts.now ?? Date.now;
+  }
+
+  get via(): string {
+    return this.opts.via ?? 'tray';
+  }
+
+  push(e: SessionEvent): void {
+    this.emit('event', e);
+  }
+
+  states(): DropletState[] {
+    return [...this.entries.values()].map((e) => e.state);
+  }
+
+  stateOf(name: string): DropletState | null {
+    return this.entries.get(name)?.state ?? null;
+  }
+
+  /** The connected droplet, or a connect error that says what to do. */
+  droplet(name: string): Droplet {
+    const e = this.entries.get(name);
+    if (!e?.droplet) throw new StratamError('connect', `${name} is not connected.`, { hint: `Connect to ${name} first (Connect in the dashboard).` });
+    return e.droplet;
+  }
+
+  async connect(name: string): Promise<ConnectOutcome> {
+    const profile = await this.profiles.get(name);
+    const existing = this.entries.get(name);
+    if (existing?.droplet) return { status: 'connected', hostKey: existing.droplet.identity.hostKey ?? '' };
+    if (profile.transport === 'local') return this.open(profile);
+    const offered = await probeHostKey(profile.host, profile.port);
+    if (profile.fingerprint) {
+      if (offered.fingerprint !== profile.fingerprint) throw changedKeyError(offered, profile.fingerprint, `the profile "${name}"`);
+      return this.open(profile);
+    }
+    const { file, verdict } = await knownHostsVerdict(offered, profile.knownHostsFile);
+    if (verdict.status === 'match') return this.open(profile);
+    if (verdict.status === 'changed') throw changedKeyError(offered, `a different key (line ${verdict.lines.join(', ')})`, file);
+    if (verdict.status === 'revoked') throw refusedError(`The host key ${offered.fingerprint} of ${profile.host}:${profile.port} is marked @revoked in ${file}.`, 'Do not connect until the droplet has a new host key.');
+    return { status: 'confirm-host-key', host: offered.host, port: offered.port, keyType: offered.keyType, offered: offered.fingerprint };
+  }
+
+  /** Pin the key the person confirmed, but only if the droplet still offers exactly that key. */
+  async confirmHostKey(name: string, fingerprint: string): Promise<{ status: 'connected'; hostKey: string }> {
+    const profile = await this.profiles.get(name);
+    if (profile.fingerprint && profile.fingerprint !== fingerprint) {
+      throw refusedError(`${name} already pins ${profile.fingerprint}; a different key is never pinned over it.`, 'If the droplet was rebuilt, check its key on the console, then remove the droplet and add it again.');
+    }
+    const offered = await probeHostKey(profile.host, profile.port);
+    if (offered.fingerprint !== fingerprint) throw changedKeyError(offered, fingerprint, 'the key you confirmed');
+    const pinned = { ...profile, fingerprint };
+    await this.profiles.save(pinned);
+    const r = await this.open(pinned);
+    if (r.status !== 'connected') throw new StratamError('connect', 'The droplet did not connect after pinning its key.');
+    return r;
+  }
+
+  private async open(profile: DropletProfile): Promise<{ status: 'connected'; hostKey: string }> {
+    const entry: Entry = this.entries.get(profile.name) ?? { profile, droplet: null, state: initialState(profile.name), watchers: [], audit: null, forwardAudit: false, sink: null, warnings: [], timer: null };
+    entry.profile = profile;
+    this.entries.set(profile.name, entry);
+    this.setLink(entry, { state: 'connecting', attempt: 1 });
+    let droplet: Droplet;
+    try {
+      if (profile.transport === 'local') {
+        const { LocalDroplet } = await import('../droplet/local-droplet.js');
+        droplet = new LocalDroplet(profile.paths);
+      } else {
+        const { SshDroplet } = await import('../droplet/ssh-droplet.js');
+        const passphrase = await this.opts.passphrase?.(profile);
+        const ssh = await SshDroplet.connect(profile, { reconnect: true, ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}), ...(passphrase ? { passphrase } : {}) });
+        ssh.link.on('state', (s: LinkState) => this.onLink(entry, s));
+        ssh.link.on('state', (s: LinkState) => { if (s.state === 'connected') void this.refresh(profile.name); });
+        droplet = ssh;
+      }
+    } catch (err) {
+      this.setLink(entry, { state: 'failed', reason: describeError(err), hostKeyRefused: (err as StratamError).detail?.hostKeyRefused === true });
+      throw err;
+    }
+    entry.droplet = droplet;
+    this.setLink(entry, { state: 'connected', since: new Date(this.now()).toISOString(), hostKey: droplet.identity.hostKey ?? '' });
+    await this.refresh(profile.name).catch(() => {});
+    this.startWatchers(entry, droplet);
+    const refreshMs = this.opts.refreshMs ?? 30_000;
+    entry.timer = setInterval(() => void this.refresh(profile.name).catch(() => {}), refreshMs);
+    entry.timer.unref();
+    return { status: 'connected', hostKey: droplet.identity.hostKey ?? '' };
+  }
+
+  private startWatchers(entry: Entry, droplet: Droplet): void {
+    const name = entry.profile.name;
+    const sink: WatchSink = (entry.sink = {
+      onAudit: (item) => this.onAudit(entry, item),
+      onTripped: (e) => {
+        entry.state = { ...entry.state, breaker: 'tripped' };
+        this.push({ type: 'breaker', name, event: 'tripped', ...e });
+        this.trigger({ kind: 'breaker-tripped', name, by: e.by, at: e.at, reason: e.reason });
+        this.pushState();
+      },
+      onRearmed: (e) => {
+        entry.state = { ...entry.state, breaker: 'armed' };
+        this.push({ type: 'breaker', name, event: 'rearmed', by: null, at: e.at, reason: null, restarts: [] });
+        this.pushState();
+      },
+      onFailure: (what, message) => void this.addWarning(entry, { kind: 'watch-failed', severity: 'warning', tier: null, message, detail: { watcher: what } }),
+    });
+    if (this.opts.watch?.breaker !== false) entry.watchers.push(startBreakerWatch(droplet, sink, this.via));
+    if (this.opts.watch?.audit !== false) entry.audit = startAuditFollow(droplet, sink, { stateDir: this.opts.stateDir, lines: 0, receipts: true });
+  }
+
+  /** Forward live audit records to the UI (starting the feed if the background one is off). */
+  followAudit(name: string, opts: { lines?: number; receipts?: boolean } = {}): void {
+    const e = this.entryOf(name);
+    e.forwardAudit = true;
+    if (!e.audit) {
+      const sink = e.sink;
+      if (sink) e.audit = startAuditFollow(this.droplet(name), sink, { stateDir: this.opts.stateDir, lines: opts.lines ?? 0, receipts: opts.receipts ?? true });
+    }
+  }
+
+  unfollowAudit(name: string): void {
+    const e = this.entries.get(name);
+    if (!e) return;
+    e.forwardAudit = false;
+    if (this.opts.watch?.audit === false) {
+      e.audit?.stop();
+      e.audit = null;
+    }
+  }
+
+  private onAudit(entry: Entry, item: FeedItem): void {
+    const name = entry.profile.name;
+    if (entry.forwardAudit) this.push({ type: 'audit', name, item });
+    if (item.type !== 'diagnostic' || item.diagnostic.kind !== 'alert') return;
+    const d = item.diagnostic;
+    const kind = d.reason === 'blocklisted-command-ran' ? 'blocked-command-ran' : d.reason === 'rewritten' ? 'audit-rewritten' : 'audit-rollback';
+    this.addWarning(entry, { kind, severity: d.severity, tier: null, message: d.detail, detail: { stream: d.stream, seq: d.at_seq } });
+    if (kind === 'blocked-command-ran') this.trigger({ kind: 'blocked-command-ran', name, seq: d.at_seq, detail: d.detail });
+  }
+
+  addWarning(entry: Entry | string, w: Omit<Warning, 'id' | 'name' | 'at'>): Warning {
+    const e = typeof entry === 'string' ? this.entryOf(entry) : entry;
+    const warning: Warning = { id: `w${++this.warningSeq}`, name: e.profile.name, at: new Date(this.now()).toISOString(), ...w };
+    e.warnings.push(warning);
+    if (e.warnings.length > MAX_WARNINGS) e.warnings.shift();
+    if (w.kind === 'fabrication' && w.tier === 1) {
+      e.state = { ...e.state, fabrications: e.state.fabrications + 1 };
+      this.trigger({ kind: 'fabrication', name: e.profile.name, tier: 1, id: String(w.detail.key ?? warning.id), phrases: Array.isArray(w.detail.phrases) ? (w.detail.phrases as string[]) : [] });
+      this.pushState();
+    }
+    this.push({ type: 'warning', warning });
+    return warning;
+  }
+
+  warnings(name?: string): Warning[] {
+    const list = name ? this.entryOf(name).warnings : [...this.entries.values()].flatMap((e) => e.warnings);
+    return [...list].sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Re-read flags and breaker (after an action, a reconnect, and on a timer). */
+  async refresh(name: string): Promise<DropletState> {
+    const e = this.entryOf(name);
+    const droplet = this.droplet(name);
+    const s = await coreStatus(droplet);
+    e.state = { ...e.state, selfModifyAllowed: s.flags.selfModifyAllowed, breaker: s.breaker.state, checkedAt: new Date(this.now()).toISOString() };
+    this.pushState();
+    return e.state;
+  }
+
+  async pause(name: string): Promise<FlagResult> {
+    const r = await pause(this.droplet(name), this.via);
+    this.entryOf(name).state = { ...this.entryOf(name).state, selfModifyAllowed: r.selfModifyAllowed, checkedAt: new Date(this.now()).toISOString() };
+    this.pushState();
+    return r;
+  }
+
+  /** The caller has asked the person; `confirmed` must be literally true. */
+  async resume(name: string, confirmed: boolean): Promise<FlagResult> {
+    if (confirmed !== true) throw refusedError('Resuming destructive actions needs confirmation.', 'Ask the person, then send confirm: true.');
+    const r = await resume(this.droplet(name), this.via);
+    this.entryOf(name).state = { ...this.entryOf(name).state, selfModifyAllowed: r.selfModifyAllowed, checkedAt: new Date(this.now()).toISOString() };
+    this.pushState();
+    return r;
+  }
+
+  /** Pause every droplet the session knows, in parallel; each result verified by read-back. */
+  async pauseAll(): Promise<Array<{ name: string; ok: boolean; selfModifyAllowed: boolean | null; changed: boolean | null; error: string | null }>> {
+    return Promise.all(
+      [...this.entries.values()].map(async (e) => {
+        const name = e.profile.name;
+        try {
+          const r = await this.pause(name);
+          return { name, ok: r.selfModifyAllowed === false, selfModifyAllowed: r.selfModifyAllowed, changed: r.changed, error: null };
+        } catch (err) {
+          return { name, ok: false, selfModifyAllowed: null, changed: null, error: describeError(err) };
+        }
+      }),
+    );
+  }
+
+  async disconnect(name: string): Promise<boolean> {
+    const e = this.entries.get(name);
+    if (!e) return false;
+    this.entries.delete(name);
+    this.stopEntry(e);
+    await e.droplet?.close().catch(() => {});
+    this.push({ type: 'link', name, link: { state: 'closed' }, droplet: { ...e.state, link: { state: 'closed' } } });
+    this.pushState();
+    return true;
+  }
+
+  async removeProfile(name: string): Promise<boolean> {
+    await this.disconnect(name);
+    return this.profiles.remove(name);
+  }
+
+  /** Connection-lost notifications; the host calls this on a timer. */
+  tick(): void {
+    for (const n of this.notifications.tick(this.states(), this.now())) this.push({ type: 'notify', notification: n });
+  }
+
+  mute(hours: 0 | 1 | 8 | 24): number | null {
+    return this.notifications.mute(hours, this.now());
+  }
+
+  trigger(t: Trigger): void {
+    const n = this.notifications.consider(t, this.now());
+    if (n) this.push({ type: 'notify', notification: n });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.entries.keys()].map((n) => this.disconnect(n)));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private entryOf(name: string): Entry {
+    const e = this.entries.get(name);
+    if (!e) throw new StratamError('connect', `${name} is not connected.`, { hint: `Connect to ${name} first.` });
+    return e;
+  }
+
+  private stopEntry(e: Entry): void {
+    if (e.timer) clearInterval(e.timer);
+    for (const w of e.watchers) w.stop();
+    e.audit?.stop();
+    e.watchers = [];
+    e.audit = null;
+  }
+
+  private onLink(entry: Entry, link: LinkState): void {
+    if (!this.entries.has(entry.profile.name) || link.state === 'closed') return;
+    this.setLink(entry, link);
+    this.tick();
+  }
+
+  private setLink(entry: Entry, link: LinkState): void {
+    entry.state = withLink(entry.state, link, new Date(this.now()));
+    this.push({ type: 'link', name: entry.profile.name, link, droplet: entry.state });
+    this.pushState();
+  }
+
+  private pushState(): void {
+    this.push({ type: 'state', droplets: this.states() });
+  }
+}
