@@ -1,0 +1,199 @@
+/**
+ * Audit feed on the reference droplet (real sshd on loopback), in one run:
+ *  - latency: append one record, time until it is delivered; our follower
+ *    (AuditFeed over an SshDroplet) beside `ssh host tail -F` with the system
+ *    OpenSSH client. Goal: p50 within 1.2x of the anchor, p99 < 20 ms.
+ *  - backlog: 1M records (~300 MB) read from seq 1 with parsing, hashing and
+ *    the witness on, beside `ssh host cat file > /dev/null`. Goal: >= 0.8x the
+ *    anchor's throughput with flat memory (peak RSS reported).
+ * BENCH_RECORDS and BENCH_SAMPLES shrink it for a quick look.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync, appendFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AuditFeed } from '../src-main/core/audit/audit-feed.js';
+import { SshDroplet } from '../src-main/core/droplet/ssh-droplet.js';
+import { startReferenceDroplet } from '../tests/helpers/reference-droplet.js';
+import { ms, percentile, report } from './stats.js';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
+
+const line = (seq: number) =>
+  `{"seq":${seq},"ts":"2026-11-28T01:02:03.456Z","turn":"t_8f2c","channel":"discord","trust":"owner","tool":"host_exec","args":{"cmd":"docker ps --format '{{.Names}}' | grep jarvis"},"result":"CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES jarvis stratam/agent up 3 days","ok":true,"elapsed_ms":412,"blocked":null,"n":${seq % 9973}}\n`;
+
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+const ref = await startReferenceDroplet({ user: 'stratam-bench' });
+const state = mkdtempSync(join(tmpdir(), 'stratam-bench-audit-'));
+const activity = join(ref.home, 'activity.jsonl');
+const sshArgs = ['-i', ref.clientKey, '-p', String(ref.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', `${ref.user}@127.0.0.1`];
+let seq = 0;
+
+/** Append one record and wait for `seen` to report it; returns ms. */
+async function oneLatency(waitFor: (s: number) => Promise<void>): Promise<number> {
+  const s = ++seq;
+  const done = waitFor(s);
+  const t = performance.now();
+  appendFileSync(activity, line(s));
+  await done;
+  return performance.now() - t;
+}
+
+async function anchorLatency(n: number): Promise<number[]> {
+  const child = spawn('ssh', [...sshArgs, 'tail', '-F', '-n', '0', activity], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, SSH_AUTH_SOCK: '' } });
+  let buf = '';
+  let want = 0;
+  let wake: (() => void) | null = null;
+  child.stdout.on('data', (c: Buffer) => {
+    buf += c.toString('latin1');
+    const i = buf.lastIndexOf('\n');
+    if (i < 0) return;
+    const lastLine = buf.slice(buf.lastIndexOf('\n', i - 1) + 1, i);
+    buf = buf.slice(i + 1);
+    const m = /^\{"seq":(\d+)/.exec(lastLine);
+    if (m && Number(m[1]) >= want && wake) {
+      const w = wake;
+      wake = null;
+      w();
+    }
+  });
+  const waitFor = (s: number) => new Promise<void>((r) => {
+    want = s;
+    wake = r;
+  });
+  // Warm up until tail is really following.
+  for (;;) {
+    const got = await Promise.race([oneLatency(waitFor).then(() => true), sleep(500).then(() => false)]);
+    if (got) break;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(await oneLatency(waitFor));
+    await sleep(5);
+  }
+  child.kill();
+  return out;
+}
+
+async function ourLatency(d: SshDroplet, n: number): Promise<number[]> {
+  let want = 0;
+  let wake: (() => void) | null = null;
+  const ac = new AbortController();
+  const run = new AuditFeed(d, {
+    follow: true,
+    lines: 0,
+    stateDir: state,
+    signal: ac.signal,
+    onItem: (i) => {
+      if (i.type === 'record' && i.record.seq >= want && wake) {
+        const w = wake;
+        wake = null;
+        w();
+      }
+    },
+  }).run();
+  const waitFor = (s: number) => new Promise<void>((r) => {
+    want = s;
+    wake = r;
+  });
+  for (;;) {
+    const got = await Promise.race([oneLatency(waitFor).then(() => true), sleep(500).then(() => false)]);
+    if (got) break;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(await oneLatency(waitFor));
+    await sleep(5);
+  }
+  ac.abort();
+  await run;
+  return out;
+}
+
+try {
+  const d = await SshDroplet.connect(ref.profile());
+  try {
+    // Latency, interleaved halves so drift hits both alike.
+    const anchor: number[] = [];
+    const ours: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      anchor.push(...(await anchorLatency(SAMPLES / 2)));
+      ours.push(...(await ourLatency(d, SAMPLES / 2)));
+    }
+    const a50 = percentile(anchor, 50);
+    const o50 = percentile(ours, 50);
+    const o99 = percentile(ours, 99);
+    report({ benchmark: 'audit tail latency p50', figure: ms(o50), anchor: `ssh tail -F ${ms(a50)}`, ratio: `${(o50 / a50).toFixed(2)}x`, goal: '<= 1.2x anchor', met: o50 <= 1.2 * a50 });
+    report({ benchmark: 'audit tail latency p99', figure: ms(o99), anchor: `ssh tail -F p99 ${ms(percentile(anchor, 99))}`, ratio: `${(o99 / percentile(anchor, 99)).toFixed(2)}x`, goal: '< 20 ms', met: o99 < 20 });
+
+    // Backlog: a fresh file of RECORDS records.
+    const fd = openSync(activity, 'w');
+    let chunk = '';
+    for (let i = 1; i <= RECORDS; i++) {
+      chunk += line(i);
+      if (chunk.length > 4 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+    closeSync(fd);
+    const bytes = statSync(activity).size;
+    rmSync(join(state, 'audit'), { recursive: true, force: true });
+
+    const timeCat = () => {
+      const t = performance.now();
+      const r = spawnSync('ssh', [...sshArgs, 'cat', activity], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SSH_AUTH_SOCK: '' } });
+      if (r.status !== 0) throw new Error(`ssh cat failed: ${r.stderr.toString()}`);
+      return performance.now() - t;
+    };
+    timeCat(); // page cache warm for both
+    const catMs = Math.min(timeCat(), timeCat());
+
+    const ingest = async () => {
+      rmSync(join(state, 'audit'), { recursive: true, force: true });
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      let peak = rssBefore;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 20);
+      let count = 0;
+      const t = performance.now();
+      await new AuditFeed(d, { fromSeq: 1, stateDir: state, onItem: (i) => void (i.type === 'record' && count++) }).run();
+      const dt = performance.now() - t;
+      clearInterval(sampler);
+      if (count !== RECORDS) throw new Error(`ingested ${count} of ${RECORDS}`);
+      return { dt, peak, rssBefore };
+    };
+    const runs = [await ingest(), await ingest()];
+    const best = runs.reduce((a, b) => (a.dt <= b.dt ? a : b));
+    const mbps = (x: number) => `${(bytes / 1e6 / (x / 1000)).toFixed(0)} MB/s`;
+    const ratio = catMs / best.dt;
+    report({
+      benchmark: `audit backlog ${RECORDS} records (${(bytes / 1e6).toFixed(0)} MB), parse+hash+witness`,
+      figure: `${(best.dt / 1000).toFixed(2)} s (${mbps(best.dt)})`,
+      anchor: `ssh cat ${(catMs / 1000).toFixed(2)} s (${mbps(catMs)})`,
+      ratio: `${ratio.toFixed(2)}x anchor throughput`,
+      goal: '>= 0.8x',
+      met: ratio >= 0.8,
+    });
+    const peakMb = Math.max(...runs.map((r) => r.peak)) / 1e6;
+    report({
+      benchmark: 'audit backlog peak RSS',
+      figure: `${peakMb.toFixed(0)} MB peak (start ${(best.rssBefore / 1e6).toFixed(0)} MB)`,
+      anchor: `${(bytes / 1e6).toFixed(0)} MB of log read`,
+      ratio: `${((peakMb * 1e6) / bytes).toFixed(2)}x log size`,
+      goal: 'flat (independent of log size)',
+      met: null,
+    });
+  } finally {
+    await d.close();
+  }
+} finally {
+  await ref.teardown();
+  rmSync(state, { recursive: true, force: true });
+}
