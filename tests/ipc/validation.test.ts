@@ -1,0 +1,111 @@
+/**
+ * Malformed payloads are refused at the boundary with a message naming the
+ * field, and never reach the core: the session is observed (every property
+ * the handlers touch is recorded) and the droplet's files are compared byte
+ * for byte. The droplet here is a real local one on temp files.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PATHS } from '../../src-main/core/config/profile.js';
+import { Session } from '../../src-main/core/session/session.js';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../../src-main/ipc/channel-names.js';
+import { channels } from '../../src-main/ipc/channels.js';
+import { events } from '../../src-main/ipc/events.js';
+import { createHandlers } from '../../src-main/ipc/handlers.js';
+import { DEFAULT_ENV } from '../helpers/reference-droplet.js';
+
+let root: string;
+let session: Session;
+let touched: string[];
+let handlers: ReturnType<typeof createHandlers>;
+const envPath = () => join(root, 'opt', '.env');
+const receiptsPath = () => join(root, 'home', 'operator_actions.jsonl');
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'stratam-ipc-'));
+  mkdirSync(join(root, 'home'));
+  mkdirSync(join(root, 'opt'));
+  writeFileSync(envPath(), DEFAULT_ENV);
+  session = new Session({ stateDir: join(root, 'state'), watch: { breaker: false, audit: false } });
+  await session.profiles.save({ name: 'here', transport: 'local', host: 'localhost', port: 22, user: 'root', paths: { ...DEFAULT_PATHS, jarvisHome: join(root, 'home'), jarvisRoot: join(root, 'opt') } });
+  await session.connect('here');
+  touched = [];
+  const observed = new Proxy(session, {
+    get(target, prop, receiver) {
+      touched.push(String(prop));
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  handlers = createHandlers(observed);
+});
+after(async () => {
+  await session.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('the name lists and the schema maps agree', () => {
+  assert.deepEqual(Object.keys(channels).sort(), [...CHANNEL_NAMES].sort());
+  assert.deepEqual(Object.keys(events).sort(), [...EVENT_NAMES].sort());
+});
+
+const bad: Array<[keyof typeof channels, unknown, RegExp]> = [
+  ['resume', { name: 'here' }, /confirm: this action needs confirm: true/],
+  ['resume', { name: 'here', confirm: 'yes' }, /confirm: this action needs confirm: true/],
+  ['resume', { name: 'here', confirmed: true }, /unknown field confirmed/],
+  ['breakerRearm', { name: 'here', confirm: 1 }, /confirm:/],
+  ['pause', {}, /name:/],
+  ['pause', { name: '../etc' }, /name: a droplet name is/],
+  ['pause', { name: 'here', extra: 1 }, /unknown field extra/],
+  ['pause', 'here', /expected object/i],
+  ['pause', [1, 2], /expected object/i],
+  ['trustAdd', { name: 'here', channel: 'irc', id: 'x' }, /channel:/],
+  ['trustAdd', { name: 'here', channel: 'email', id: '' }, /id:/],
+  ['vaultRotate', { name: 'here', opId: 'a b' }, /confirm:.*opId: an operation id/],
+  ['sandboxRun', { name: 'here', cmd: [] }, /cmd: cmd needs at least the program/],
+  ['sandboxRun', { name: 'here', cmd: 'rm -rf /' }, /cmd:/],
+  ['auditQuery', { name: 'here', limit: 1e9 }, /limit:/],
+  ['confirmHostKey', { name: 'here', fingerprint: 'MD5:00:11' }, /fingerprint: a host key fingerprint looks like SHA256:/],
+  ['profilesAdd', { profile: { name: 'x', host: 'h; rm -rf /', user: 'root' } }, /profile.host: a host is a DNS name/],
+  ['profilesAdd', { profile: { name: 'x', host: 'h', user: 'root', fingerprint: 'SHA256:' + 'A'.repeat(43) } }, /unknown field fingerprint/],
+  ['notificationsMute', { hours: 2 }, /hours:/],
+];
+
+for (const [channel, payload, message] of bad) {
+  test(`${channel} refuses ${JSON.stringify(payload)} before the core`, async () => {
+    const envBefore = readFileSync(envPath());
+    touched.length = 0;
+    const r = await handlers[channel](payload);
+    assert.equal(r.result, undefined);
+    assert.equal(r.error?.kind, 'usage');
+    assert.match(r.error!.message, new RegExp(`^Invalid request to ${channel}: `));
+    assert.match(r.error!.message, message);
+    assert.match(r.error!.hint ?? '', /Nothing was sent to the droplet/);
+    assert.deepEqual(touched, [], 'the session was not touched');
+    assert.deepEqual(readFileSync(envPath()), envBefore);
+    assert.equal(existsSync(receiptsPath()), false, 'no receipt: no action was attempted');
+  });
+}
+
+test('a well-formed request goes through and comes back in a result envelope', async () => {
+  const r = await handlers.resume({ name: 'here', confirm: true });
+  assert.deepEqual(r, { result: { selfModifyAllowed: true, changed: false, verified: true } });
+  const p = await handlers.pause({ name: 'here' });
+  assert.deepEqual(p.result, { selfModifyAllowed: false, changed: true, verified: true });
+  assert.match(readFileSync(envPath(), 'utf8'), /^JARVIS_SELF_MODIFY_ALLOWED=0$/m);
+});
+
+test('core refusals come back as error envelopes a person can act on', async () => {
+  const r = await handlers.trustRevoke({ name: 'here', channel: 'discord', id: '123456789012345678' });
+  assert.equal(r.error?.kind, 'refused');
+  assert.match(r.error!.message, /owner.*cannot be revoked/);
+  assert.match(r.error!.hint ?? '', /DISCORD_OWNER_ID/);
+  const nc = await handlers.status({ name: 'elsewhere' });
+  assert.equal(nc.error?.kind, 'connect');
+  assert.equal(nc.error?.message, 'elsewhere is not connected.');
+  const bad = await handlers.trustAdd({ name: 'here', channel: 'telegram', id: 'not-a-number' });
+  assert.equal(bad.error?.kind, 'usage');
+});
