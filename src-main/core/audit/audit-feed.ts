@@ -109,7 +109,6 @@ export class AuditFeed {
 
   private async loop(): Promise<void> {
     const mode = this.opts.follow ? 'follow' : 'once';
-    let fastFailures = 0;
     for (;;) {
       if (this.opts.signal?.aborted) return;
       const specs: StreamSpec[] = [...this.streams.entries()].map(([id, s]) => ({ name: id, path: s.path, start: s.start }));
@@ -122,12 +121,14 @@ export class AuditFeed {
       let gotData = false;
       const startedAt = Date.now();
       let result;
+      let live = true;
       try {
         result = await this.droplet.exec(followerArgv(mode, specs), {
           collect: false,
           signal: ac.signal,
           onStdout: (c) => {
-            if (protocolError) return;
+            // A late chunk from a channel we already gave up on must not reach the readers.
+            if (protocolError || !live) return;
             gotData = true;
             try {
               decoder.push(c);
@@ -140,11 +141,24 @@ export class AuditFeed {
             if (stderr.length < 16) stderr.push(c);
           },
         });
+      } catch (err) {
+        // The SSH droplet fails an exec whose connection dropped (ECONNRESET); that is a resume, not an end.
+        if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET' || this.opts.signal?.aborted) {
+          if (this.opts.signal?.aborted) return;
+          throw err;
+        }
+        result = null;
       } finally {
+        live = false;
+        ac.abort();
         this.opts.signal?.removeEventListener('abort', onAbort);
       }
       if (protocolError) throw new StratamError('failed', (protocolError as Error).message);
       if (this.opts.signal?.aborted) return;
+      if (result === null) {
+        await this.dropped(gotData, startedAt);
+        continue;
+      }
       if (mode === 'once' && this.caughtUp) return;
       const err = Buffer.concat(stderr).toString('utf8').trim();
       if (result.code === 127 || /python3: (command )?not found|No such file/.test(err)) {
@@ -156,13 +170,19 @@ export class AuditFeed {
         throw new StratamError('failed', `The audit follower on the droplet failed (exit ${result.code}): ${err.split('\n').pop() ?? ''}`);
       }
       // The channel ended without us asking: the connection dropped. Resume.
-      this.summary.restarts++;
-      fastFailures = !gotData && Date.now() - startedAt < 1000 ? fastFailures + 1 : 0;
-      if (fastFailures > 20) throw new StratamError('connect', 'The audit follower keeps ending right after it starts.', { hint: 'Check the droplet with `stratam doctor`.' });
-      this.emitDiag({ kind: 'connection', state: 'lost', detail: 'The follower channel closed; resuming at the last complete line.' });
-      this.flushWitness();
-      await delay(this.opts.retryDelayMs ?? 200, this.opts.signal);
+      await this.dropped(gotData, startedAt);
     }
+  }
+
+  private fastFailures = 0;
+
+  private async dropped(gotData: boolean, startedAt: number): Promise<void> {
+    this.summary.restarts++;
+    this.fastFailures = !gotData && Date.now() - startedAt < 1000 ? this.fastFailures + 1 : 0;
+    if (this.fastFailures > 20) throw new StratamError('connect', 'The audit follower keeps ending right after it starts.', { hint: 'Check the droplet with `stratam doctor`.' });
+    this.emitDiag({ kind: 'connection', state: 'lost', detail: 'The follower channel closed; resuming at the last complete line.' });
+    this.flushWitness();
+    await delay(this.opts.retryDelayMs ?? 200, this.opts.signal);
   }
 
   private onFrame(f: Frame): void {
