@@ -1,0 +1,135 @@
+/**
+ * The console shell: droplet picker, view navigation, the always-visible
+ * kill switch, keyboard shortcuts, the host-key prompt and toasts.
+ */
+import { useEffect } from 'react';
+import type { ChannelName } from '../../src-main/ipc/api.js';
+import { Confirm } from './components/confirm.js';
+import type { ViewName } from './state/app-store.js';
+import { useAppState, useStore } from './state/hooks.js';
+import { AuditFeed } from './views/audit-feed.js';
+import { Controls, PauseButton } from './views/controls.js';
+import { Dashboard } from './views/dashboard.js';
+import { Sandbox } from './views/sandbox.js';
+import { Settings } from './views/settings.js';
+import { Vault } from './views/vault.js';
+import { Warnings } from './views/warnings.js';
+
+/** A view is offered only when the host serves the channels it needs: no placeholder screens. */
+const VIEWS: Array<{ id: ViewName; label: string; key: string; needs: ChannelName[] }> = [
+  { id: 'dashboard', label: 'Dashboard', key: '1', needs: ['status'] },
+  { id: 'audit', label: 'Audit feed', key: '2', needs: ['auditFollow'] },
+  { id: 'warnings', label: 'Warnings', key: '3', needs: ['warningsList'] },
+  { id: 'controls', label: 'Controls', key: '4', needs: ['pause', 'trustAdd', 'breakerStatus'] },
+  { id: 'vault', label: 'Vault', key: '5', needs: ['vaultStatus'] },
+  { id: 'sandbox', label: 'Sandbox', key: '6', needs: ['sandboxCheck', 'sandboxRun'] },
+  { id: 'settings', label: 'Settings', key: '7', needs: ['profilesList'] },
+];
+
+export function App() {
+  const app = useStore();
+  const s = useAppState();
+  const views = VIEWS.filter((v) => v.needs.every((c) => app.platform.has(c)));
+  const sel = s.selected;
+  const drop = sel ? s.droplets[sel] : undefined;
+  const paused = sel ? s.details[sel]?.status?.flags.selfModifyAllowed === false : false;
+  const warnCount = s.warnings.filter((w) => !sel || w.name === sel).length;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      const v = views.find((x) => x.key === e.key);
+      if (v) {
+        app.set({ view: v.id });
+        e.preventDefault();
+      } else if (e.key === '/') {
+        app.set({ view: 'audit' });
+        setTimeout(() => document.getElementById('feed-search')?.focus(), 0);
+        e.preventDefault();
+      } else if (e.key === 'P' && e.shiftKey && sel) {
+        document.querySelector<HTMLButtonElement>('header.top button.pause')?.click();
+        e.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [app, views, sel]);
+
+  if (s.loadError) return <p className="fatal" role="alert">{s.loadError}</p>;
+
+  const needsDroplet = s.view !== 'dashboard' && s.view !== 'settings' && s.view !== 'warnings';
+  return (
+    <div className="shell">
+      <header className="top">
+        <span className="brand">Stratam Tray</span>
+        {s.profiles.length > 0 && (
+          <select aria-label="Droplet" value={sel ?? ''} onChange={(e) => app.set({ selected: e.target.value })}>
+            {s.profiles.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        )}
+        {drop && <span className={`dot dot-${drop.link.state}`} role="img" aria-label={`link ${drop.link.state}`} />}
+        {sel && s.details[sel]?.status && (
+          <span className={`badge ${paused ? 'b-paused' : 'b-ok'}`} data-testid="flag-state">
+            {paused ? 'paused' : 'destructive tools allowed'}
+          </span>
+        )}
+        <span className="spacer" />
+        {!s.transportUp && <span className="badge b-failed">harness unreachable — retrying</span>}
+        {sel && app.platform.has('pause') && <PauseButton name={sel} paused={paused} compact />}
+      </header>
+      <nav className="side" aria-label="Views">
+        {views.map((v) => (
+          <button key={v.id} type="button" className={s.view === v.id ? 'current' : ''} aria-current={s.view === v.id ? 'page' : undefined} onClick={() => app.set({ view: v.id })} title={`Key ${v.key}`}>
+            <span>{v.label}</span>
+            {v.id === 'warnings' && warnCount > 0 && <span className="count">{warnCount}</span>}
+            <kbd aria-hidden="true">{v.key}</kbd>
+          </button>
+        ))}
+        <p className="hint small muted">
+          <kbd>/</kbd> search · <kbd>⇧P</kbd> pause
+        </p>
+      </nav>
+      <main className="main">
+        {needsDroplet && !sel ? (
+          <p className="empty">Add a droplet under Settings first.</p>
+        ) : s.view === 'dashboard' ? (
+          <Dashboard />
+        ) : s.view === 'audit' ? (
+          <AuditFeed key={sel} name={sel!} />
+        ) : s.view === 'warnings' ? (
+          <Warnings name={sel} />
+        ) : s.view === 'controls' ? (
+          <Controls name={sel!} />
+        ) : s.view === 'vault' ? (
+          <Vault name={sel!} />
+        ) : s.view === 'sandbox' ? (
+          <Sandbox name={sel!} />
+        ) : (
+          <Settings />
+        )}
+      </main>
+      {s.toast && (
+        <div className={`toast t-${s.toast.tone}`} role={s.toast.tone === 'error' ? 'alert' : 'status'}>
+          {s.toast.text}
+          <button type="button" className="link" aria-label="Dismiss message" onClick={() => app.set({ toast: null })}>
+            ×
+          </button>
+        </div>
+      )}
+      {s.hostKeyPrompt && (
+        <Confirm title={`Trust the host key of ${s.hostKeyPrompt.name}?`} confirmLabel="Trust and connect" onConfirm={() => void app.confirmHostKey(true)} onCancel={() => void app.confirmHostKey(false)}>
+          <p>
+            {s.hostKeyPrompt.host}:{s.hostKeyPrompt.port} offers this {s.hostKeyPrompt.keyType} key. Compare it with the droplet console (<code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>) before trusting it.
+          </p>
+          <p className="mono">{s.hostKeyPrompt.offered}</p>
+        </Confirm>
+      )}
+    </div>
+  );
+}

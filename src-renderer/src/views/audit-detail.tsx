@@ -1,0 +1,88 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { ClippedText } from '../components/clipped-text.js';
+import type { AuditRow } from '../state/audit-rows.js';
+import { asText, oneLine } from '../text/inert.js';
+
+/** The detail drawer: the record's fields, each value inert and clipped. */
+export function AuditDetail({ row, onClose }: { row: AuditRow; onClose(): void }) {
+  const close = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    close.current?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const parsed = useMemo(() => {
+    if (row.kind !== 'record' && row.kind !== 'truncated') return null;
+    try {
+      const v = JSON.parse(row.text) as unknown;
+      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }, [row]);
+  const title = row.kind === 'record' ? `Record ${row.seq ?? ''} · ${row.tool}` : `${row.kind} marker`;
+  return (
+    <aside className="drawer" role="dialog" aria-label={`Details: ${title}`}>
+      <header className="row">
+        <h2>{title}</h2>
+        <span className="spacer" />
+        <button type="button" ref={close} onClick={onClose} aria-label="Close details">
+          Close (Esc)
+        </button>
+      </header>
+      {parsed ? (
+        <>
+          <dl className="facts">
+            <Fact k="stream" v={row.stream} />
+            <Fact k="seq" v={parsed.seq} />
+            <Fact k="time" v={parsed.ts} />
+            <Fact k="turn" v={parsed.turn} />
+            <Fact k="channel" v={parsed.channel} />
+            <Fact k="trust" v={parsed.trust} />
+            <Fact k="tool" v={parsed.tool} />
+            <Fact k="ok" v={parsed.ok} />
+            <Fact k="blocked" v={parsed.blocked ?? 'no'} />
+            <Fact k="elapsed" v={typeof parsed.elapsed_ms === 'number' ? `${parsed.elapsed_ms} ms` : parsed.elapsed_ms} />
+          </dl>
+          <h3>Args</h3>
+          <ClippedText label="Args" text={pretty(parsed.args)} />
+          <h3>Result</h3>
+          <ClippedText label="Result" text={pretty(parsed.result)} />
+        </>
+      ) : (
+        <>
+          {row.kind === 'truncated' && <p className="muted">This record is larger than the feed keeps in full; its first bytes follow as text.</p>}
+          <ClippedText label="Raw" text={row.kind === 'truncated' ? row.text : prettyJson(row.text)} fullLength={row.fullLength} />
+        </>
+      )}
+    </aside>
+  );
+}
+
+function Fact({ k, v }: { k: string; v: unknown }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{v === undefined ? '—' : oneLine(asText(v) || String(v), 120)}</dd>
+    </>
+  );
+}
+
+function pretty(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined) return '';
+  try {
+    return JSON.stringify(v, null, 2);
+  } catch {
+    return String(v);
+  }
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The live audit feed: every tool call the agent made, virtualized so 100,000
+ * records scroll smoothly. It follows the newest record only while the person
+ * is at the bottom; scrolled up, new records are counted on a marker instead
+ * of yanking the view away.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { AuditRow } from '../state/audit-rows.js';
+import { useAuditVersion, useStore } from '../state/hooks.js';
+import { Sparkline } from '../components/sparkline.js';
+import { AuditDetail } from './audit-detail.js';
+import { applyFilter, distinct, isFiltered, NO_FILTER, type FeedFilter } from './audit-filters.js';
+
+const ROW_H = 26;
+
+export function AuditFeed({ name }: { name: string }) {
+  const app = useStore();
+  const store = app.audit(name);
+  const version = useAuditVersion(store);
+  const rows = store.rows;
+  const [filter, setFilter] = useState<FeedFilter>(NO_FILTER);
+  const deferred = useDeferredValue(filter);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+  const idx = useMemo(() => applyFilter(rows, deferred, now), [rows, version, deferred, now]);
+  const count = idx ? idx.length : rows.length;
+  const rowAt = (i: number): AuditRow | undefined => (idx ? rows[idx[i]!] : rows[i]);
+  const options = useMemo(() => ({ tool: distinct(rows, 'tool'), channel: distinct(rows, 'channel'), trust: distinct(rows, 'trust') }), [rows, Math.floor(version / 20)]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const [unseen, setUnseen] = useState(0);
+  const seenCount = useRef(0);
+  const [selected, setSelected] = useState<AuditRow | null>(null);
+
+  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
+
+  useEffect(() => {
+    if (atBottom.current) {
+      seenCount.current = count;
+      setUnseen(0);
+      if (count > 0) virt.scrollToIndex(count - 1, { align: 'end' });
+    } else setUnseen(Math.max(0, count - seenCount.current));
+  }, [count, version]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_H * 2;
+    if (bottom && !atBottom.current) {
+      seenCount.current = count;
+      setUnseen(0);
+    }
+    if (!bottom && atBottom.current) seenCount.current = count;
+    atBottom.current = bottom;
+  };
+  const jumpToEnd = () => {
+    atBottom.current = true;
+    seenCount.current = count;
+    setUnseen(0);
+    virt.scrollToIndex(count - 1, { align: 'end' });
+  };
+
+  const set = (patch: Partial<FeedFilter>) => setFilter((f) => ({ ...f, ...patch }));
+
+  return (
+    <section className="feed" aria-label="Audit feed">
+      <div className="toolbar" role="search">
+        <input
+          id="feed-search"
+          type="search"
+          placeholder="Search args, results, tools…  ( / )"
+          aria-label="Search the audit feed"
+          value={filter.text}
+          onChange={(e) => set({ text: e.target.value })}
+        />
+        <Select label="Tool" value={filter.tool} onChange={(v) => set({ tool: v })} options={options.tool} />
+        <select aria-label="Outcome" value={filter.outcome} onChange={(e) => set({ outcome: e.target.value as FeedFilter['outcome'] })}>
+          <option value="all">Any outcome</option>
+          <option value="ok">OK</option>
+          <option value="failed">Failed</option>
+          <option value="blocked">Blocked</option>
+        </select>
+        <Select label="Channel" value={filter.channel} onChange={(v) => set({ channel: v })} options={options.channel} />
+        <Select label="Trust" value={filter.trust} onChange={(v) => set({ trust: v })} options={options.trust} />
+        <select aria-label="Time range" value={filter.since} onChange={(e) => set({ since: Number(e.target.value) })}>
+          <option value={0}>All time</option>
+          <option value={15}>Last 15 min</option>
+          <option value={60}>Last hour</option>
+          <option value={1440}>Last 24 h</option>
+        </select>
+        <label className="check">
+          <input type="checkbox" checked={filter.markers} onChange={(e) => set({ markers: e.target.checked })} /> Markers
+        </label>
+        {isFiltered(filter) && (
+          <button type="button" className="link" onClick={() => setFilter(NO_FILTER)}>
+            Clear filters
+          </button>
+        )}
+        <span className="spacer" />
+        <span className="muted small" aria-live="polite" data-testid="feed-count">
+          {count.toLocaleString()} {idx ? `of ${rows.length.toLocaleString()} ` : ''}records
+        </span>
+        <Sparkline rows={rows} now={now} version={version} />
+      </div>
+      <div className="feed-head" aria-hidden="true">
+        <span>seq</span>
+        <span>time (UTC)</span>
+        <span>tool</span>
+        <span>outcome</span>
+        <span>channel · trust</span>
+        <span className="num">ms</span>
+        <span>args → result</span>
+      </div>
+      <div className="feed-body" ref={scroller} onScroll={onScroll} role="list" aria-label="Audit records" tabIndex={0}>
+        {count === 0 ? (
+          <p className="empty">{rows.length === 0 ? (store.following ? 'No tool calls recorded yet. New ones appear here as the agent makes them.' : 'Connecting to the feed…') : 'No record matches these filters.'}</p>
+        ) : (
+          <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+            {virt.getVirtualItems().map((v) => {
+              const r = rowAt(v.index);
+              if (!r) return null;
+              return <FeedRow key={r.id} row={r} top={v.start} active={selected?.id === r.id} onOpen={() => setSelected(r)} />;
+            })}
+          </div>
+        )}
+      </div>
+      {unseen > 0 && (
+        <button type="button" className="new-marker" onClick={jumpToEnd}>
+          {unseen.toLocaleString()} new record{unseen === 1 ? '' : 's'} ↓
+        </button>
+      )}
+      {selected && <AuditDetail row={selected} onClose={() => setSelected(null)} />}
+    </section>
+  );
+}
+
+function FeedRow({ row, top, active, onOpen }: { row: AuditRow; top: number; active: boolean; onOpen(): void }) {
+  const marker = row.kind !== 'record';
+  const cls = `feed-row ${marker ? `marker marker-${row.kind}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
+  return (
+    <div role="listitem" className={cls} style={{ transform: `translateY(${top}px)` }} data-seq={row.seq ?? undefined}>
+      <button type="button" className="row-button" onClick={onOpen} title="Open details">
+        <span className="num">{row.seq ?? '—'}</span>
+        <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
+        <span className="tool">{row.tool}</span>
+        <span>{marker ? <span className={`badge b-${row.kind}`}>{row.kind}</span> : <Outcome row={row} />}</span>
+        <span className="muted">{row.channel ? `${row.channel} · ${row.trust}` : ''}</span>
+        <span className="num muted">{row.elapsed ?? ''}</span>
+        <span className="summary">{row.summary}</span>
+      </button>
+    </div>
+  );
+}
+
+function Outcome({ row }: { row: AuditRow }) {
+  if (row.outcome === 'blocked') return <span className="badge b-blocked">blocked: {row.blocked}</span>;
+  if (row.outcome === 'failed') return <span className="badge b-failed">failed</span>;
+  return <span className="badge b-ok">ok</span>;
+}
+
+function Select({ label, value, onChange, options }: { label: string; value: string; onChange(v: string): void; options: string[] }) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">Any {label.toLowerCase()}</option>
+      {options.map((o) => (
+        <option key={o} value={o}>
+          {o}
+        </option>
+      ))}
+    </select>
+  );
+}

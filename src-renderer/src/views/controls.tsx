@@ -1,0 +1,216 @@
+/**
+ * The operator's levers: the kill switch (Pause is one click, Resume asks
+ * first), who the agent trusts per channel, and the restart breaker.
+ */
+import { useState } from 'react';
+import type { Envelope } from '../../../src-main/ipc/api.js';
+import { Confirm } from '../components/confirm.js';
+import { ago, clock, useNow } from '../components/time.js';
+import { describe } from '../state/app-store.js';
+import { useAppState, useStore } from '../state/hooks.js';
+
+type TrustChannel = 'discord' | 'telegram' | 'email' | 'sms';
+const CHANNELS: Array<{ id: TrustChannel; label: string; example: string }> = [
+  { id: 'discord', label: 'Discord', example: '234567890123456789' },
+  { id: 'telegram', label: 'Telegram', example: '987654321' },
+  { id: 'email', label: 'Email', example: 'ops@example.com' },
+  { id: 'sms', label: 'SMS', example: '+14155550100' },
+];
+
+export function Controls({ name }: { name: string }) {
+  const app = useStore();
+  const s = useAppState();
+  const now = useNow(5000);
+  const st = s.details[name]?.status ?? null;
+  const [confirm, setConfirm] = useState<'resume' | 'rearm' | null>(null);
+
+  const resume = async () => {
+    setConfirm(null);
+    const r = await app.call(app.api.resume({ name, confirm: true }), 'Resume');
+    if (r) app.toast(`Destructive tools on ${name} are allowed again (read back from .env).`);
+    await app.refresh(name);
+  };
+  const rearm = async () => {
+    setConfirm(null);
+    const r = await app.call(app.api.breakerRearm({ name, confirm: true }), 'Re-arm');
+    if (r) app.toast(`Breaker on ${name} re-armed; the improvement loop is on again.`);
+    await app.refresh(name);
+  };
+
+  if (!st) return <section className="page" aria-label="Controls"><h1>Controls</h1><p className="empty">{s.details[name]?.statusError ?? 'Reading the droplet…'}</p></section>;
+  const b = st.breaker;
+  return (
+    <section className="page" aria-label="Controls">
+      <h1>Controls · {name}</h1>
+      <div className="panel">
+        <h2>Destructive tools</h2>
+        <p>
+          {st.flags.selfModifyAllowed ? (
+            <>
+              <span className="badge b-ok">allowed</span> self_modify_code, self_restart, docker_cmd and host_exec may run for trusted senders.
+            </>
+          ) : (
+            <>
+              <span className="badge b-paused">paused</span> the agent refuses every destructive call. <span className="muted">({st.flags.envFile})</span>
+            </>
+          )}
+        </p>
+        <div className="row">
+          <PauseButton name={name} paused={!st.flags.selfModifyAllowed} />
+          <button type="button" disabled={st.flags.selfModifyAllowed} onClick={() => setConfirm('resume')}>
+            Resume destructive tools…
+          </button>
+        </div>
+      </div>
+
+      <div className="panel">
+        <h2>Trusted senders</h2>
+        <p className="muted small">Only these may drive destructive tools. Changes are written to the .env file and read back; the agent applies them on its next call.</p>
+        <div className="trust-grid">
+          {CHANNELS.map((c) => (
+            <TrustColumn key={c.id} name={name} channel={c.id} label={c.label} example={c.example} owner={c.id === 'discord' ? st.trust.discord.owner : null} ids={c.id === 'discord' ? st.trust.discord.trusted : st.trust[c.id]} />
+          ))}
+        </div>
+      </div>
+
+      <div className="panel">
+        <h2>Restart breaker</h2>
+        <p>
+          {b.state === 'tripped' ? (
+            <>
+              <span className="badge b-failed">tripped</span> {clock(b.trippedAt)} by {b.by ?? 'unknown'}: {b.reason ?? 'no reason recorded'}. The improvement loop stays off until re-armed.
+            </>
+          ) : b.state === 'armed' ? (
+            <>
+              <span className="badge b-ok">armed</span> four restarts within 60 minutes trip it. {b.rearmedAt ? `Last re-armed ${ago(b.rearmedAt, now)}.` : ''}
+            </>
+          ) : (
+            <>
+              <span className="badge b-failed">unreadable</span> breaker.json could not be read.
+            </>
+          )}
+        </p>
+        <RestartTimeline restarts={b.restarts} now={now} />
+        <button type="button" disabled={b.state !== 'tripped'} onClick={() => setConfirm('rearm')}>
+          Re-arm breaker…
+        </button>
+      </div>
+
+      {confirm === 'resume' && (
+        <Confirm title={`Resume destructive tools on ${name}?`} confirmLabel="Resume" danger onConfirm={() => void resume()} onCancel={() => setConfirm(null)}>
+          <p>The agent will again be able to modify its own code, restart itself, run Docker commands and host shell commands for trusted senders.</p>
+        </Confirm>
+      )}
+      {confirm === 'rearm' && (
+        <Confirm title={`Re-arm the breaker on ${name}?`} confirmLabel="Re-arm" danger onConfirm={() => void rearm()} onCancel={() => setConfirm(null)}>
+          <p>It tripped because: {b.reason ?? 'no reason recorded'}. Re-arming turns the eternal-improvement loop back on. Make sure the crash that caused the restarts is fixed.</p>
+        </Confirm>
+      )}
+    </section>
+  );
+}
+
+export function PauseButton({ name, paused, compact }: { name: string; paused: boolean; compact?: boolean }) {
+  const app = useStore();
+  const [busy, setBusy] = useState(false);
+  const pause = async () => {
+    setBusy(true);
+    const r = await app.call(app.api.pause({ name }), `Pause on ${name}`);
+    setBusy(false);
+    if (r) app.toast(r.changed ? `Paused ${name}: destructive tools refused (read back from .env).` : `${name} was already paused.`);
+    await app.refresh(name);
+  };
+  return (
+    <button type="button" className="pause" onClick={() => void pause()} disabled={busy} aria-label={`Pause destructive tools on ${name}`} title="Shift+P">
+      {busy ? 'Pausing…' : paused ? (compact ? 'Paused' : 'Paused — pause again') : compact ? 'Pause' : 'Pause destructive tools'}
+    </button>
+  );
+}
+
+function TrustColumn({ name, channel, label, example, owner, ids }: { name: string; channel: TrustChannel; label: string; example: string; owner: string | null; ids: string[] }) {
+  const app = useStore();
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const edit = async (op: 'add' | 'revoke', id: string) => {
+    setBusy(true);
+    const env: Envelope<unknown> = op === 'add' ? await app.api.trustAdd({ name, channel, id }) : await app.api.trustRevoke({ name, channel, id });
+    setBusy(false);
+    if (env.error) {
+      if (op === 'add') setError(`${env.error.message}${env.error.hint ? ` ${env.error.hint}` : ''}`);
+      else app.toast(describe(env.error, 'Revoke'), 'error');
+      return;
+    }
+    setError(null);
+    if (op === 'add') setValue('');
+    app.toast(op === 'add' ? `Trusted ${id} on ${label}.` : `Revoked ${id} on ${label}.`);
+    await app.refresh(name);
+  };
+  const errId = `trust-err-${channel}`;
+  return (
+    <div className="trust-col">
+      <h3>{label}</h3>
+      <ul>
+        {owner && (
+          <li>
+            <span className="mono">{owner}</span> <span className="badge">owner</span>
+          </li>
+        )}
+        {ids.map((id) => (
+          <li key={id}>
+            <span className="mono">{id}</span>
+            <button type="button" className="link danger-text" disabled={busy} onClick={() => void edit('revoke', id)} aria-label={`Revoke ${id} from ${label}`}>
+              Revoke
+            </button>
+          </li>
+        ))}
+        {!owner && ids.length === 0 && <li className="muted">nobody</li>}
+      </ul>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!value.trim()) return setError(`Type an id first, e.g. ${example}.`);
+          void edit('add', value.trim());
+        }}
+      >
+        <input aria-label={`Add a trusted ${label} sender`} placeholder={example} value={value} onChange={(e) => (setValue(e.target.value), setError(null))} aria-invalid={error ? true : undefined} aria-describedby={error ? errId : undefined} />
+        <button type="submit" disabled={busy} aria-label={`Add to ${label}`}>
+          Add
+        </button>
+      </form>
+      {error && (
+        <p id={errId} role="alert" className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The restarts the breaker counts, on the last 60 minutes. */
+function RestartTimeline({ restarts, now }: { restarts: string[]; now: number }) {
+  const start = now - 60 * 60_000;
+  const marks = restarts.map((r) => Date.parse(r)).filter((t) => Number.isFinite(t));
+  return (
+    <div className="timeline" aria-label={`Restart timeline: ${restarts.length} restart(s) counted`}>
+      <div className="timeline-bar">
+        {marks.filter((t) => t >= start).map((t, i) => (
+          <span key={i} className="tick" style={{ left: `${((t - start) / 3_600_000) * 100}%` }} title={new Date(t).toISOString()} />
+        ))}
+      </div>
+      <div className="row small muted">
+        <span>60 min ago</span>
+        <span className="spacer" />
+        <span>now</span>
+      </div>
+      {restarts.length > 0 && (
+        <ol className="small mono">
+          {restarts.map((r, i) => (
+            <li key={i}>{clock(r)}</li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import { clock } from '../components/time.js';
+import { describe } from '../state/app-store.js';
+import { useAppState, useStore } from '../state/hooks.js';
+
+/** Droplet profiles (with the pinned host key) and notification mutes. */
+export function Settings() {
+  const app = useStore();
+  const s = useAppState();
+  const mute = async (hours: 0 | 1 | 8 | 24) => {
+    const r = await app.call(app.api.notificationsMute({ hours }), 'Muting notifications');
+    if (r) app.set({ mutedUntil: r.mutedUntil });
+  };
+  return (
+    <section className="page" aria-label="Settings">
+      <h1>Settings</h1>
+      <div className="panel">
+        <h2>Droplets</h2>
+        <table className="table">
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>address</th>
+              <th>host key (pinned)</th>
+              <th>agent home</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {s.profiles.map((p) => (
+              <tr key={p.name}>
+                <td>{p.name}</td>
+                <td className="mono small">{p.transport === 'local' ? 'this machine' : `${p.user}@${p.host}:${p.port}`}</td>
+                <td className="mono small">{p.fingerprint ?? <span className="muted">not pinned — confirmed on first connect</span>}</td>
+                <td className="mono small">{p.paths.jarvisHome}</td>
+                <td className="row end">
+                  {s.droplets[p.name]?.link.state === 'connected' ? (
+                    <button type="button" onClick={() => void app.call(app.api.disconnect({ name: p.name }), 'Disconnect')} aria-label={`Disconnect ${p.name}`}>
+                      Disconnect
+                    </button>
+                  ) : (
+                    <button type="button" onClick={() => void app.connect(p.name)} aria-label={`Connect ${p.name}`}>
+                      Connect
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="link danger-text"
+                    aria-label={`Remove ${p.name}`}
+                    onClick={async () => {
+                      if (await app.call(app.api.profilesRemove({ name: p.name }), 'Remove')) await app.refreshProfiles();
+                    }}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <AddProfile />
+      </div>
+      <div className="panel">
+        <h2>Notifications</h2>
+        <p>{s.mutedUntil ? `Muted until ${clock(s.mutedUntil)}. Critical alerts (a tripped breaker, a fabricated "done") still show in the app.` : 'Notifications are on.'}</p>
+        <div className="row">
+          {([1, 8, 24] as const).map((h) => (
+            <button type="button" key={h} onClick={() => void mute(h)}>
+              Mute {h} h
+            </button>
+          ))}
+          <button type="button" disabled={!s.mutedUntil} onClick={() => void mute(0)}>
+            Unmute
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function AddProfile() {
+  const app = useStore();
+  const [f, setF] = useState({ name: '', host: '', port: '22', user: 'root', identityFile: '' });
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    const env = await app.api.profilesAdd({
+      profile: { name: f.name, host: f.host, port: Number(f.port), user: f.user, ...(f.identityFile ? { identityFile: f.identityFile } : {}) },
+    });
+    if (env.error) return setError(describe(env.error, 'Adding the droplet'));
+    setError(null);
+    await app.refreshProfiles();
+    void app.connect(env.result.profile.name);
+  };
+  const field = (k: keyof typeof f, label: string, ph: string) => (
+    <label className="field">
+      <span>{label}</span>
+      <input aria-label={label} placeholder={ph} value={f[k]} onChange={(e) => setF({ ...f, [k]: e.target.value })} />
+    </label>
+  );
+  return (
+    <form
+      className="add-profile"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h3>Add a droplet</h3>
+      <div className="row wrap">
+        {field('name', 'Name', 'prod')}
+        {field('host', 'Host', 'droplet.example.com')}
+        {field('port', 'SSH port', '22')}
+        {field('user', 'SSH user', 'root')}
+        {field('identityFile', 'Key file', '~/.ssh/id_ed25519 (empty: ssh-agent)')}
+        <button type="submit" className="primary">
+          Add droplet
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="field-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * Fabrication warnings and other alerts. A fabrication shows the reply
+ * excerpt with the claim highlighted (as text: the highlight is a <mark>
+ * around a substring, never parsed markup), its tier, the turn's tool calls
+ * as receipts (or their absence) and whether the droplet's own verdict agrees.
+ */
+import type { WarningView } from '../../../src-main/ipc/api.js';
+import { clock } from '../components/time.js';
+import { useAppState } from '../state/hooks.js';
+import { legible, oneLine } from '../text/inert.js';
+
+const TIER: Record<number, string> = { 1: 'Tier 1 · claims it is done', 2: 'Tier 2 · claims it is happening', 3: 'Tier 3 · says it is about to' };
+
+export function Warnings({ name }: { name: string | null }) {
+  const s = useAppState();
+  const list = s.warnings.filter((w) => !name || w.name === name);
+  return (
+    <section className="page" aria-label="Warnings">
+      <h1>Warnings{name ? ` · ${name}` : ''}</h1>
+      {list.length === 0 ? (
+        <p className="empty">No warnings. Replies that claim an action without a tool call behind it will appear here.</p>
+      ) : (
+        <ul className="warnings">
+          {list.map((w) => (
+            <WarningCard key={w.id} w={w} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function WarningCard({ w }: { w: WarningView }) {
+  const d = w.detail;
+  const excerpt = typeof d.excerpt === 'string' ? d.excerpt : typeof d.content === 'string' ? d.content : null;
+  const phrase = typeof d.phrase === 'string' ? d.phrase : Array.isArray(d.phrases) && typeof d.phrases[0] === 'string' ? d.phrases[0] : null;
+  const calls = Array.isArray(d.calls) ? (d.calls as Array<Record<string, unknown>>) : null;
+  const verdict = d.droplet && typeof d.droplet === 'object' ? (d.droplet as { tier?: unknown; phrases?: unknown }) : d.droplet === null ? null : undefined;
+  return (
+    <li className={`warning sev-${w.severity}`} aria-label={`${w.kind} warning on ${w.name}`}>
+      <header className="row">
+        <span className={`badge b-${w.severity === 'critical' ? 'failed' : 'paused'}`}>{w.kind}</span>
+        {w.tier !== null && <span className="badge">{TIER[w.tier] ?? `Tier ${w.tier}`}</span>}
+        <span className="muted small">{w.name}</span>
+        {typeof d.turn === 'string' && <span className="muted small mono">turn {oneLine(d.turn, 40)}</span>}
+        <span className="spacer" />
+        <span className="muted small">{clock(w.at)}</span>
+      </header>
+      <p>{oneLine(w.message, 400)}</p>
+      {excerpt !== null && (
+        <blockquote className="excerpt" aria-label="Reply excerpt">
+          <Highlighted text={legible(excerpt.slice(0, 4000))} phrase={phrase} />
+        </blockquote>
+      )}
+      {w.kind === 'fabrication' && calls !== null && (
+        <div className="receipts">
+          <h3>Tool calls in this turn</h3>
+          {calls.length === 0 ? (
+            <p className="field-error">None: no tool call backs this claim.</p>
+          ) : (
+            <ul className="mono small">
+              {calls.map((c, i) => (
+                <li key={i}>
+                  #{String(c.seq ?? '?')} {oneLine(String(c.tool ?? '?'), 40)} — {c.blocked ? `blocked (${oneLine(String(c.blocked), 20)})` : c.ok ? 'ok' : 'failed'}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="small">
+            Droplet's own verdict:{' '}
+            {verdict === undefined ? 'not reported' : verdict === null ? 'none recorded — the droplet did not flag this reply' : `flagged tier ${String(verdict.tier ?? '?')} (${Array.isArray(verdict.phrases) ? verdict.phrases.map((p) => oneLine(String(p), 60)).join(', ') : ''}) — agrees`}
+          </p>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Highlighted({ text, phrase }: { text: string; phrase: string | null }) {
+  if (!phrase) return <>{text}</>;
+  const i = text.toLowerCase().indexOf(phrase.toLowerCase());
+  if (i < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, i)}
+      <mark>{text.slice(i, i + phrase.length)}</mark>
+      {text.slice(i + phrase.length)}
+    </>
+  );
+}
