@@ -17,6 +17,8 @@ export interface GlobalOptions {
   jarvisRoot?: string;
   envFile?: string;
   container?: string;
+  sandboxImage?: string;
+  backupsVolume?: string;
   local: boolean;
   profile?: string;
   stateDir: string;

@@ -36,6 +36,8 @@ export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> 
       ...(g.jarvisRoot ? { jarvisRoot: g.jarvisRoot } : {}),
       ...(g.envFile ? { envFile: g.envFile } : {}),
       ...(g.container ? { agentContainer: g.container } : {}),
+      ...(g.sandboxImage ? { sandboxImage: g.sandboxImage } : {}),
+      ...(g.backupsVolume ? { backupsVolume: g.backupsVolume } : {}),
     },
   };
   if (p.transport === 'ssh' && !p.host) {

@@ -20,6 +20,8 @@ export const GLOBAL_FLAGS: ReadonlyArray<{ name: string; key: keyof GlobalOption
   { name: 'jarvis-root', key: 'jarvisRoot', kind: 'string', help: 'agent install folder (default /opt/jarvis)' },
   { name: 'env-file', key: 'envFile', kind: 'string', help: 'flags file (default <jarvis-root>/.env)' },
   { name: 'container', key: 'container', kind: 'string', help: 'agent container name (default jarvis)' },
+  { name: 'sandbox-image', key: 'sandboxImage', kind: 'string', help: 'sandbox image (default stratam/sandbox:latest)' },
+  { name: 'backups-volume', key: 'backupsVolume', kind: 'string', help: 'backups Docker volume (default jarvis_backups)' },
   { name: 'local', key: 'local', kind: 'boolean', help: "this machine's files and Docker socket (on the droplet itself)" },
   { name: 'profile', key: 'profile', kind: 'string', help: 'a saved droplet (see `stratam profile`)' },
   { name: 'state-dir', key: 'stateDir', kind: 'string', help: 'local app data folder' },

@@ -36,6 +36,12 @@ test('status --json reports flags, trust, breaker and the verified host key', as
     sms: ['+14155550100'],
   });
   assert.deepEqual(s.breaker, { state: 'armed', trippedAt: null, reason: null, restarts: [], rearmedAt: null, by: null });
+  assert.equal(s.agent.name, ref.container);
+  assert.equal(s.agent.state, 'running');
+  assert.deepEqual(s.vault, { state: 'absent' });
+  assert.equal(typeof s.sandbox.checked, 'number');
+  assert.match(s.backups.error, /jarvis_backups does not exist/);
+  assert.equal(s.snapshots.count, 0);
   // No secret from .env leaks into status
   assert.ok(!r.stdout.includes('sk-test-not-a-real-key'));
   const human = await cli('status');

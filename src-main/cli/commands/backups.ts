@@ -1,6 +1,6 @@
-import { type VolumeLister, listBackupsWith } from '../../core/data/backups.js';
-import type { Droplet } from '../../core/droplet/droplet.js';
-import { StratamError, usageError } from '../../core/errors.js';
+import { listBackupsWith } from '../../core/data/backups.js';
+import { listVolumeFiles } from '../../core/docker/volume-files.js';
+import { usageError } from '../../core/errors.js';
 import type { Command } from '../command.js';
 
 export function humanBytes(n: number): string {
@@ -14,34 +14,13 @@ export function humanBytes(n: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
-/**
- * The Docker volume lister comes from the Docker client
- * (core/docker/volume-files.ts, `listVolumeFiles(droplet, volume)`). It is
- * loaded by URL so this command builds before that module exists, and says
- * plainly what is missing when it does not.
- */
-export async function volumeListerFor(droplet: Droplet): Promise<VolumeLister | null> {
-  try {
-    const mod = (await import(new URL('../../core/docker/volume-files.js', import.meta.url).href)) as { listVolumeFiles?: (d: Droplet, v: string) => Promise<Array<{ name: string; mtime: number; size: number }>> };
-    const list = mod.listVolumeFiles;
-    return list ? (volume) => list(droplet, volume) : null;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw err;
-  }
-}
-
 export const command: Command = {
   summary: 'the backups volume, with time, size and health',
   usage: 'Usage: stratam backups [--json]\n\nLists jarvis-YYYYMMDD.tar.gz in the backups volume. Healthy when the latest is under 26 h old,\nnone is older than 30 days, and no day is missing inside the window. Exit 3 when unhealthy.',
   async run(ctx) {
     if (ctx.argv.length > 0) throw usageError(`backups takes no arguments (got "${ctx.argv[0]!.slice(0, 40)}").`);
     const droplet = await ctx.droplet();
-    const lister = await volumeListerFor(droplet);
-    if (!lister) {
-      throw new StratamError('failed', 'This build cannot list Docker volumes yet (core/docker/volume-files.js is missing).', { hint: 'Update stratam; meanwhile run `docker run --rm -v jarvis_backups:/b:ro busybox ls -l /b` on the droplet.' });
-    }
-    const r = await listBackupsWith(droplet, lister);
+    const r = await listBackupsWith(droplet, (volume) => listVolumeFiles(droplet, volume));
     for (const p of r.health.problems) ctx.out.warn(ctx.out.c.yellow(`warning: ${p}`));
     ctx.out.result(r, () =>
       [

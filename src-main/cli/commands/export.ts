@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { exportData } from '../../core/data/export.js';
 import { usageError } from '../../core/errors.js';
 import type { Command } from '../command.js';
-import { humanBytes, volumeListerFor } from './backups.js';
+import { listVolumeFiles } from '../../core/docker/volume-files.js';
+import { humanBytes } from './backups.js';
 
 const USAGE = `Usage: stratam export --out FILE [--include-secrets]
 
@@ -26,12 +27,11 @@ export const command: Command = {
     }
     if (!out) throw usageError('export needs --out FILE.', USAGE);
     const droplet = await ctx.droplet();
-    const lister = await volumeListerFor(droplet);
     const r = await exportData(droplet, {
       out: resolve(out),
       includeSecrets,
       onProgress: (e) => ctx.out.progress(e.phase, e.done, e.total),
-      ...(lister ? { backupsLister: lister } : {}),
+      backupsLister: (volume) => listVolumeFiles(droplet, volume),
     });
     for (const w of r.warnings) ctx.out.warn(ctx.out.c.yellow(`warning: ${w}`));
     ctx.out.result(r, () => `${ctx.out.c.green('Exported')} ${humanBytes(r.bytes)} to ${r.out} (mode 0600): ${r.counts.conversation} messages, ${r.counts.activity} activity records, ${r.counts.receipts} receipts, ${r.counts.vaultEntries} vault entries${includeSecrets ? ' with secrets' : ''}.`);

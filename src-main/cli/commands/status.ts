@@ -1,4 +1,5 @@
-import { coreStatus, type CoreStatus } from '../../core/controls/status.js';
+import type { CoreStatus } from '../../core/controls/status.js';
+import { isSectionError, statusReport, type StatusReport } from '../../core/controls/status-report.js';
 import type { Command } from '../command.js';
 import type { Output } from '../output.js';
 
@@ -21,12 +22,27 @@ export function renderStatus(out: Output, s: CoreStatus): string {
   return out.table(rows);
 }
 
+/** The capability sections: one line each, a problem in colour with its fix. */
+export function renderSections(out: Output, s: StatusReport): string {
+  const { c } = out;
+  const line = <T,>(v: T | { error: string; hint: string | null }, ok: (x: T) => string): string =>
+    isSectionError(v) ? c.red(`unavailable: ${v.error}`) + (v.hint ? c.dim(`  (${v.hint})`) : '') : ok(v);
+  const rows: Array<[string, string]> = [
+    ['agent', line(s.agent, (a) => (a.state === 'missing' ? c.red(`container ${a.name} missing`) : `${a.name} ${a.state === 'running' ? c.green(a.state) : c.yellow(a.state)}${a.health ? ` (${a.health})` : ''}, ${a.restartsLastHour} restart(s) in the last hour`))],
+    ['vault', line(s.vault, (v) => ('state' in v ? c.dim('no keyring (stratam vault init)') : `key ${v.primary.id}, ${v.primary.ageDays} days old${v.primary.rotationDue ? c.yellow(' — rotation due: stratam vault rotate --yes') : ''}${v.keyringModeOk ? '' : c.red(` — vault.keys mode ${v.keyringMode}, should be 0600`)}`))],
+    ['sandbox', line(s.sandbox, (x) => (x.violations ? c.red(`${x.violations} policy violation(s): stratam sandbox check`) : `${x.checked} container(s), compliant`))],
+    ['backups', line(s.backups, (b) => (b.ok ? `${b.count} backups, latest ${b.latest?.ageHours ?? '?'} h old` : c.yellow(b.problems[0] ?? 'unhealthy')))],
+    ['snapshots', line(s.snapshots, (x) => `${x.count}${x.latest ? `, latest ${x.latest}` : ''}${x.warning ? c.yellow(` — ${x.warning}`) : ''}`)],
+  ];
+  return out.table(rows);
+}
+
 export const command: Command = {
-  summary: 'flags, trust lists and breaker of the droplet',
+  summary: 'flags, trust, breaker, agent, vault, sandbox, backups and snapshots',
   usage: 'Usage: stratam status [--json]\n\nShows whether destructive tools are allowed, the eternal loop and breaker, and who is trusted on each channel.',
   async run(ctx) {
-    const s = await coreStatus(await ctx.droplet());
-    ctx.out.result(s, () => renderStatus(ctx.out, s));
+    const s = await statusReport(await ctx.droplet());
+    ctx.out.result(s, () => `${renderStatus(ctx.out, s)}\n${renderSections(ctx.out, s)}`);
     return 0;
   },
 };

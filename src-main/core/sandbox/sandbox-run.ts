@@ -23,6 +23,8 @@ export interface SandboxRunOptions {
   onStderr?: (chunk: Buffer) => void;
   signal?: AbortSignal;
   via?: string;
+  /** Docker volumes to mount read-only (volume name → path in the container). */
+  readOnlyVolumes?: Record<string, string>;
 }
 
 export interface SandboxRunResult {
@@ -34,7 +36,7 @@ export interface SandboxRunResult {
   elapsedMs: number;
 }
 
-export function sandboxCreateOptions(image: string, cmd: string[]) {
+export function sandboxCreateOptions(image: string, cmd: string[], readOnlyVolumes: Record<string, string> = {}) {
   return {
     Image: image,
     Cmd: cmd,
@@ -56,6 +58,7 @@ export function sandboxCreateOptions(image: string, cmd: string[]) {
       SecurityOpt: ['no-new-privileges'],
       PidsLimit: SANDBOX_PIDS_LIMIT,
       Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m' },
+      Binds: Object.entries(readOnlyVolumes).map(([volume, path]) => `${volume}:${path}:ro`),
     },
   };
 }
@@ -102,12 +105,12 @@ export async function sandboxRun(droplet: Droplet, opts: SandboxRunOptions): Pro
   if (opts.timeoutSec !== undefined && !(opts.timeoutSec > 0)) throw new StratamError('usage', `--timeout must be a positive number of seconds, not ${opts.timeoutSec}.`);
   const image = opts.image ?? droplet.paths.sandboxImage;
   const { docker } = dockerFor(droplet);
-  const args = { image, cmd: opts.cmd, timeout_s: opts.timeoutSec ?? null, via: opts.via ?? 'cli' };
+  const args = { image, cmd: opts.cmd, timeout_s: opts.timeoutSec ?? null, via: opts.via ?? 'cli', ...(opts.readOnlyVolumes ? { volumes: opts.readOnlyVolumes } : {}) };
   return withReceipt(droplet, 'sandbox_run', args, async () => {
     const started = performance.now();
     let container;
     try {
-      container = await docker.createContainer(sandboxCreateOptions(image, opts.cmd));
+      container = await docker.createContainer(sandboxCreateOptions(image, opts.cmd, opts.readOnlyVolumes));
     } catch (err) {
       if (isNotFound(err)) throw new StratamError('failed', `The sandbox image ${image} is not on the droplet.`, { hint: 'Build or pull it on the droplet, or pass --image.' });
       throw err;
