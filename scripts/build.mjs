@@ -56,6 +56,10 @@ if (existsSync('src-main/electron/main.ts')) {
     external,
     sourcemap: true,
     logLevel: 'warning',
+    // The core is ESM and finds package files with createRequire(import.meta.url);
+    // in a CommonJS bundle import.meta is empty, so give it this file's URL.
+    define: { 'import.meta.url': '__stratam_import_meta_url' },
+    banner: { js: "const __stratam_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   });
 }
 

@@ -8,6 +8,7 @@
 import type { Droplet } from '../droplet/droplet.js';
 import { describeError } from '../errors.js';
 import type { FeedItem } from '../audit/diagnostics.js';
+import type { CommandChecker } from '../audit/second-line.js';
 
 export interface WatchSink {
   onAudit(item: FeedItem): void;
@@ -50,8 +51,12 @@ export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: { stat
   const ac = new AbortController();
   void (async () => {
     try {
-      const [{ AuditFeed }, { loadGuardChecker }] = await Promise.all([import('../audit/audit-feed.js'), import('../audit/second-line.js')]);
-      const checkCommand = await loadGuardChecker();
+      // A literal import (not second-line's lookup by computed name) so bundlers include the guard.
+      const [{ AuditFeed }, guard] = await Promise.all([import('../audit/audit-feed.js'), import('../guard/blocklist.js')]);
+      const checkCommand: CommandChecker = async (cmd) => {
+        const v = await guard.checkCommand(cmd);
+        return v.allowed ? { refused: false } : { refused: true, reason: v.reason };
+      };
       if (ac.signal.aborted) return;
       await new AuditFeed(droplet, { follow: true, lines: opts.lines, receipts: opts.receipts, stateDir: opts.stateDir, signal: ac.signal, checkCommand, onItem: (i) => sink.onAudit(i) }).run();
     } catch (err) {

@@ -1,0 +1,83 @@
+/**
+ * The Electron host, kept thin: lifecycle, the security guard, the app://
+ * origin, IPC binding, the tray and the dashboard window. Every decision
+ * lives in the core (session, tray rules) and the IPC layer.
+ */
+import { join } from 'node:path';
+import { app, dialog, ipcMain, protocol, safeStorage, shell } from 'electron';
+import { defaultStateDir } from '../core/config/state-dir.js';
+import { describeError } from '../core/errors.js';
+import { Session } from '../core/session/session.js';
+import { registerAppScheme, serveApp } from './app-protocol.js';
+import { bindIpc } from './ipc-bind.js';
+import { PassphraseStore } from './passphrases.js';
+import { installAppGuard, isAllowedExternal } from './security.js';
+import { TrayHost } from './tray-host.js';
+import { DashboardWindow } from './window.js';
+
+const TICK_MS = 15_000;
+
+// Before anything else: a second launch only brings the first one forward.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme(protocol);
+  installAppGuard(app, (url) => {
+    if (isAllowedExternal(url)) void shell.openExternal(url);
+  });
+  void start();
+}
+
+/** First connect from the tray: show the offered key and pin it only if the person says so. */
+async function connectWithDialog(session: Session, name: string): Promise<void> {
+  const r = await session.connect(name);
+  if (r.status === 'connected') return;
+  const answer = await dialog.showMessageBox({
+    type: 'question',
+    title: 'Confirm the droplet host key',
+    message: `First connection to ${name} (${r.host}:${r.port}).`,
+    detail: `It offers this ${r.keyType} host key:\n\n${r.offered}\n\nCompare it with the droplet's own (on its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub). Only pin it if they are the same.`,
+    buttons: ['Cancel', 'Pin and connect'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  });
+  if (answer.response === 1) await session.confirmHostKey(name, r.offered);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const stateDir = defaultStateDir();
+  const passphrases = new PassphraseStore(stateDir, safeStorage);
+  const session = new Session({ stateDir, via: 'tray', passphrase: (p) => passphrases.get(p.name) });
+  const dashboard = new DashboardWindow(join(__dirname, 'preload.cjs'));
+  serveApp(protocol, join(__dirname, '..', 'renderer'));
+  const unbind = bindIpc(ipcMain, session, () => dashboard.all);
+
+  let quitting = false;
+  const quit = () => {
+    if (quitting) return;
+    quitting = true;
+    dashboard.quitting = true;
+    unbind();
+    tray.destroy();
+    void session.close().finally(() => app.quit());
+  };
+  const tray = new TrayHost(session, join(__dirname, '..', 'assets'), { openDashboard: (name) => dashboard.show(name), quit });
+  app.on('second-instance', () => dashboard.show());
+  app.on('activate', () => dashboard.show());
+  // Lives in the tray: closing the last window keeps the app (and its watchers) running.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', () => {
+    dashboard.quitting = true;
+  });
+  const timer = setInterval(() => session.tick(), TICK_MS);
+  timer.unref();
+
+  // Reconnect every saved droplet; unpinned ones ask first.
+  const profiles = await session.profiles.all().catch(() => ({}));
+  for (const name of Object.keys(profiles)) {
+    connectWithDialog(session, name).catch((err: unknown) => tray.notify({ key: `connect:${name}`, title: `${name}: not connected`, body: describeError(err), urgency: 'critical', name }));
+  }
+  if (Object.keys(profiles).length === 0) dashboard.show();
+}

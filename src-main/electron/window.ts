@@ -1,0 +1,31 @@
+/** The dashboard window: created on demand, hidden (not closed) when the person closes it. */
+import { BrowserWindow } from 'electron';
+import { APP_ENTRY, webPreferences } from './security.js';
+
+export class DashboardWindow {
+  private win: BrowserWindow | null = null;
+  quitting = false;
+
+  constructor(private readonly preload: string) {}
+
+  get all(): BrowserWindow[] {
+    return this.win && !this.win.isDestroyed() ? [this.win] : [];
+  }
+
+  show(droplet?: string): void {
+    if (!this.win || this.win.isDestroyed()) {
+      this.win = new BrowserWindow({ width: 1200, height: 800, minWidth: 720, minHeight: 480, show: false, title: 'Stratam Tray', autoHideMenuBar: true, webPreferences: webPreferences(this.preload) });
+      this.win.on('close', (e) => {
+        if (this.quitting) return;
+        e.preventDefault();
+        this.win?.hide();
+      });
+      this.win.once('ready-to-show', () => this.win?.show());
+      void this.win.loadURL(droplet ? `${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}` : APP_ENTRY);
+      return;
+    }
+    if (droplet) void this.win.loadURL(`${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}`);
+    this.win.show();
+    this.win.focus();
+  }
+}
