@@ -5,9 +5,8 @@
  * failed or was bypassed: a critical alert.
  *
  * The blocklist lives in core/guard (tree-sitter based, async). It is passed
- * in as a `CommandChecker` so the audit pipeline does not pay for loading the
- * parser unless a host_exec/docker_cmd record shows up; `loadGuardChecker`
- * wires the guard's exported check when that module is present.
+ * in as a `CommandChecker` (so tests and the UI can choose); `loadGuardChecker`
+ * gives the guard's own `checkCommand`.
  */
 export interface CommandVerdict {
   refused: boolean;
@@ -34,26 +33,13 @@ export function commandOf(value: Record<string, unknown>): string | null {
 }
 
 /**
- * HOOK: the guard's blocklist. Resolved lazily by module name so this file
- * builds before the guard lands; returns null when the guard has no
- * exported `checkCommand(cmd)` yet (then no second-line alerts are raised,
- * and `audit tail` says so once).
+ * The guard's blocklist (core/guard/blocklist.ts), loaded on first use so the
+ * tree-sitter runtime is only paid for by feeds that want the second line.
  */
-export async function loadGuardChecker(): Promise<CommandChecker | null> {
-  const candidates = ['../guard/blocklist.js', '../guard/guard.js', '../guard/index.js'];
-  for (const spec of candidates) {
-    try {
-      const mod = (await import(spec)) as Record<string, unknown>;
-      const fn = (mod.checkCommand ?? mod.checkShellCommand ?? mod.check) as ((cmd: string) => Promise<unknown>) | undefined;
-      if (typeof fn !== 'function') continue;
-      return async (cmd) => {
-        const v = (await fn(cmd)) as { allowed?: boolean; blocked?: boolean; refused?: boolean; reason?: string; findings?: Array<{ reason?: string }> } | null;
-        const refused = v ? v.allowed === false || v.blocked === true || v.refused === true : false;
-        return { refused, ...(refused ? { reason: v?.reason ?? v?.findings?.[0]?.reason ?? 'refused by the blocklist' } : {}) };
-      };
-    } catch {
-      /* not present (yet) */
-    }
-  }
-  return null;
+export async function loadGuardChecker(): Promise<CommandChecker> {
+  const { checkCommand } = await import('../guard/blocklist.js');
+  return async (cmd) => {
+    const v = await checkCommand(cmd);
+    return v.allowed ? { refused: false } : { refused: true, reason: v.reason };
+  };
 }

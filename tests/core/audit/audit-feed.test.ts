@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { SshDroplet } from '../../../src-main/core/droplet/ssh-droplet.js';
 import { AuditFeed } from '../../../src-main/core/audit/audit-feed.js';
 import { fetchRecord } from '../../../src-main/core/audit/fetch-record.js';
+import { loadGuardChecker } from '../../../src-main/core/audit/second-line.js';
 import type { TruncatedDiagnostic } from '../../../src-main/core/audit/diagnostics.js';
 import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
 import { appendRecords, Collector, followersFor, range, record, rotate, until } from './audit-helpers.js';
@@ -140,4 +141,23 @@ test('a follower ends when the app dies without closing anything', async (t) => 
   await until('child follows', () => out.split('\n').filter(Boolean).length === 3 && followersFor(ref.home).length === 1);
   child.kill('SIGKILL');
   await until('follower gone after the app died', () => followersFor(ref.home).length === 0);
+});
+
+test('second line: a host_exec the blocklist refuses, reported ok:true, is a critical alert', async (t) => {
+  const ref = await startReferenceDroplet();
+  t.after(() => ref.teardown());
+  const lines = [
+    record(1, { tool: 'host_exec', args: { cmd: 'docker ps' } }),
+    record(2, { tool: 'host_exec', args: { cmd: 'rm -rf --no-preserve-root /' } }),
+    record(3, { tool: 'host_exec', args: { cmd: 'rm -rf /' }, ok: false, blocked: 'blocklist' }),
+    record(4, { tool: 'docker_cmd', args: { cmd: 'run --rm -v /:/h alpine dd if=/dev/zero of=/dev/sda' } }),
+  ];
+  writeFileSync(join(ref.home, 'activity.jsonl'), `${lines.join('\n')}\n`);
+  const d = await SshDroplet.connect(ref.profile());
+  t.after(() => d.close());
+  const c = new Collector();
+  await new AuditFeed(d, { fromSeq: 1, checkCommand: await loadGuardChecker(), onItem: c.push }).run();
+  assert.deepEqual(c.seqs(), [1, 2, 3, 4]);
+  const alerts = c.diags('alert');
+  assert.deepEqual(alerts.map((a) => (a.kind === 'alert' ? [a.reason, a.severity, a.at_seq] : [])), [['blocklisted-command-ran', 'critical', 2]]);
 });
