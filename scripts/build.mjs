@@ -63,6 +63,12 @@ if (existsSync('src-main/electron/main.ts')) {
   });
 }
 
+// Tray and app icons: PNGs rendered from the SVG sources in assets/ (see render-icons.mjs).
+if (existsSync('assets/tray')) {
+  const { renderIcons } = await import('./render-icons.mjs');
+  await renderIcons('dist/assets');
+}
+
 if (existsSync('src-renderer/index.html')) {
   run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
 }
