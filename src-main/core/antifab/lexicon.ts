@@ -106,6 +106,7 @@ add('put', 'put', 'put', 'put', 'putting');
 table.delete('\0');
 
 export const verbForms = (word: string): VerbForm[] | undefined => table.get(word);
+export const verbWords = (): IterableIterator<string> => table.keys();
 
 /** Objects that decide what a generic verb (send, add, update, create, put) claims. */
 export const EMAIL_WORDS = new Set(['email', 'emails', 'e-mail', 'mail', 'gmail', 'inbox']);
