@@ -33,6 +33,9 @@ export const CHANNEL_NAMES = [
   'vaultVerify',
   'sandboxCheck',
   'sandboxRun',
+  'snapshotsList',
+  'backupsList',
+  'exportData',
   'trayState',
   'notificationsMute',
 ] as const;

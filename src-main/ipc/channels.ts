@@ -107,6 +107,47 @@ const sandboxRun = z.object({
   outputTruncated: z.boolean(),
 });
 
+const snapshotsList = z.object({
+  dir: z.string(),
+  snapshots: z.array(z.object({ name: z.string(), label: z.string(), time: z.string(), size: z.number() })),
+  ignored: z.array(z.string()),
+  warning: z.string().nullable(),
+});
+
+const backupsList = z.object({
+  volume: z.string(),
+  files: z.array(z.object({ name: z.string(), mtime: z.number(), size: z.number(), time: z.string() })),
+  health: z.object({
+    ok: z.boolean(),
+    count: z.number(),
+    totalBytes: z.number(),
+    latest: z.object({ name: z.string(), ageHours: z.number() }).nullable(),
+    missingDays: z.array(z.string()),
+    expired: z.array(z.string()),
+    foreign: z.array(z.string()),
+    problems: z.array(z.string()),
+  }),
+});
+
+const exportArgs = z
+  .object({
+    name: profileName,
+    /** Where the export goes on THIS machine (the host's save dialog picks it); never overwritten. */
+    out: z.string().min(2).max(4096).refine((p) => (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) && !p.includes('\0'), 'out must be an absolute path on this machine'),
+    includeSecrets: z.boolean().optional(),
+    confirm: z.literal(true).optional(),
+    opId: opId.optional(),
+  })
+  .strict()
+  .refine((a) => !a.includeSecrets || a.confirm === true, { message: 'exporting the vault tokens needs confirm: true (ask the person first)', path: ['confirm'] });
+
+const exportResult = z.object({
+  out: z.string(),
+  bytes: z.number(),
+  counts: z.object({ waitlist: z.number(), conversation: z.number(), undecryptable: z.number(), activity: z.number(), receipts: z.number(), vaultEntries: z.number() }),
+  warnings: z.array(z.string()),
+});
+
 export const trayIcon = z.enum(['armed', 'paused', 'tripped', 'warning', 'disconnected']);
 
 const channelMap = {
@@ -173,6 +214,9 @@ const channelMap = {
       .strict(),
     result: sandboxRun,
   },
+  snapshotsList: { args: byName, result: snapshotsList },
+  backupsList: { args: byName, result: backupsList },
+  exportData: { args: exportArgs, result: exportResult },
   trayState: { args: none, result: z.object({ icon: trayIcon, tooltip: z.string(), droplets: z.array(dropletState), mutedUntil: z.string().nullable() }) },
   notificationsMute: { args: z.object({ hours: z.union([z.literal(0), z.literal(1), z.literal(8), z.literal(24)]) }).strict(), result: z.object({ mutedUntil: z.string().nullable() }) },
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: z.ZodType }>;

@@ -14,7 +14,7 @@ const eventMap = {
   audit: z.object({ name: profileName, item: auditItem }),
   warning,
   breaker: breakerEvent,
-  progress: z.object({ opId: opId.nullable(), name: profileName, op: z.enum(['vaultRotate', 'vaultVerify', 'sandboxRun', 'auditQuery']), phase: z.string(), done: z.number(), total: z.number() }),
+  progress: z.object({ opId: opId.nullable(), name: profileName, op: z.enum(['vaultRotate', 'vaultVerify', 'sandboxRun', 'auditQuery', 'exportData']), phase: z.string(), done: z.number(), total: z.number() }),
   output: z.object({ opId: opId.nullable(), name: profileName, stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   tray: z.object({ icon: trayIcon, tooltip: z.string(), droplets: z.array(dropletState) }),
 } as const satisfies Record<EventName, z.ZodType>;

@@ -149,6 +149,22 @@ function implementations(session: Session): Impl {
       });
       return { ...r, ...kept, outputTruncated };
     },
+    snapshotsList: async ({ name }) => (await import('../core/data/snapshots.js')).listSnapshots(session.droplet(name)),
+    backupsList: async ({ name }) => {
+      const [{ listBackupsWith }, { listVolumeFiles }] = await Promise.all([import('../core/data/backups.js'), import('../core/docker/volume-files.js')]);
+      const droplet = session.droplet(name);
+      return listBackupsWith(droplet, (volume) => listVolumeFiles(droplet, volume));
+    },
+    exportData: async ({ name, out, includeSecrets, opId }) => {
+      const [{ exportData }, { listVolumeFiles }] = await Promise.all([import('../core/data/export.js'), import('../core/docker/volume-files.js')]);
+      const droplet = session.droplet(name);
+      return exportData(droplet, {
+        out,
+        includeSecrets: includeSecrets === true,
+        backupsLister: (volume) => listVolumeFiles(droplet, volume),
+        onProgress: (p) => session.push({ type: 'progress', opId: opId ?? null, name, op: 'exportData', phase: p.phase, done: p.done, total: p.total }),
+      });
+    },
     trayState: async () => {
       const droplets = session.states();
       const { icon, tooltip } = aggregateIcon(droplets, Date.now());

@@ -94,6 +94,24 @@ test('audit query returns records and receipts as contract views', async () => {
   assert.equal(limited.truncated, true);
 });
 
+test('snapshots and export through the contract', async () => {
+  const snaps = ok(await h.snapshotsList({ name: 'ref' }));
+  assert.deepEqual(snaps.snapshots, []);
+  const out = join(ref.root, 'export.json');
+  const progress: string[] = [];
+  const listener = (e: SessionEvent) => { if (e.type === 'progress' && e.opId === 'exp1') progress.push(e.phase); };
+  session.on('event', listener);
+  const r = ok(await h.exportData({ name: 'ref', out, opId: 'exp1' }));
+  session.off('event', listener);
+  assert.equal(r.out, out);
+  assert.equal(r.counts.activity, 1);
+  assert.ok(r.bytes > 0);
+  assert.ok(progress.length > 0, 'progress events carry the opId');
+  const again = await h.exportData({ name: 'ref', out });
+  assert.equal(again.error?.kind, 'usage');
+  assert.match(again.error!.message, /already exists/);
+});
+
 test('double-click pauses every connected droplet and reports each verified result', async () => {
   const { results, notification } = await onTrayDoubleClick(session);
   assert.deepEqual(results, [{ name: 'ref', ok: true, selfModifyAllowed: false, changed: true, error: null }]);

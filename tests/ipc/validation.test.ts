@@ -72,6 +72,8 @@ const bad: Array<[keyof typeof channels, unknown, RegExp]> = [
   ['profilesAdd', { profile: { name: 'x', host: 'h; rm -rf /', user: 'root' } }, /profile.host: a host is a DNS name/],
   ['profilesAdd', { profile: { name: 'x', host: 'h', user: 'root', fingerprint: 'SHA256:' + 'A'.repeat(43) } }, /unknown field fingerprint/],
   ['notificationsMute', { hours: 2 }, /hours:/],
+  ['exportData', { name: 'here', out: 'relative.json' }, /out: out must be an absolute path/],
+  ['exportData', { name: 'here', out: '/tmp/x.json', includeSecrets: true }, /confirm: exporting the vault tokens needs confirm: true/],
 ];
 
 for (const [channel, payload, message] of bad) {
