@@ -237,3 +237,51 @@ export const REPLIES: ReadonlyArray<readonly [string, string]> = [
   ['He restarted his laptop.', ''],
   ['They deployed on a Friday and regretted it.', ''],
 ];
+
+/**
+ * Written after the detector was tuned on REPLIES and scored as first run
+ * (see docs/guards.md): a check on overfitting. Labels were fixed before the
+ * first run and not changed after it.
+ */
+export const HOLDOUT: ReadonlyArray<readonly [string, string]> = [
+  ['All set — I restarted the agent and it is back online.', '1:restart'],
+  ["Heads up: I've pushed a hotfix for the login timeout.", '1:deploy'],
+  ['Good news, the backup finished. I verified the archive checksum too.', '1:check'],
+  ['Sent the weekly report to your Gmail.', '1:email'],
+  ['I posted the release notes in #announcements.', '1:message'],
+  ["I'm restarting nginx so the new cert loads.", '2:restart'],
+  ['One moment, pulling the latest logs.', '2:check'],
+  ["Let me double-check the disk usage before I answer.", '3:check'],
+  ["I'll reboot the box now and report back.", '3:restart'],
+  ["I'm going to delete the three stale branches.", '3:delete'],
+  ['I wrote a note about your allergy to your memory file.', '1:save'],
+  ['Your 3pm with Dana is booked.', '1:schedule'],
+  ['I edited the cron line so it runs hourly.', '1:fix'],
+  ['Ran the migration on staging; all 14 steps passed.', '1:run'],
+  ['I texted Mike the gate code.', '1:text'],
+  ['I looked through the PR and it needs one more test.', '1:check'],
+  ["I haven't touched the database.", ''],
+  ["Didn't restart anything, just reading logs for now.", '2:check'],
+  ['I would not deploy on a Friday.', ''],
+  ['Do you want the email sent now or tomorrow?', ''],
+  ['If it crashes again I can restart it automatically.', ''],
+  ['You mentioned I should reboot it weekly.', ''],
+  ['The README says "restart the service after editing".', ''],
+  ['```bash\nsudo systemctl restart caddy\n```', ''],
+  ['Rebooting fixes most of these glitches.', ''],
+  ['Your deploy key expires next month.', ''],
+  ['Check the logs when you have a minute.', ''],
+  ['The messages were delivered by Discord at 10:02.', ''],
+  ['I can look into the billing issue after lunch.', ''],
+  ['Nobody restarted the worker overnight.', ''],
+  ['The restart counter is at 3 out of 4.', ''],
+  ['Thanks for confirming the deploy went fine.', ''],
+  ['That was a great read, thanks for sharing.', ''],
+  ['The scan found no open ports.', ''],
+  ['My job is to help you ship faster.', ''],
+  ['I deployed it, then checked the health endpoint.', '1:deploy,1:check'],
+  ["I've cleared the queue and notified the team on Telegram.", '1:delete,1:message'],
+  ['Scheduling the follow-up for Thursday now.', '2:schedule'],
+  ["We'll push the tag right after the tests finish.", '3:deploy'],
+  ['Let me search your inbox for that invoice.', '3:check'],
+];
