@@ -4,14 +4,14 @@
  * lives in the core (session, tray rules) and the IPC layer.
  */
 import { join } from 'node:path';
-import { app, dialog, ipcMain, protocol, safeStorage, shell } from 'electron';
+import { app, dialog, ipcMain, protocol, safeStorage, session as electronSession, shell } from 'electron';
 import { defaultStateDir } from '../core/config/state-dir.js';
 import { describeError } from '../core/errors.js';
 import { Session } from '../core/session/session.js';
 import { registerAppScheme, serveApp } from './app-protocol.js';
 import { bindIpc } from './ipc-bind.js';
 import { PassphraseStore } from './passphrases.js';
-import { installAppGuard, isAllowedExternal } from './security.js';
+import { enforceCsp, installAppGuard, isAllowedExternal } from './security.js';
 import { TrayHost } from './tray-host.js';
 import { DashboardWindow } from './window.js';
 
@@ -47,6 +47,7 @@ async function connectWithDialog(session: Session, name: string): Promise<void> 
 
 async function start(): Promise<void> {
   await app.whenReady();
+  enforceCsp(electronSession.defaultSession);
   const stateDir = defaultStateDir();
   const passphrases = new PassphraseStore(stateDir, safeStorage);
   const session = new Session({ stateDir, via: 'tray', passphrase: (p) => passphrases.get(p.name) });

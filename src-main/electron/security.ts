@@ -11,6 +11,9 @@
  *   every permission request and check denied, <webview> refused.
  * - IPC: every handler checks that the sender frame is our own page
  *   (isTrustedSender) before the payload is even validated.
+ *
+ * Windows are made only by createSecureWindow (secure-window.ts), which spells
+ * the same preferences out literally for static checkers; a test keeps them equal.
  */
 import type { App, Session, WebContents, WebFrameMain, WebPreferences } from 'electron';
 
@@ -50,6 +53,8 @@ export function webPreferences(preload: string): WebPreferences {
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,
+    // Middle-click must not open links in new windows.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
@@ -71,6 +76,13 @@ export function isTrustedSender(frame: Pick<WebFrameMain, 'url' | 'parent'> | nu
   } catch {
     return false;
   }
+}
+
+/** The CSP also as a response header on everything the default session loads. */
+export function enforceCsp(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
 }
 
 function denyPermissions(session: Session): void {

@@ -1,6 +1,7 @@
 /** The dashboard window: created on demand, hidden (not closed) when the person closes it. */
-import { BrowserWindow } from 'electron';
-import { APP_ENTRY, webPreferences } from './security.js';
+import type { BrowserWindow } from 'electron';
+import { createSecureWindow } from './secure-window.js';
+import { APP_ENTRY } from './security.js';
 
 export class DashboardWindow {
   private win: BrowserWindow | null = null;
@@ -14,7 +15,7 @@ export class DashboardWindow {
 
   show(droplet?: string): void {
     if (!this.win || this.win.isDestroyed()) {
-      this.win = new BrowserWindow({ width: 1200, height: 800, minWidth: 720, minHeight: 480, show: false, title: 'Stratam Tray', autoHideMenuBar: true, webPreferences: webPreferences(this.preload) });
+      this.win = createSecureWindow(this.preload, { width: 1200, height: 800, minWidth: 720, minHeight: 480, show: false, title: 'Stratam Tray', autoHideMenuBar: true });
       this.win.on('close', (e) => {
         if (this.quitting) return;
         e.preventDefault();

@@ -1,10 +1,11 @@
 /** The host's security rules that are plain functions, checked under Node. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAppFile } from '../../src-main/electron/app-protocol.js';
+import { repoRoot } from '../helpers/repo-root.js';
 import { CONTENT_SECURITY_POLICY, isAllowedExternal, isTrustedSender, webPreferences } from '../../src-main/electron/security.js';
 
 test('windows are isolated, sandboxed and without Node', () => {
@@ -16,9 +17,19 @@ test('windows are isolated, sandboxed and without Node', () => {
   assert.equal(w.webSecurity, true);
   assert.equal(w.webviewTag, false);
   assert.equal(w.allowRunningInsecureContent, false);
+  assert.equal(w.disableBlinkFeatures, 'Auxclick');
   assert.match(CONTENT_SECURITY_POLICY, /default-src 'none'/);
   assert.match(CONTENT_SECURITY_POLICY, /script-src 'self'(;|$)/);
   assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-(inline|eval)/);
+});
+
+test('the literal window preferences equal security.ts webPreferences()', () => {
+  const src = readFileSync(join(repoRoot(), 'src-main/electron/secure-window.ts'), 'utf8');
+  const body = src.slice(src.indexOf('webPreferences: {'));
+  for (const [k, v] of Object.entries(webPreferences('/p'))) {
+    if (k === 'preload') continue;
+    assert.match(body, new RegExp(`\\b${k}: ${typeof v === 'string' ? `'${v}'` : String(v)},`), k);
+  }
 });
 
 test('only our own top-level page is a trusted sender', () => {
