@@ -10,10 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHarness, type Harness } from '../harness/harness-server.js';
+import { AGENT_IMAGE } from '../helpers/agent-image.js';
 import { startReferenceDroplet, type ReferenceDroplet } from '../helpers/reference-droplet.js';
 import { openBrowser, rendererDir, shot, type Browser } from './browser.js';
 import { activityLine, appendActivity, lastSeq, writeVault } from './droplet-data.js';
 
+// The stand-in sandbox image the reference droplet's tests build (busybox).
+const SANDBOX_IMAGE = 'stratam-test/sandbox:1';
 const envFlag = (ref: ReferenceDroplet, key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(ref.readEnv())?.[1];
 
 describe('console in Chromium', { timeout: 600_000 }, () => {
@@ -25,9 +28,10 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
 
   before(async () => {
     ref = await startReferenceDroplet({ agent: true });
+    execFileSync('docker', ['tag', AGENT_IMAGE, SANDBOX_IMAGE]);
     say = writeVault(ref);
     stateDir = mkdtempSync(join(tmpdir(), 'stratam-e2e-state-'));
-    harness = await startHarness({ rendererDir: rendererDir(), stateDir, profiles: [{ ...ref.profile(), name: 'reference' }] });
+    harness = await startHarness({ rendererDir: rendererDir(), stateDir, profiles: [{ ...ref.profile(), name: 'reference', paths: { ...ref.profile().paths, sandboxImage: SANDBOX_IMAGE } }] });
     b = await openBrowser(harness.url);
   });
 
@@ -167,6 +171,10 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     await shot(page, '11-vault');
     await page.getByRole('button', { name: /^Sandbox/ }).click();
     await page.getByRole('heading', { name: 'Policy' }).waitFor();
+    await page.getByRole('textbox', { name: 'Command to run in the sandbox' }).fill('echo sandbox-says-$((6*7)); echo to-stderr >&2');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByLabel('Sandbox output').filter({ hasText: 'sandbox-says-42' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('status').filter({ hasText: /^exit 0/ }).waitFor({ timeout: 60_000 });
     await shot(page, '12-sandbox');
     await page.getByRole('button', { name: /^Settings/ }).click();
     await page.getByText(ref.hostFingerprint).waitFor();

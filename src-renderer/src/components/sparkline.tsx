@@ -23,7 +23,7 @@ export function Sparkline({ rows, now, version }: { rows: readonly AuditRow[]; n
       <svg width="120" height="24" viewBox="0 0 120 24" role="img" aria-hidden="true">
         <polyline points={pts} fill="none" stroke="currentColor" strokeWidth="1.5" />
       </svg>
-      <figcaption className="small muted">{total}/h</figcaption>
+      <figcaption className="small muted">{total.toLocaleString()} calls/h</figcaption>
     </figure>
   );
 }

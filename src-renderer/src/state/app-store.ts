@@ -188,7 +188,7 @@ export class AppStore {
     if (store.following) return;
     store.following = true;
     if (this.platform.has('auditQuery') && !store.historyLoaded) {
-      let from = 0;
+      let from = 1;
       for (let page = 0; page < 60; page++) {
         const r = await this.api.auditQuery({ name, fromSeq: from, limit: 5000, receipts: true });
         if (r.error) {

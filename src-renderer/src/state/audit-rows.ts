@@ -88,11 +88,14 @@ export function toRow(item: AuditItemView): AuditRow {
     case 'truncated': {
       const head = asText(d.head);
       const tool = /"tool"\s*:\s*"([^"]{1,64})"/.exec(head.slice(0, 4096))?.[1];
+      const ts = /"ts"\s*:\s*"([^"]{1,40})"/.exec(head.slice(0, 4096))?.[1] ?? '';
       return {
         ...base,
         kind: 'truncated',
         seq: num(d.record_seq),
         tool: tool ? oneLine(tool, 64) : '(truncated)',
+        ts: oneLine(ts, 40),
+        tsMs: Date.parse(ts) || 0,
         summary: `Record of ${formatSize(num(d.length))} shown clipped: ${oneLine(head.slice(0, 2000), 160)}`,
         text: head,
         fullLength: num(d.length),

@@ -21,7 +21,7 @@ export function AuditDetail({ row, onClose }: { row: AuditRow; onClose(): void }
       return null;
     }
   }, [row]);
-  const title = row.kind === 'record' ? `Record ${row.seq ?? ''} · ${row.tool}` : `${row.kind} marker`;
+  const title = row.kind === 'record' ? `Record ${row.seq ?? ''} · ${row.tool}` : row.kind === 'truncated' ? `Record ${row.seq ?? '?'} · ${row.tool} (clipped)` : `${row.kind} marker`;
   return (
     <aside className="drawer" role="dialog" aria-label={`Details: ${title}`}>
       <header className="row">

@@ -91,7 +91,7 @@ export function Controls({ name }: { name: string }) {
           )}
         </p>
         <RestartTimeline restarts={b.restarts} now={now} />
-        <button type="button" disabled={b.state !== 'tripped'} onClick={() => setConfirm('rearm')}>
+        <button type="button" className={b.state === 'tripped' ? 'primary' : ''} disabled={b.state !== 'tripped'} onClick={() => setConfirm('rearm')}>
           Re-arm breaker…
         </button>
       </div>
@@ -174,7 +174,7 @@ function TrustColumn({ name, channel, label, example, owner, ids }: { name: stri
           void edit('add', value.trim());
         }}
       >
-        <input aria-label={`Add a trusted ${label} sender`} placeholder={example} value={value} onChange={(e) => (setValue(e.target.value), setError(null))} aria-invalid={error ? true : undefined} aria-describedby={error ? errId : undefined} />
+        <input aria-label={`Add a trusted ${label} sender`} placeholder={`e.g. ${example}`} value={value} onChange={(e) => (setValue(e.target.value), setError(null))} aria-invalid={error ? true : undefined} aria-describedby={error ? errId : undefined} />
         <button type="submit" disabled={busy} aria-label={`Add to ${label}`}>
           Add
         </button>

@@ -39,6 +39,10 @@ export function Sandbox({ name }: { name: string }) {
         <h2>Policy</h2>
         {!sb ? (
           <p className="muted">{s.details[name]?.sandboxError ?? 'Checking…'}</p>
+        ) : sb.violations.length === 0 && sb.checked === 0 ? (
+          <p>
+            <span className="badge b-ok">compliant</span> No sandbox container is running now; each one is checked as it appears here.
+          </p>
         ) : sb.violations.length === 0 ? (
           <p>
             <span className="badge b-ok">compliant</span> {sb.checked} sandbox container(s) checked: no network, read-only root, 128 MiB.
@@ -85,7 +89,7 @@ export function Sandbox({ name }: { name: string }) {
         </form>
         <p className="small muted">Runs /bin/sh -c in a fresh container: no network, read-only, 128 MiB, removed on exit. Leaves a receipt.</p>
         <pre className="value terminal" aria-label="Sandbox output" aria-live="polite">
-          {legible(out) || (running ? '…' : ' ')}
+          {legible(out) || (running ? 'Waiting for output…' : 'Output appears here as the command runs.')}
         </pre>
         {result && <p role="status">{result}</p>}
       </div>

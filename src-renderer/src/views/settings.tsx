@@ -111,7 +111,7 @@ function AddProfile() {
         {field('host', 'Host', 'droplet.example.com')}
         {field('port', 'SSH port', '22')}
         {field('user', 'SSH user', 'root')}
-        {field('identityFile', 'Key file', '~/.ssh/id_ed25519 (empty: ssh-agent)')}
+        {field('identityFile', 'Key file', 'empty = ssh-agent')}
         <button type="submit" className="primary">
           Add droplet
         </button>

@@ -41,6 +41,7 @@ export function Vault({ name }: { name: string }) {
     <section className="page" aria-label="Vault">
       <h1>Vault · {name}</h1>
       <div className="panel">
+        <h2>Key</h2>
         <dl className="facts grid2">
           <dt>Primary key</dt>
           <dd className="mono">{v.primary.id}</dd>
