@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import { SshDroplet } from '../src-main/core/droplet/ssh-droplet.js';
 import { LocalDroplet } from '../src-main/core/droplet/local-droplet.js';
 import { dockerFor, releaseDocker } from '../src-main/core/docker/docker-client.js';
-import { percentile } from '../src-main/core/doctor/droplet-probes.js';
+import { percentile, report, ms } from './stats.js';
 import { startReferenceDroplet } from '../tests/helpers/reference-droplet.js';
 
 async function sample(ping: () => Promise<unknown>, n: number, warmup = 3): Promise<{ p50: number; p99: number; n: number }> {
@@ -45,11 +45,9 @@ try {
     ratios: { sshChannelOverLocal: +(ssh.p50 / loc.p50).toFixed(2), dockerodeSshOverSshChannel: +(dssh.p50 / ssh.p50).toFixed(1) },
   };
   console.log(JSON.stringify(figures));
-  console.log(`docker /_ping p50 over SSH channel  ${ssh.p50} ms (p99 ${ssh.p99}, n=${ssh.n})`);
-  console.log(`docker /_ping p50 local socket      ${loc.p50} ms (p99 ${loc.p99}, n=${loc.n})`);
-  console.log(`docker /_ping p50 dockerode ssh     ${dssh.p50} ms (p99 ${dssh.p99}, n=${dssh.n})`);
-  console.log(`ratio ssh/local  ${figures.ratios.sshChannelOverLocal}x   (anchor: <= 3x)  ${figures.ratios.sshChannelOverLocal <= 3 ? 'met' : 'MISSED'}`);
-  console.log(`dockerode-ssh/ssh ${figures.ratios.dockerodeSshOverSshChannel}x  (anchor: >= 50x) ${figures.ratios.dockerodeSshOverSshChannel >= 50 ? 'met' : 'MISSED'}`);
+  const r = figures.ratios;
+  report({ benchmark: 'Docker /_ping over SSH (p50)', figure: `${ms(ssh.p50)} (p99 ${ms(ssh.p99)}, n=${ssh.n})`, anchor: `local socket ${ms(loc.p50)}`, ratio: `${r.sshChannelOverLocal}x local`, goal: '<= 3x local', met: r.sshChannelOverLocal <= 3 });
+  report({ benchmark: 'Docker /_ping, dockerode built-in ssh (p50)', figure: `${ms(dssh.p50)} (n=${dssh.n})`, anchor: `ours over SSH ${ms(ssh.p50)}`, ratio: `ours ${r.dockerodeSshOverSshChannel}x faster`, goal: '>= 50x faster', met: r.dockerodeSshOverSshChannel >= 50 });
 } finally {
   await ref.teardown();
 }

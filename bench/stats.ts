@@ -1,10 +1,7 @@
 /** Small shared helpers for benchmarks: percentiles and one printed row per figure. */
-export function percentile(samples: number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  const s = [...samples].sort((a, b) => a - b);
-  const idx = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
-  return s[idx]!;
-}
+import { percentile } from '../src-main/core/doctor/droplet-probes.js';
+
+export { percentile };
 
 export const median = (samples: number[]) => percentile(samples, 50);
 
