@@ -61,7 +61,7 @@ export function makeInput(target: Target, rand: () => number): Buffer {
   for (let e = 0; e < edits; e++) {
     const at = int(s.length + 1);
     const kind = int(5);
-    if (kind === 0 && s.length > 0) s[Math.min(at, s.length - 1)] ^= 1 << int(8); // bit flip
+    if (kind === 0 && s.length > 0) { const i = Math.min(at, s.length - 1); s[i] = s[i]! ^ (1 << int(8)); } // bit flip
     else if (kind === 1) s = Buffer.concat([s.subarray(0, at), Buffer.from(TOKENS[int(TOKENS.length)]!, 'utf8'), s.subarray(at)]);
     else if (kind === 2) s = Buffer.concat([s.subarray(0, at), s.subarray(at + 1 + int(10))]); // delete
     else if (kind === 3) {

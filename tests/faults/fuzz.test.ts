@@ -38,7 +38,7 @@ function fuzz(target: Target, seed: number, count: number): Promise<Done> {
       const i = Atomics.load(new Int32Array(progress), 0);
       // Rebuild the input that hung from the seed (the generator is deterministic).
       const rand = mulberry32(seed);
-      let input = Buffer.alloc(0);
+      let input: Buffer = Buffer.alloc(0);
       for (let k = 0; k <= i; k++) {
         input = makeInput(target, rand);
         if (target === 'jsonl') {

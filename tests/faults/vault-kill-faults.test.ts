@@ -1,0 +1,134 @@
+/**
+ * 50 `kill -9`s during vault rotation: 0 unreadable tokens.
+ *
+ * Same approach as tests/core/vault/rotate-kill.test.ts (a child process
+ * rotates a real jarvis home through LocalDroplet and prints its phases; the
+ * parent kills it at a random moment; Python's `cryptography` judges every
+ * token with only the keyring on disk), taken further: 50 kills, each landing
+ * on whatever the previous kill left behind (so recovery is killed too), and
+ * the agent keeps appending to the conversation archive the whole time, as it
+ * does on a live droplet (open, write one line, close). Those lines must
+ * survive every kill and stay readable.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseKeyring } from '../../src-main/core/vault/keyring.js';
+import { Fernet } from '../../src-main/core/vault/fernet.js';
+import { python } from '../core/vault/python-fernet.js';
+import { archiveLine, makeFixture } from '../core/vault/vault-fixture.js';
+
+const CHILD = fileURLToPath(new URL('../core/vault/rotate-child.js', import.meta.url));
+const WANTED = 50;
+
+interface Run { killed: boolean; phase: string; ms: number; refused?: string }
+
+function runChild(home: string, killAfterMs: number | null, whileRunning: () => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, home], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let started = 0;
+    let timer: NodeJS.Timeout | undefined;
+    // The agent appends every few ms while the rotation runs.
+    const appender = setInterval(whileRunning, 3);
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (!started && out.includes('ready')) {
+        started = performance.now();
+        if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      clearInterval(appender);
+      const phases = [...out.matchAll(/phase (\w+)/g)].map((m) => m[1]!);
+      // A refusal over a lock left by an earlier kill is reported, not hidden (see below).
+      if (signal !== 'SIGKILL' && code !== 0 && /Another vault .* holds/.test(err)) return resolve({ killed: false, phase: 'lock', ms: 0, refused: err });
+      if (signal !== 'SIGKILL' && code !== 0) return reject(new Error(`rotation failed: ${err}`));
+      resolve({ killed: !out.includes('done'), phase: phases.at(-1) ?? 'start', ms: performance.now() - started });
+    });
+  });
+}
+
+test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unreadable tokens, 0 lost lines`, async (t) => {
+  const fx = makeFixture({ lines: 3000, entries: 5 });
+  t.after(() => fx.cleanup());
+  // The agent encrypts under the key it started with; it stays in the keyring (retired, inside retention).
+  const agentKey = new Fernet(fx.key.key);
+  const contents = [...fx.contents];
+  const archive = join(fx.home, 'conversation_archive.jsonl');
+  const append = () => {
+    const i = contents.length;
+    const content = `appended during rotation ${i}`;
+    appendFileSync(archive, `${archiveLine(agentKey, i, content)}\n`);
+    contents.push(content);
+  };
+
+  const full = await runChild(fx.home, null, append);
+  assert.equal(full.killed, false);
+  const span = Math.max(50, full.ms);
+  const byPhase: Record<string, number> = {};
+  let trials = 0;
+  let unreadableTotal = 0;
+  let lostTotal = 0;
+  let reordered = 0;
+  let stuckLocks = 0;
+  for (let attempt = 0; trials < WANTED && attempt < WANTED * 3; attempt++) {
+    // 40% of the kills aimed at the start, where the keyring and vault.json are rewritten.
+    const run = await runChild(fx.home, Math.random() < 0.4 ? Math.random() * span * 0.08 : Math.random() * span, append);
+    if (run.refused) {
+      // A kill between the lock file's O_EXCL create and its write leaves an
+      // empty lock that no one can tell is stale: the next rotation refuses,
+      // fail-closed, naming the file. Tokens are all readable (checked after
+      // the kill that left it). See docs/faults.md "Needs a fix".
+      const lock = join(fx.home, '.vault-rotate.lock');
+      assert.equal(readFileSync(lock, 'utf8'), '', `a refusal over a lock that is not the empty leftover: ${run.refused}`);
+      assert.match(run.refused, /delete .*\.vault-rotate\.lock/, 'the refusal says how to recover');
+      stuckLocks++;
+      unlinkSync(lock); // what the hint tells the operator to do
+      continue;
+    }
+    if (!run.killed) continue;
+    trials++;
+    byPhase[run.phase] = (byPhase[run.phase] ?? 0) + 1;
+
+    const ring = parseKeyring(readFileSync(join(fx.home, 'vault.keys')));
+    const keys = ring.keys.map((k) => k.key);
+    const vault = JSON.parse(readFileSync(join(fx.home, 'vault.json'), 'utf8')) as { entries: Record<string, { token: string }> };
+    const names = Object.keys(fx.secrets);
+    const lines = readFileSync(archive, 'utf8').split('\n').filter(Boolean);
+    const lost = contents.length - lines.length;
+    lostTotal += Math.abs(lost);
+    assert.equal(lines.length, contents.length, `trial ${trials} (killed in phase ${run.phase}): ${lost} archive lines lost`);
+    const tokens = [...names.map((n) => vault.entries[n]!.token), ...lines.map((l) => (JSON.parse(l) as { enc: string }).enc)];
+    const judged = python<Array<{ index: number; plain: string | null }>>({ op: 'decrypt', keys, items: tokens });
+    const unreadable = judged.filter((j) => j.index < 0).length;
+    unreadableTotal += unreadable;
+    assert.equal(unreadable, 0, `trial ${trials} killed in phase ${run.phase}: ${unreadable} unreadable tokens`);
+    judged.slice(0, names.length).forEach((j, i) => assert.equal(Buffer.from(j.plain!, 'base64').toString(), fx.secrets[names[i]!]));
+    // Every message exactly once. Lines the agent appended to the old file just
+    // before the swap are carried over after it, so they may land after lines
+    // appended to the new file meanwhile (order among those few is not kept;
+    // counted in `reordered`). The lines that were there before keep their order.
+    const got = judged.slice(names.length).map((j) => JSON.parse(Buffer.from(j.plain!, 'base64').toString()).content as string);
+    assert.deepEqual(got.slice(0, fx.contents.length), fx.contents, `trial ${trials}: the original lines changed or moved`);
+    assert.deepEqual([...got].sort(), [...contents].sort(), `trial ${trials}: a message lost or duplicated`);
+    reordered = got.filter((c, i) => c !== contents[i]).length;
+  }
+  assert.ok(trials >= WANTED, `only ${trials} kills landed during rotation`);
+  // After all that, a clean rotation still completes and leaves everything readable.
+  const last = await runChild(fx.home, null, append);
+  assert.equal(last.killed, false);
+  const ring = parseKeyring(readFileSync(join(fx.home, 'vault.keys')));
+  const lines = readFileSync(archive, 'utf8').split('\n').filter(Boolean);
+  assert.equal(lines.length, contents.length);
+  const judged = python<Array<{ index: number }>>({ op: 'decrypt', keys: ring.keys.map((k) => k.key), items: lines.map((l) => (JSON.parse(l) as { enc: string }).enc) });
+  assert.equal(judged.filter((j) => j.index < 0).length, 0);
+  t.diagnostic(`kills mid-rotation: ${trials}; unreadable tokens: ${unreadableTotal}; lost lines: ${lostTotal}; lines out of append order after the last kill (carried over after a swap): ${reordered}; lines appended meanwhile: ${contents.length - fx.contents.length}; empty lock left by a kill (next rotation refused until deleted): ${stuckLocks}; by phase: ${JSON.stringify(byPhase)}; one full rotation ${full.ms.toFixed(0)} ms`);
+});
