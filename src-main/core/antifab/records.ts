@@ -68,18 +68,21 @@ function verdictOf(v: unknown): DropletVerdict | undefined {
 export function parseActivityLine(line: Buffer | string): ToolCall | null {
   try {
     const rec: unknown = JSON.parse(typeof line === 'string' ? line : line.toString('utf8'));
-    if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return null;
-    const r = rec as Record<string, unknown>;
-    if (typeof r.tool !== 'string') return null;
-    return {
-      seq: typeof r.seq === 'number' ? r.seq : undefined,
-      ts: str(r.ts) ?? undefined,
-      turn: str(r.turn),
-      tool: r.tool,
-      ok: r.ok === true,
-      blocked: str(r.blocked),
-    };
+    return rec && typeof rec === 'object' && !Array.isArray(rec) ? toolCallOf(rec as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** An already-parsed activity record (from the live audit feed) as a tool call. */
+export function toolCallOf(r: Record<string, unknown>): ToolCall | null {
+  if (typeof r.tool !== 'string') return null;
+  return {
+    seq: typeof r.seq === 'number' ? r.seq : undefined,
+    ts: str(r.ts) ?? undefined,
+    turn: str(r.turn),
+    tool: r.tool,
+    ok: r.ok === true,
+    blocked: str(r.blocked),
+  };
 }

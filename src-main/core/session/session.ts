@@ -17,7 +17,7 @@ import { NotificationPolicy, type Trigger } from '../tray/notify-policy.js';
 import { initialState, withLink, type DropletState, type Warning } from './droplet-state.js';
 import { changedKeyError, knownHostsVerdict, probeHostKey } from './host-key-probe.js';
 import type { SessionEvent } from './session-events.js';
-import { startAuditFollow, startBreakerWatch, type WatchSink, type Watchers } from './watchers.js';
+import { startAuditFollow, startBreakerWatch, startFabricationWatch, type FabricationWatch, type WatchSink, type Watchers } from './watchers.js';
 
 export interface SessionOptions {
   stateDir: string;
@@ -26,7 +26,7 @@ export interface SessionOptions {
   /** The passphrase of an encrypted identity file (the app reads it from safeStorage). */
   passphrase?: (profile: DropletProfile) => Promise<string | undefined>;
   /** Background watchers (default on); tests of the contract turn them off. */
-  watch?: { breaker?: boolean; audit?: boolean };
+  watch?: { breaker?: boolean; audit?: boolean; fabrication?: boolean };
   /** How often the flags and breaker are re-read (default 30 s). */
   refreshMs?: number;
   backoff?: BackoffPolicy;
@@ -43,6 +43,7 @@ interface Entry {
   state: DropletState;
   watchers: Watchers[];
   audit: Watchers | null;
+  fabrication: FabricationWatch | null;
   forwardAudit: boolean;
   sink: WatchSink | null;
   warnings: Warning[];
@@ -121,7 +122,7 @@ export class Session extends EventEmitter {
   }
 
   private async open(profile: DropletProfile): Promise<{ status: 'connected'; hostKey: string }> {
-    const entry: Entry = this.entries.get(profile.name) ?? { profile, droplet: null, state: initialState(profile.name), watchers: [], audit: null, forwardAudit: false, sink: null, warnings: [], timer: null };
+    const entry: Entry = this.entries.get(profile.name) ?? { profile, droplet: null, state: initialState(profile.name), watchers: [], audit: null, fabrication: null, forwardAudit: false, sink: null, warnings: [], timer: null };
     entry.profile = profile;
     this.entries.set(profile.name, entry);
     this.setLink(entry, { state: 'connecting', attempt: 1 });
@@ -168,9 +169,21 @@ export class Session extends EventEmitter {
         this.pushState();
       },
       onFailure: (what, message) => void this.addWarning(entry, { kind: 'watch-failed', severity: 'warning', tier: null, message, detail: { watcher: what } }),
+      onFabrication: (w, excerpt) =>
+        void this.addWarning(entry, {
+          kind: 'fabrication',
+          severity: w.tier === 1 ? 'critical' : 'warning',
+          tier: w.tier,
+          message: `The reply says "${w.phrase}" (${w.claim}), but no tool call in turn ${w.turn} backs it${w.calls.length ? ' (only ones that do not do that, or failed)' : ''}.`,
+          detail: { key: `${w.turn}:${w.tier}:${w.claim}`, turn: w.turn, phrase: w.phrase, phrases: [w.phrase], claim: w.claim, calls: w.calls, droplet: w.droplet, excerpt, ts: w.ts },
+        }),
     });
     if (this.opts.watch?.breaker !== false) entry.watchers.push(startBreakerWatch(droplet, sink, this.via));
-    if (this.opts.watch?.audit !== false) entry.audit = startAuditFollow(droplet, sink, { stateDir: this.opts.stateDir, lines: 0, receipts: true });
+    if (this.opts.watch?.audit !== false) {
+      entry.audit = startAuditFollow(droplet, sink, { stateDir: this.opts.stateDir, lines: 0, receipts: true });
+      // Fabrication needs the feed's tool calls, so it runs with it.
+      if (this.opts.watch?.fabrication !== false) entry.fabrication = startFabricationWatch(droplet, sink);
+    }
   }
 
   /** Forward live audit records to the UI (starting the feed if the background one is off). */
@@ -196,6 +209,7 @@ export class Session extends EventEmitter {
   private onAudit(entry: Entry, item: FeedItem): void {
     const name = entry.profile.name;
     if (entry.forwardAudit) this.push({ type: 'audit', name, item });
+    if (item.type === 'record' && item.record.stream === 'activity') entry.fabrication?.call(item.record.value);
     if (item.type !== 'diagnostic' || item.diagnostic.kind !== 'alert') return;
     const d = item.diagnostic;
     const kind = d.reason === 'blocklisted-command-ran' ? 'blocked-command-ran' : d.reason === 'rewritten' ? 'audit-rewritten' : 'audit-rollback';
@@ -312,8 +326,10 @@ export class Session extends EventEmitter {
     if (e.timer) clearInterval(e.timer);
     for (const w of e.watchers) w.stop();
     e.audit?.stop();
+    e.fabrication?.stop();
     e.watchers = [];
     e.audit = null;
+    e.fabrication = null;
   }
 
   private onLink(entry: Entry, link: LinkState): void {

@@ -9,12 +9,14 @@ import type { Droplet } from '../droplet/droplet.js';
 import { describeError } from '../errors.js';
 import type { FeedItem } from '../audit/diagnostics.js';
 import type { CommandChecker } from '../audit/second-line.js';
+import type { FabricationWarning } from '../antifab/scan.js';
 
 export interface WatchSink {
   onAudit(item: FeedItem): void;
   onTripped(e: { by: string | null; at: string | null; reason: string | null; restarts: string[] }): void;
   onRearmed(e: { at: string | null }): void;
-  onFailure(what: 'breaker' | 'audit', message: string): void;
+  onFailure(what: 'breaker' | 'audit' | 'fabrication', message: string): void;
+  onFabrication(w: FabricationWarning, excerpt: string): void;
 }
 
 export interface Watchers {
@@ -64,4 +66,67 @@ export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: { stat
     }
   })();
   return { stop: () => ac.abort() };
+}
+
+export interface FabricationWatch extends Watchers {
+  /** An activity record from the live audit feed (the turn's tool calls). */
+  call(record: Record<string, unknown>): void;
+}
+
+/**
+ * Live fabrication warnings: new replies from the conversation archive and the
+ * audit feed's tool calls meet in the antifab LiveScanner, which judges each
+ * reply once its turn is complete.
+ */
+export function startFabricationWatch(droplet: Droplet, sink: WatchSink): FabricationWatch {
+  let stopped = false;
+  let call: (record: Record<string, unknown>) => void = () => {};
+  let stopAll = () => {};
+  void (async () => {
+    try {
+      const [{ LiveScanner }, { ArchiveWatcher, excerptAround }, { toolCallOf }, { loadKeyring }] = await Promise.all([
+        import('../antifab/live.js'),
+        import('../antifab/archive-watch.js'),
+        import('../antifab/records.js'),
+        import('../vault/keyring.js'),
+      ]);
+      if (stopped) return;
+      const contents = new Map<string, string>();
+      const scanner = new LiveScanner({
+        onWarning: (w) => {
+          sink.onFabrication(w, excerptAround(contents.get(`${w.turn}\n${w.ts}`) ?? '', w.phrase));
+        },
+      });
+      const watcher = new ArchiveWatcher(droplet, {
+        loadKeyring: () => loadKeyring(droplet),
+        onError: (message) => sink.onFailure('fabrication', message),
+        onMessage: (m) => {
+          if (m.role === 'assistant' && m.content !== null) {
+            contents.set(`${m.turn}\n${m.ts}`, m.content);
+            // Bounded: replies are only needed until their turn is judged.
+            if (contents.size > 2000) contents.delete(contents.keys().next().value as string);
+          }
+          scanner.message(m);
+        },
+      });
+      call = (record) => {
+        const c = toolCallOf(record);
+        if (c) scanner.call(c);
+      };
+      stopAll = () => {
+        watcher.stop();
+        scanner.stop();
+      };
+      watcher.start();
+    } catch (err) {
+      if (!stopped) sink.onFailure('fabrication', `The fabrication watch could not start: ${describeError(err)}`);
+    }
+  })();
+  return {
+    call: (record) => call(record),
+    stop() {
+      stopped = true;
+      stopAll();
+    },
+  };
 }

@@ -1,0 +1,74 @@
+/**
+ * Live fabrication warnings in the app's session, end to end on the reference
+ * droplet: encrypted replies appended to the conversation archive, tool calls
+ * appended to the activity log, the warning raised only for the reply whose
+ * claim no call backs, with its excerpt, calls and tier.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalDroplet } from '../../../src-main/core/droplet/local-droplet.js';
+import { Session } from '../../../src-main/core/session/session.js';
+import type { Warning } from '../../../src-main/core/session/droplet-state.js';
+import { initVault } from '../../../src-main/core/vault/init.js';
+import { loadKeyring } from '../../../src-main/core/vault/keyring.js';
+import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
+
+const until = async (what: string, ok: () => boolean, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+test('a reply claiming a restart with no restart call raises a tier-1 warning; a backed one does not', async (t) => {
+  const ref = await startReferenceDroplet();
+  t.after(() => ref.teardown());
+  const local = new LocalDroplet(ref.profile().paths);
+  await initVault(local);
+  const keyring = await loadKeyring(local);
+  const archive = join(ref.home, 'conversation_archive.jsonl');
+  const activity = join(ref.home, 'activity.jsonl');
+  let seq = 0;
+  const say = (turn: string, role: string, content: string) =>
+    appendFileSync(archive, `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`);
+  const call = (turn: string, tool: string) =>
+    appendFileSync(activity, `${JSON.stringify({ seq: ++seq, ts: new Date().toISOString(), turn, channel: 'discord', trust: 'owner', tool, args: {}, result: 'ok', ok: true, elapsed_ms: 5, blocked: null })}\n`);
+
+  const session = new Session({ stateDir: join(ref.root, 'app'), watch: { breaker: false } });
+  t.after(() => session.close());
+  const raised: Warning[] = [];
+  session.on('event', (e: { type: string; warning?: Warning }) => {
+    if (e.type === 'warning' && e.warning?.kind === 'fabrication') raised.push(e.warning);
+  });
+  await session.profiles.save(ref.profile());
+  await session.connect('reference');
+  await new Promise((r) => setTimeout(r, 1500)); // followers are at the end of both files
+
+  // Backed: a docker_cmd restart in the same turn.
+  say('t_ok', 'user', 'restart the agent please');
+  call('t_ok', 'docker_cmd');
+  await new Promise((r) => setTimeout(r, 1200));
+  say('t_ok', 'assistant', 'I restarted the container; it is healthy again.');
+  // Not backed: only a read in this turn, yet the reply says it restarted.
+  say('t_fab', 'user', 'is the bot ok?');
+  call('t_fab', 'read_logs');
+  await new Promise((r) => setTimeout(r, 1200));
+  say('t_fab', 'assistant', 'Looked into it. Done, I restarted the container and everything is back.');
+  say('t_next', 'user', 'thanks'); // the agent moved on: both turns are complete
+
+  await until('the fabrication warning', () => raised.length > 0);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(raised.length, 1, JSON.stringify(raised));
+  const w = raised[0]!;
+  assert.equal(w.tier, 1);
+  assert.equal(w.severity, 'critical');
+  assert.equal(w.detail.turn, 't_fab');
+  assert.equal(w.detail.claim, 'restart');
+  assert.match(String(w.detail.excerpt), /I restarted the container/);
+  assert.deepEqual((w.detail.calls as Array<{ tool: string }>).map((c) => c.tool), ['read_logs']);
+  assert.equal(session.warnings('reference').filter((x) => x.kind === 'fabrication').length, 1);
+  keyring.destroy();
+});
