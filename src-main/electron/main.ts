@@ -5,12 +5,14 @@
  */
 import { join } from 'node:path';
 import { app, dialog, ipcMain, protocol, safeStorage, session as electronSession, shell } from 'electron';
+import { ProfileStore } from '../core/config/profile-store.js';
 import { defaultStateDir } from '../core/config/state-dir.js';
 import { describeError } from '../core/errors.js';
 import { Session } from '../core/session/session.js';
 import { registerAppScheme, serveApp } from './app-protocol.js';
 import { bindIpc } from './ipc-bind.js';
 import { PassphraseStore } from './passphrases.js';
+import { electronStoreBackend } from './profile-backend.js';
 import { enforceCsp, installAppGuard, isAllowedExternal } from './security.js';
 import { TrayHost } from './tray-host.js';
 import { DashboardWindow } from './window.js';
@@ -50,7 +52,7 @@ async function start(): Promise<void> {
   enforceCsp(electronSession.defaultSession);
   const stateDir = defaultStateDir();
   const passphrases = new PassphraseStore(stateDir, safeStorage);
-  const session = new Session({ stateDir, via: 'tray', passphrase: (p) => passphrases.get(p.name) });
+  const session = new Session({ stateDir, via: 'tray', profiles: new ProfileStore(electronStoreBackend(stateDir)), passphrase: (p) => passphrases.get(p.name) });
   const dashboard = new DashboardWindow(join(__dirname, 'preload.cjs'));
   serveApp(protocol, join(__dirname, '..', 'renderer'));
   const unbind = bindIpc(ipcMain, session, () => dashboard.all);

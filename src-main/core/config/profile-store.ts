@@ -1,7 +1,8 @@
 /**
- * Saved droplet profiles: `<stateDir>/profiles.json`. The Electron app opens
- * the same file through electron-store (same folder and name), so both faces
- * share one list. It holds no secrets: identity files are paths, host keys are
+ * Saved droplet profiles: `<stateDir>/profiles.json`. The desktop app reaches
+ * the same file through electron-store (same folder and name; see
+ * src-main/electron/profile-backend.ts), so both faces share one list, and
+ * both go through the one schema below. It holds no secrets: identity files are paths, host keys are
  * fingerprints. Every read is schema-checked; a damaged file is reported, not
  * silently replaced.
  */
@@ -37,24 +38,55 @@ export const profileSchema = z.object({
 
 const fileSchema = z.object({ version: z.literal(1), profiles: z.record(z.string(), profileSchema) });
 
-export class ProfileStore {
-  readonly file: string;
+/** Where the profiles file lives and how it is read and written. */
+export interface ProfileFileBackend {
+  readonly location: string;
+  /** The parsed file, or undefined when there is none yet. */
+  read(): Promise<unknown>;
+  write(data: { version: 1; profiles: Record<string, DropletProfile> }): Promise<void>;
+}
 
-  constructor(stateDir: string) {
-    this.file = join(stateDir, 'profiles.json');
+/** The CLI's backend: the JSON file itself, replaced atomically, mode 0600. */
+export function fileBackend(stateDir: string): ProfileFileBackend {
+  const file = join(stateDir, 'profiles.json');
+  return {
+    location: file,
+    async read() {
+      try {
+        return JSON.parse(await readFile(file, 'utf8')) as unknown;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (err instanceof SyntaxError) return null;
+        throw err;
+      }
+    },
+    async write(data) {
+      await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+      await rename(tmp, file);
+    },
+  };
+}
+
+export class ProfileStore {
+  private readonly backend: ProfileFileBackend;
+
+  /** A state folder (the CLI), or a backend (the desktop app's electron-store over the same file). */
+  constructor(where: string | ProfileFileBackend) {
+    this.backend = typeof where === 'string' ? fileBackend(where) : where;
+  }
+
+  get file(): string {
+    return this.backend.location;
   }
 
   async all(): Promise<Record<string, DropletProfile>> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
-    }
-    const parsed = fileSchema.safeParse(JSON.parse(text));
+    const data = await this.backend.read();
+    if (data === undefined) return {};
+    const parsed = fileSchema.safeParse(data);
     if (!parsed.success) {
-      throw new StratamError('failed', `${this.file} is not a valid profiles file: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}.`, {
+      throw new StratamError('failed', `${this.file} is not a valid profiles file: ${parsed.error.issues[0]?.message ?? 'not JSON'}.`, {
         hint: 'Fix or remove the file, then add the droplet again with `stratam profile add`.',
       });
     }
@@ -71,21 +103,14 @@ export class ProfileStore {
     const valid = profileSchema.parse({ ...profile, paths: { ...DEFAULT_PATHS, ...profile.paths } });
     const all = await this.all();
     all[valid.name] = valid as DropletProfile;
-    await this.write(all);
+    await this.backend.write({ version: 1, profiles: all });
   }
 
   async remove(name: string): Promise<boolean> {
     const all = await this.all();
     if (!all[name]) return false;
     delete all[name];
-    await this.write(all);
+    await this.backend.write({ version: 1, profiles: all });
     return true;
-  }
-
-  private async write(profiles: Record<string, DropletProfile>): Promise<void> {
-    await mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify({ version: 1, profiles }, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, this.file);
   }
 }

@@ -21,6 +21,8 @@ import { startAuditFollow, startBreakerWatch, startFabricationWatch, type Fabric
 
 export interface SessionOptions {
   stateDir: string;
+  /** Saved droplets (default: the profiles file in stateDir). */
+  profiles?: ProfileStore;
   /** Recorded in receipts as `via` (default "tray"). */
   via?: string;
   /** The passphrase of an encrypted identity file (the app reads it from safeStorage). */
@@ -62,7 +64,7 @@ export class Session extends EventEmitter {
 
   constructor(readonly opts: SessionOptions) {
     super();
-    this.profiles = new ProfileStore(opts.stateDir);
+    this.profiles = opts.profiles ?? new ProfileStore(opts.stateDir);
     this.now = opts.now ?? Date.now;
   }
 
