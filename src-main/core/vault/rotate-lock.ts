@@ -1,10 +1,14 @@
 /**
  * One vault rewrite at a time. Two rotations at once could each write a
  * keyring lacking the other's new key and leave tokens unreadable, so a lock
- * file is created with O_EXCL. A lock left by a killed process on this same
- * machine is detected (pid gone) and taken over; any other lock is refused
- * with the file to delete.
+ * file guards them. It must appear with its content in one step (a process
+ * killed between an O_EXCL create and its write left an empty lock nobody
+ * could judge; the kill -9 trials found that), so the content goes to a temp
+ * file that is hard-linked to the lock name: link(2) fails when the name
+ * exists, like O_EXCL. A lock left by a killed process on this same machine
+ * (pid gone) is taken over; any other lock is refused with the file to delete.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Droplet } from '../droplet/droplet.js';
 import { homeFile } from '../droplet/paths.js';
@@ -33,13 +37,11 @@ export async function acquireVaultLock(droplet: Droplet, action: string): Promis
   const mine: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), action };
   const body = Buffer.from(`${JSON.stringify(mine)}\n`);
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await droplet.writeNew(path, body, 0o600);
+    if (await createWithContent(droplet, path, body)) {
+      await removeStaleTemps(droplet, path);
       return async () => {
         await droplet.unlink(path).catch(() => undefined);
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     let held: Partial<LockInfo> = {};
     try {
@@ -56,4 +58,28 @@ export async function acquireVaultLock(droplet: Droplet, action: string): Promis
     await droplet.unlink(path).catch(() => undefined);
   }
   throw new StratamError('failed', `Could not take the vault lock ${path}.`, { hint: 'Run the command again.' });
+}
+
+async function createWithContent(droplet: Droplet, path: string, body: Buffer): Promise<boolean> {
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  await droplet.writeNew(tmp, body, 0o600);
+  try {
+    const r = await droplet.exec(['ln', '--', tmp, path]);
+    if (r.code === 0) return true;
+    if (await droplet.stat(path)) return false;
+    throw new StratamError('failed', `Could not create the vault lock ${path} (ln exited ${r.code}).`, {
+      hint: 'The droplet needs `ln` (coreutils) and a filesystem with hard links in jarvisHome.',
+    });
+  } finally {
+    await droplet.unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** Temp files of lock attempts killed before they cleaned up. */
+async function removeStaleTemps(droplet: Droplet, path: string): Promise<void> {
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  const prefix = `${LOCK_NAME}.`;
+  for (const e of await droplet.readdir(dir).catch(() => [])) {
+    if (e.name.startsWith(prefix) && e.name.endsWith('.tmp')) await droplet.unlink(`${dir}/${e.name}`).catch(() => undefined);
+  }
 }
