@@ -8,6 +8,7 @@ import { StratamError } from '../errors.js';
 import { FLAG_KEYS, readEnv, setFlag } from '../flags/env-editor.js';
 import { withReceipt } from '../receipts/receipts.js';
 import { readBreaker, writeBreaker, type BreakerRead, type BreakerRecord } from './breaker-file.js';
+import { measureDropletClock } from './droplet-clock.js';
 
 export interface TripResult {
   tripped: boolean;
@@ -22,16 +23,18 @@ export interface TripResult {
  * droplet got there first) it is left alone, but the loop flag is still
  * forced to 0 so a half-done droplet-side trip fails closed.
  */
-export async function tripBreaker(droplet: Droplet, restarts: readonly number[], via = 'cli'): Promise<TripResult> {
+export async function tripBreaker(droplet: Droplet, restarts: readonly number[], via = 'cli', nowMs?: number): Promise<TripResult> {
   const iso = restarts.map((t) => new Date(t).toISOString());
   const reason = `${restarts.length} restarts in 60 min`;
   return withReceipt(droplet, 'breaker_trip', { reason, restarts: iso, via }, async () => {
     const base = await readBreaker(droplet);
     await setFlag(droplet, FLAG_KEYS.eternalLoop, '0');
+    // Droplet time, like the restarts it lists (a caller that measured passes it in).
+    const at = nowMs ?? (await measureDropletClock(droplet)).now();
     if (base.state === 'tripped') return { tripped: true, alreadyTripped: true, record: base.record };
     const record: BreakerRecord = {
       state: 'tripped',
-      tripped_at: new Date().toISOString(),
+      tripped_at: new Date(at).toISOString(),
       reason,
       restarts: iso,
       rearmed_at: base.record.rearmed_at,
@@ -55,7 +58,10 @@ export async function rearmBreaker(droplet: Droplet, opts: { confirmed: boolean;
   }
   return withReceipt(droplet, 'breaker_rearm', { via: opts.via ?? 'cli' }, async () => {
     const base: BreakerRead = await readBreaker(droplet);
-    const record: BreakerRecord = { state: 'armed', tripped_at: null, reason: null, restarts: [], rearmed_at: new Date().toISOString(), by: 'tray' };
+    // rearmed_at is compared with Docker's event times, so it is droplet time: from
+    // an app clock 10 min ahead it would hide the next 10 min of restarts.
+    const now = (await measureDropletClock(droplet)).now();
+    const record: BreakerRecord = { state: 'armed', tripped_at: null, reason: null, restarts: [], rearmed_at: new Date(now).toISOString(), by: 'tray' };
     await writeBreaker(droplet, record, base);
     await setFlag(droplet, FLAG_KEYS.eternalLoop, '1');
     return record;

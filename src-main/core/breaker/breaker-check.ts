@@ -19,6 +19,7 @@ import { inspectContainer, type ContainerFacts } from '../docker/agent-status.js
 import { eventHistory } from '../docker/events.js';
 import { readBreaker, rearmedAtMs } from './breaker-file.js';
 import { tripBreaker, type TripResult } from './breaker-actions.js';
+import { measureDropletClock, type DropletClock } from './droplet-clock.js';
 import { RESTART_ACTIONS, TRIP_COUNT, WINDOW_MS, findTrip, restartTimes } from './restart-window.js';
 
 /** History before the window is read too, so a die just before it pairs with its start. */
@@ -85,8 +86,13 @@ export function withFallback(h: History, facts: ContainerFacts, windowStart: num
   return { times: seen, fallback: 'Docker\'s event memory does not reach back over the window; the count is a lower bound.' };
 }
 
-export async function checkBreaker(droplet: Droplet, opts: { via?: string; now?: number } = {}): Promise<CheckResult> {
-  const now = opts.now ?? Date.now();
+/**
+ * `now` and `clock` are in droplet time: the window, Docker's `until` and the
+ * comparison with `rearmed_at` all use the droplet's clock (droplet-clock.ts).
+ */
+export async function checkBreaker(droplet: Droplet, opts: { via?: string; now?: number; clock?: DropletClock } = {}): Promise<CheckResult> {
+  const clock = opts.clock ?? (opts.now === undefined ? await measureDropletClock(droplet) : null);
+  const now = opts.now ?? clock!.now();
   const b = await readBreaker(droplet);
   const rearmed = rearmedAtMs(b.record);
   const windowStart = Math.max(rearmed ?? 0, now - WINDOW_MS);
@@ -101,6 +107,6 @@ export async function checkBreaker(droplet: Droplet, opts: { via?: string; now?:
   if (b.state === 'tripped') return result;
   const run = counted.length >= TRIP_COUNT ? findTrip(counted, rearmed) : null;
   if (!run) return result;
-  const trip = await tripBreaker(droplet, run, opts.via ?? 'check');
+  const trip = await tripBreaker(droplet, run, opts.via ?? 'check', now);
   return { ...result, state: 'tripped', trippedNow: !trip.alreadyTripped, trip };
 }

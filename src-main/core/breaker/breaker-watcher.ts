@@ -19,6 +19,7 @@ import { readBreaker, rearmedAtMs, type BreakerRead } from './breaker-file.js';
 import { tripBreaker } from './breaker-actions.js';
 import { checkBreaker, restartHistory } from './breaker-check.js';
 import { RESTART_ACTIONS, RestartCounter, TRIP_COUNT, WINDOW_MS, findTrip } from './restart-window.js';
+import { measureDropletClock, type DropletClock } from './droplet-clock.js';
 
 export interface TrippedEvent {
   by: 'tray' | 'droplet' | null;
@@ -43,6 +44,8 @@ export class BreakerWatcher extends EventEmitter {
   private pollTimer: NodeJS.Timeout | null = null;
   private tripping: Promise<void> | null = null;
   private stopped = false;
+  /** Every instant compared with Docker's event times is droplet time. */
+  private clock: DropletClock | null = null;
 
   constructor(
     private readonly droplet: Droplet,
@@ -57,7 +60,8 @@ export class BreakerWatcher extends EventEmitter {
 
   /** Catch up (a one-shot check), seed the counter from history, then follow. */
   async start(): Promise<void> {
-    const check = await checkBreaker(this.droplet, { via: this.opts.via ?? 'watch' });
+    this.clock = await measureDropletClock(this.droplet);
+    const check = await checkBreaker(this.droplet, { via: this.opts.via ?? 'watch', clock: this.clock });
     const b = await readBreaker(this.droplet);
     this.lastBytes = b.bytes;
     this.lastState = b.state;
@@ -65,7 +69,7 @@ export class BreakerWatcher extends EventEmitter {
     if (check.trippedNow && check.trip) this.emitTripped(check.trip.record.by, check.trip.record);
     else if (b.state === 'tripped') this.emitTripped(b.record.by, b.record);
 
-    const now = Date.now();
+    const now = this.clock.now();
     const facts = await inspectContainer(this.droplet, this.droplet.paths.agentContainer);
     const seeded = new Set<string>();
     if (facts) {
@@ -84,8 +88,18 @@ export class BreakerWatcher extends EventEmitter {
     this.follower.on('event', (e: DockerEvent) => {
       if (!seeded.has(eventKey(e))) this.onDockerEvent(e);
     });
-    this.follower.on('subscribed', (s) => this.emit('docker', { kind: 'subscribed', ...s }));
-    this.follower.on('gap', (s) => this.emit('docker', { kind: 'gap', ...s }));
+    this.follower.on('subscribed', (s: { resumed: boolean }) => {
+      this.emit('docker', { kind: 'subscribed', ...s });
+      // After an outage (a restarted daemon, a rebooted droplet) its clock may have been stepped.
+      if (s.resumed) void measureDropletClock(this.droplet).then((c) => { if (c.source !== 'app') this.clock = c; }, () => undefined);
+    });
+    this.follower.on('gap', (s) => {
+      // Events of the outage may be gone for good: a restarted daemon forgets its
+      // event ring, and stops the agent while its API is already closed, so the
+      // agent's `die` is never streamed. The next `start` must still count.
+      this.counter.assumeStopped();
+      this.emit('docker', { kind: 'gap', ...s });
+    });
     await this.follower.start();
     this.pollTimer = setInterval(() => void this.poll(), this.opts.pollMs ?? 2000);
   }
@@ -95,7 +109,7 @@ export class BreakerWatcher extends EventEmitter {
     if (t === null) return;
     if (this.rearmed !== null && t <= this.rearmed) return;
     this.restarts.push(t);
-    const now = Date.now();
+    const now = this.clock?.now() ?? Date.now();
     this.restarts = this.restarts.filter((x) => x >= now - WINDOW_MS);
     this.emit('restart', { at: new Date(t).toISOString(), count: this.restarts.length });
     if (this.lastState !== 'tripped' && this.restarts.length >= TRIP_COUNT) {
@@ -108,7 +122,7 @@ export class BreakerWatcher extends EventEmitter {
     if (this.tripping) return;
     this.tripping = (async () => {
       try {
-        const r = await tripBreaker(this.droplet, run, this.opts.via ?? 'watch');
+        const r = await tripBreaker(this.droplet, run, this.opts.via ?? 'watch', this.clock?.now());
         const b = await readBreaker(this.droplet);
         this.lastBytes = b.bytes;
         this.lastState = 'tripped';

@@ -50,6 +50,8 @@ export function restartTimes(events: readonly ContainerEventLike[]): number[] {
 export class RestartCounter {
   private stopped = false;
   private counted = false;
+  /** Set by assumeStopped(): a die may have been lost in a gap. */
+  private maybeStopped = false;
 
   /** Returns the restart instant when this event is a restart, else null. */
   feed(e: ContainerEventLike): number | null {
@@ -57,21 +59,37 @@ export class RestartCounter {
     if (e.Action === 'die') {
       this.stopped = true;
       this.counted = false;
+      this.maybeStopped = false;
       return null;
     }
     if (e.Action === 'start') {
-      const isRestart = this.stopped && !this.counted;
-      if (this.stopped) this.counted = true;
+      const isRestart = (this.stopped && !this.counted) || this.maybeStopped;
+      if (this.stopped || this.maybeStopped) this.counted = true;
       this.stopped = false;
+      this.maybeStopped = false;
       return isRestart ? ms : null;
     }
     if (e.Action === 'restart') {
       const isRestart = !this.counted;
       this.counted = true;
       this.stopped = false;
+      this.maybeStopped = false;
       return isRestart ? ms : null;
     }
     return null;
+  }
+
+  /**
+   * The stream broke and events may be lost for good: a restarted daemon
+   * keeps no history, and it stops the agent after closing its API, so the
+   * agent's `die` is never sent. Then the next `start` counts even with no die
+   * seen (a running container is never started, so a start after a gap means
+   * it stopped in it). A `restart` keeps the usual rule, so the tail of a
+   * `docker restart` cut by the gap (start seen, restart replayed) still
+   * counts once.
+   */
+  assumeStopped(): void {
+    this.maybeStopped = true;
   }
 }
 
