@@ -73,11 +73,14 @@ export class BreakerWatcher extends EventEmitter {
     const facts = await inspectContainer(this.droplet, this.droplet.paths.agentContainer);
     const seeded = new Set<string>();
     if (facts) {
-      const h = await restartHistory(this.droplet, facts, Math.max(this.rearmed ?? 0, now - WINDOW_MS), now);
+      const windowStart = Math.max(this.rearmed ?? 0, now - WINDOW_MS);
+      const h = await restartHistory(this.droplet, facts, windowStart, now);
       for (const e of h.events) {
         seeded.add(eventKey(e));
         const t = this.counter.feed(e);
-        if (t !== null) this.restarts.push(t);
+        // The history reaches back a little before the window (to pair a die
+        // with its start); restarts from there, or from before a re-arm, do not count.
+        if (t !== null && t >= windowStart && (this.rearmed === null || t > this.rearmed)) this.restarts.push(t);
       }
     }
     // Filter by name, not id: a re-created agent container keeps being watched.
