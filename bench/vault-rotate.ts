@@ -18,28 +18,18 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DEFAULT_PATHS } from '../src-main/core/config/profile.js';
 import { LocalDroplet } from '../src-main/core/droplet/local-droplet.js';
 import { Fernet, MultiFernet, generateKey } from '../src-main/core/vault/fernet.js';
 import { serializeKeyring } from '../src-main/core/vault/keyring.js';
 import { rotateVault } from '../src-main/core/vault/rotate.js';
+import { repoRoot } from '../tests/helpers/repo-root.js';
 import { median, ms, report } from './stats.js';
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PYTHON = '/usr/bin/python3';
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src-main'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
 
 const PY_FILE = String.raw`
 import sys, json, time

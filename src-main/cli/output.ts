@@ -28,29 +28,41 @@ export class Output {
     this.stdout = opts.stdout ?? process.stdout;
     this.stderr = opts.stderr ?? process.stderr;
     this.tty = Boolean(this.stdout.isTTY) && !process.env.NO_COLOR;
+    // `stratam ... | head` closes the pipe early. The action under way (a
+    // rotation, an export) must finish regardless: later output is dropped,
+    // never thrown into the middle of it.
+    this.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') this.stdoutGone = true;
+      else throw err;
+    });
     const wrap = (code: number, reset: number) => (s: string) => (this.tty ? `\x1b[${code}m${s}\x1b[${reset}m` : s);
     this.c = { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
   }
 
   private readonly stdout: NodeJS.WriteStream;
   private readonly stderr: NodeJS.WriteStream;
+  private stdoutGone = false;
 
   /** The command's final answer: the value as JSON, or the human rendering. */
+  private write(text: string | Buffer): void {
+    if (!this.stdoutGone) this.stdout.write(text);
+  }
+
   result(value: unknown, human: () => string): void {
-    this.stdout.write(this.json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
+    this.write(this.json ? `${JSON.stringify(value)}\n` : `${human()}\n`);
   }
 
   /** One JSON object per line (streams: events, audit records). */
   event(value: unknown): void {
-    this.stdout.write(`${JSON.stringify(value)}\n`);
+    this.write(`${JSON.stringify(value)}\n`);
   }
 
   line(text: string): void {
-    this.stdout.write(`${text}\n`);
+    this.write(`${text}\n`);
   }
 
   raw(chunk: Buffer | string): void {
-    this.stdout.write(chunk);
+    this.write(chunk);
   }
 
   rawErr(chunk: Buffer | string): void {

@@ -68,26 +68,27 @@ export async function rearmBreaker(droplet: Droplet, opts: { confirmed: boolean;
   }, (r) => ({ state: r.state, rearmed_at: r.rearmed_at }));
 }
 
-export interface BreakerStatus {
+/** breaker.json as status shows it (camelCase, absent = armed, unparseable = unreadable). */
+export interface BreakerSummary {
   state: 'armed' | 'tripped' | 'unreadable';
   trippedAt: string | null;
   reason: string | null;
   restarts: string[];
   rearmedAt: string | null;
   by: string | null;
+}
+
+export interface BreakerStatus extends BreakerSummary {
   /** JARVIS_ETERNAL_LOOP as the agent reads it (anything but "1" is off). */
   eternalLoop: boolean;
 }
 
+export function summarizeBreaker(b: BreakerRead): BreakerSummary {
+  const r = b.record;
+  return { state: b.state, trippedAt: r.tripped_at, reason: r.reason, restarts: r.restarts, rearmedAt: r.rearmed_at, by: r.by };
+}
+
 export async function breakerStatus(droplet: Droplet): Promise<BreakerStatus> {
   const [b, env] = await Promise.all([readBreaker(droplet), readEnv(droplet)]);
-  return {
-    state: b.state,
-    trippedAt: b.record.tripped_at,
-    reason: b.record.reason,
-    restarts: b.record.restarts,
-    rearmedAt: b.record.rearmed_at,
-    by: b.record.by,
-    eternalLoop: env.values.get(FLAG_KEYS.eternalLoop) === '1',
-  };
+  return { ...summarizeBreaker(b), eternalLoop: env.values.get(FLAG_KEYS.eternalLoop) === '1' };
 }

@@ -4,18 +4,10 @@
  * gathered beside these keys by the CLI and the IPC handlers.
  */
 import type { Droplet } from '../droplet/droplet.js';
+import { summarizeBreaker, type BreakerSummary } from '../breaker/breaker-actions.js';
 import { readBreaker } from '../breaker/breaker-file.js';
 import { FLAG_KEYS, flagOn, readEnv } from '../flags/env-editor.js';
 import { trustFromValues, type TrustLists } from './trust.js';
-
-export interface BreakerSummary {
-  state: 'armed' | 'tripped' | 'unreadable';
-  trippedAt: string | null;
-  reason: string | null;
-  restarts: string[];
-  rearmedAt: string | null;
-  by: string | null;
-}
 
 export interface CoreStatus {
   droplet: { host: string; port: number; user: string; hostKey: string | null; kind: 'ssh' | 'local' };
@@ -23,13 +15,6 @@ export interface CoreStatus {
   flags: { selfModifyAllowed: boolean; eternalLoop: boolean; envFile: string; envPresent: boolean };
   trust: TrustLists;
   breaker: BreakerSummary;
-}
-
-/** The breaker as status shows it, from the breaker module's reader (which fails closed on a bad file). */
-export async function readBreakerSummary(droplet: Droplet): Promise<BreakerSummary> {
-  const b = await readBreaker(droplet);
-  const r = b.record;
-  return { state: b.state, trippedAt: r.tripped_at, reason: r.reason, restarts: r.restarts, rearmedAt: r.rearmed_at, by: r.by };
 }
 
 export async function coreStatus(droplet: Droplet): Promise<CoreStatus> {
@@ -45,6 +30,6 @@ export async function coreStatus(droplet: Droplet): Promise<CoreStatus> {
       envPresent: env.bytes !== null,
     },
     trust: trustFromValues(env.values),
-    breaker: await readBreakerSummary(droplet),
+    breaker: summarizeBreaker(await readBreaker(droplet)),
   };
 }
