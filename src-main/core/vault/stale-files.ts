@@ -7,6 +7,7 @@
 import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { sidePathFor } from './archive-rewrite.js';
+import { findEnc, readLines, type ArchiveLine } from './archive-lines.js';
 
 const TEMP_OF = [CONTRACT_FILES.keyring, CONTRACT_FILES.vault, CONTRACT_FILES.archive].map((n) => `.${n}.stratam-`);
 
@@ -26,11 +27,54 @@ export async function cleanupInterrupted(droplet: Droplet): Promise<string[]> {
     // Killed before the swap: the side name is a second link to the live file.
     const same = liveStat !== null && liveStat.size === sideStat.size && (await head(archive)).equals(await head(side));
     if (same) await droplet.unlink(side).catch(() => undefined);
-    else {
+    else if ((await recoverSideTail(droplet, side, archive).catch(() => null)) !== null) {
+      await droplet.unlink(side).catch(() => undefined);
+    } else {
       const kept = `${archive}.interrupted-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
       await droplet.rename(side, kept);
-      warnings.push(`An interrupted rotation left the previous archive; it is kept at ${kept}. Lines the agent appended in the last moment before that interruption may be only there.`);
+      warnings.push(`An interrupted rotation left a previous archive that does not line up with the live one; it is kept at ${kept} for you to compare. Lines the agent appended in the last moment before that interruption may be only there.`);
     }
   }
   return warnings;
+}
+
+/** A line without its token: the same message before and after re-encryption. */
+function identity(line: Buffer): string {
+  const span = findEnc(line);
+  return span && span.start >= 0 ? Buffer.concat([line.subarray(0, span.start), line.subarray(span.end)]).toString('latin1') : line.toString('latin1');
+}
+
+const MAX_AFTER_SWAP = 100_000;
+
+/**
+ * A kill after the swap and before the carry-over leaves the agent's last
+ * lines only in the side link (the old file). The live archive then holds the
+ * rewritten copy of the old file's first K lines, in order, then whatever the
+ * agent appended after the swap. Walk both in step to find K, and append the
+ * side's lines past K that the live file does not already hold. Returns the
+ * number of lines carried over, or null when the files do not line up that
+ * way (the side file is then kept for a person to look at).
+ */
+async function recoverSideTail(droplet: Droplet, side: string, archive: string): Promise<number | null> {
+  const sideLines = readLines(droplet, side, { maxLine: 16 * 1024 * 1024 });
+  const liveLines = readLines(droplet, archive, { maxLine: 16 * 1024 * 1024 });
+  let s: IteratorResult<ArchiveLine> = await sideLines.next();
+  let l: IteratorResult<ArchiveLine> = await liveLines.next();
+  while (!s.done && !l.done && identity(s.value.line) === identity(l.value.line)) {
+    s = await sideLines.next();
+    l = await liveLines.next();
+  }
+  const afterSwap = new Set<string>();
+  for (; !l.done; l = await liveLines.next()) {
+    if (afterSwap.size >= MAX_AFTER_SWAP) return null;
+    afterSwap.add(identity(l.value.line));
+  }
+  const missing: Buffer[] = [];
+  for (; !s.done; s = await sideLines.next()) {
+    const line = s.value;
+    if (line.torn || line.oversized !== undefined || line.line.length === 0) return null;
+    if (!afterSwap.has(identity(line.line))) missing.push(line.line, Buffer.from('\n'));
+  }
+  if (missing.length) await droplet.append(archive, Buffer.concat(missing));
+  return missing.length / 2;
 }
