@@ -10,7 +10,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, chmodSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const AGENT_IMAGE = 'stratam-test/agent:1';
+export const AGENT_IMAGE = 'stratam-test/agent:2';
 
 // Usage inside the container: agent-call TOOL ARG [TRUST] [CHANNEL] [TURN]
 // ARG must not hold double quotes or backslashes (tests pass plain words).
@@ -24,7 +24,9 @@ case "$tool" in
   self_modify_code|self_restart|docker_cmd|host_exec)
     if [ "$allowed" != "1" ]; then blocked='"flag"'; ok=false; result="refused: destructive tools are paused"; fi;;
 esac
-exec 9>"$H/.agent.lock"; flock 9
+# A mkdir lock: atomic everywhere, and Debian's busybox has no flock applet.
+while ! mkdir "$H/.agent.lock" 2>/dev/null; do sleep 0.01; done
+trap 'rmdir "$H/.agent.lock"' EXIT
 last=$(cat "$H/.agent_seq" 2>/dev/null || echo 0)
 seq=$((last + 1)); echo "$seq" > "$H/.agent_seq"
 ts=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
@@ -45,7 +47,7 @@ export function ensureAgentImage(): void {
     for (const d of ['bin', 'tmp', 'jarvis-home', 'jarvis-root', 'proc', 'sys', 'dev', 'etc']) mkdirSync(join(dir, d));
     copyFileSync('/bin/busybox', join(dir, 'bin/busybox'));
     chmodSync(join(dir, 'bin/busybox'), 0o755);
-    for (const app of ['sh', 'sed', 'tail', 'tr', 'cat', 'date', 'echo', 'flock', 'sleep', 'printf', 'ls', 'ip', 'mount', 'touch', 'rm', 'head', 'wc', 'cut', 'grep', 'dd', 'kill']) {
+    for (const app of ['sh', 'sed', 'tail', 'tr', 'cat', 'date', 'echo', 'mkdir', 'rmdir', 'sleep', 'printf', 'ls', 'ip', 'mount', 'touch', 'rm', 'head', 'wc', 'cut', 'grep', 'dd', 'kill']) {
       symlinkSync('busybox', join(dir, 'bin', app));
     }
     writeFileSync(join(dir, 'bin/agent-call'), AGENT_CALL, { mode: 0o755 });

@@ -3,7 +3,7 @@ import { isSectionError, statusReport, type StatusReport } from '../../core/cont
 import type { Command } from '../command.js';
 import type { Output } from '../output.js';
 
-export function renderStatus(out: Output, s: CoreStatus): string {
+export function statusRows(out: Output, s: CoreStatus): Array<[string, string]> {
   const { c } = out;
   const id = s.droplet;
   const where = id.kind === 'local' ? `${id.user}@${id.host} (local)` : `${id.user}@${id.host}:${id.port}`;
@@ -19,11 +19,11 @@ export function renderStatus(out: Output, s: CoreStatus): string {
     ['trust email', t.email.join(', ') || c.dim('none')],
     ['trust sms', t.sms.join(', ') || c.dim('none')],
   ];
-  return out.table(rows);
+  return rows;
 }
 
 /** The capability sections: one line each, a problem in colour with its fix. */
-export function renderSections(out: Output, s: StatusReport): string {
+export function sectionRows(out: Output, s: StatusReport): Array<[string, string]> {
   const { c } = out;
   const line = <T,>(v: T | { error: string; hint: string | null }, ok: (x: T) => string): string =>
     isSectionError(v) ? c.red(`unavailable: ${v.error}`) + (v.hint ? c.dim(`  (${v.hint})`) : '') : ok(v);
@@ -34,7 +34,7 @@ export function renderSections(out: Output, s: StatusReport): string {
     ['backups', line(s.backups, (b) => (b.ok ? `${b.count} backups, latest ${b.latest?.ageHours ?? '?'} h old` : c.yellow(b.problems[0] ?? 'unhealthy')))],
     ['snapshots', line(s.snapshots, (x) => `${x.count}${x.latest ? `, latest ${x.latest}` : ''}${x.warning ? c.yellow(` — ${x.warning}`) : ''}`)],
   ];
-  return out.table(rows);
+  return rows;
 }
 
 export const command: Command = {
@@ -42,7 +42,7 @@ export const command: Command = {
   usage: 'Usage: stratam status [--json]\n\nShows whether destructive tools are allowed, the eternal loop and breaker, and who is trusted on each channel.',
   async run(ctx) {
     const s = await statusReport(await ctx.droplet());
-    ctx.out.result(s, () => `${renderStatus(ctx.out, s)}\n${renderSections(ctx.out, s)}`);
+    ctx.out.result(s, () => ctx.out.table([...statusRows(ctx.out, s), ...sectionRows(ctx.out, s)]));
     return 0;
   },
 };

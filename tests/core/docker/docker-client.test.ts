@@ -7,6 +7,7 @@ import { dockerFor, releaseDocker } from '../../../src-main/core/docker/docker-c
 import { agentStatus } from '../../../src-main/core/docker/agent-status.js';
 import { EventFollower, type DockerEvent } from '../../../src-main/core/docker/events.js';
 import type { Droplet } from '../../../src-main/core/droplet/droplet.js';
+import { AGENT_IMAGE } from '../../helpers/agent-image.js';
 import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
 
 test('dockerode over the SSH link: pooled channels, agent status, missing container', async (t) => {
@@ -31,7 +32,7 @@ test('dockerode over the SSH link: pooled channels, agent status, missing contai
   const s = await agentStatus(counting);
   assert.equal(s.name, ref.container);
   assert.equal(s.state, 'running');
-  assert.equal(s.image, 'stratam-test/agent:1');
+  assert.equal(s.image, AGENT_IMAGE);
   assert.equal(s.health, null);
   assert.ok(s.startedAt && Date.parse(s.startedAt) > Date.now() - 60_000);
   assert.equal(s.restartsLastHour, 1, 'docker restart emits die, start and restart: one restart');
