@@ -10,6 +10,7 @@ import { useAppState, useStore } from './state/hooks.js';
 import { AuditFeed } from './views/audit-feed.js';
 import { Controls, PauseButton } from './views/controls.js';
 import { Dashboard } from './views/dashboard.js';
+import { Data } from './views/data.js';
 import { Sandbox } from './views/sandbox.js';
 import { Settings } from './views/settings.js';
 import { Vault } from './views/vault.js';
@@ -23,7 +24,8 @@ const VIEWS: Array<{ id: ViewName; label: string; key: string; needs: ChannelNam
   { id: 'controls', label: 'Controls', key: '4', needs: ['pause', 'trustAdd', 'breakerStatus'] },
   { id: 'vault', label: 'Vault', key: '5', needs: ['vaultStatus'] },
   { id: 'sandbox', label: 'Sandbox', key: '6', needs: ['sandboxCheck', 'sandboxRun'] },
-  { id: 'settings', label: 'Settings', key: '7', needs: ['profilesList'] },
+  { id: 'data', label: 'Data', key: '7', needs: ['snapshotsList', 'backupsList', 'exportData'] },
+  { id: 'settings', label: 'Settings', key: '8', needs: ['profilesList'] },
 ];
 
 export function App() {
@@ -110,6 +112,8 @@ export function App() {
           <Vault name={sel!} />
         ) : s.view === 'sandbox' ? (
           <Sandbox name={sel!} />
+        ) : s.view === 'data' ? (
+          <Data key={sel} name={sel!} />
         ) : (
           <Settings />
         )}

@@ -176,9 +176,17 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     await page.getByLabel('Sandbox output').filter({ hasText: 'sandbox-says-42' }).waitFor({ timeout: 60_000 });
     await page.getByRole('status').filter({ hasText: /^exit 0/ }).waitFor({ timeout: 60_000 });
     await shot(page, '12-sandbox');
+    await page.getByRole('button', { name: /^Data/ }).click();
+    await page.getByRole('heading', { name: 'Backups' }).waitFor();
+    const out = join(stateDir, 'export.json');
+    await page.getByRole('textbox', { name: /^Export to file/ }).fill(out);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^Exported/ }).waitFor({ timeout: 60_000 });
+    assert.ok(readFileSync(out).length > 0);
+    await shot(page, '13-data');
     await page.getByRole('button', { name: /^Settings/ }).click();
     await page.getByText(ref.hostFingerprint).waitFor();
-    await shot(page, '13-settings');
+    await shot(page, '13b-settings');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('button', { name: /^Dashboard/ }).click();
     await shot(page, '14-dashboard-dark');

@@ -35,7 +35,9 @@ async function main(argv: string[]): Promise<void> {
   const tempState = explicitState ? null : mkdtempSync(join(tmpdir(), 'stratam-ui-'));
   const stateDir = tempState ?? globals.stateDir;
   const hasDroplet = globals.host !== undefined || globals.local || globals.profile !== undefined;
-  const profiles = hasDroplet ? [{ ...(await resolveProfile({ ...globals, stateDir })), name: globals.profile ?? name }] : [];
+  const resolved = hasDroplet ? await resolveProfile({ ...globals, stateDir }) : null;
+  // A local droplet has no host; the profile store still wants a name there.
+  const profiles = resolved ? [{ ...resolved, host: resolved.host || 'localhost', name: globals.profile ?? name }] : [];
   const h = await startHarness({ rendererDir, stateDir, profiles, port: uiPort });
   process.stdout.write(`Stratam console (browser harness, loopback only):\n${h.url}\n`);
   const stop = async () => {
