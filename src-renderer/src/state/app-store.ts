@@ -34,6 +34,8 @@ export interface Details {
   vaultError: string | null;
   sandbox: R<'sandboxCheck'> | null;
   sandboxError: string | null;
+  backups: R<'backupsList'> | null;
+  backupsError: string | null;
 }
 
 export class AppStore {
@@ -138,10 +140,11 @@ export class AppStore {
   /** Re-read status, vault and sandbox for one droplet (each failure kept beside its card, not toasted). */
   async refresh(name: string): Promise<void> {
     const has = this.platform.has;
-    const [st, va, sb] = await Promise.all([
+    const [st, va, sb, bk] = await Promise.all([
       this.api.status({ name }),
       has('vaultStatus') ? this.api.vaultStatus({ name }) : Promise.resolve(null),
       has('sandboxCheck') ? this.api.sandboxCheck({ name }) : Promise.resolve(null),
+      has('backupsList') ? this.api.backupsList({ name }) : Promise.resolve(null),
     ]);
     const d: Details = {
       at: Date.now(),
@@ -151,6 +154,8 @@ export class AppStore {
       vaultError: va?.error ? va.error.message : null,
       sandbox: sb?.result ?? null,
       sandboxError: sb?.error ? sb.error.message : null,
+      backups: bk?.result ?? null,
+      backupsError: bk?.error ? bk.error.message : null,
     };
     this.set({ details: { ...this.state.details, [name]: d } });
   }

@@ -85,6 +85,9 @@ function DropletCard({ profile, drop, details }: { profile: ProfileView; drop: D
   const sb = details?.sandbox;
   if (sb && sb.violations.length > 0) problems.push({ severity: 'critical', text: `${sb.violations.length} sandbox policy violation(s).`, fix: { label: 'Inspect sandbox', run: () => go('sandbox') } });
 
+  const bk = details?.backups;
+  if (bk && !bk.health.ok) problems.push({ severity: 'warning', text: `Backups: ${bk.health.problems[0] ?? 'not healthy'}`, fix: { label: 'Open data', run: () => go('data') } });
+  if (details?.backupsError) problems.push({ severity: 'warning', text: `Backups: ${details.backupsError}`, fix: { label: 'Open data', run: () => go('data') } });
   const tone = problems.some((p) => p.severity === 'critical') ? 'critical' : problems.length ? 'warning' : 'ok';
   return (
     <article className={`card tone-${tone}`} aria-label={`Droplet ${profile.name}`}>
@@ -124,6 +127,12 @@ function DropletCard({ profile, drop, details }: { profile: ProfileView; drop: D
           <>
             <dt>Sandbox</dt>
             <dd>{sb.violations.length === 0 ? `compliant (${sb.checked} container(s) checked)` : `${sb.violations.length} violation(s)`}</dd>
+          </>
+        )}
+        {bk && (
+          <>
+            <dt>Backups</dt>
+            <dd>{bk.health.ok ? 'healthy' : 'needs attention'} · {bk.health.count} file(s){bk.health.latest ? `, newest ${Math.round(bk.health.latest.ageHours)} h old` : ''}</dd>
           </>
         )}
         {link.state === 'connected' && (

@@ -38,7 +38,7 @@ export function Data({ name }: { name: string }) {
       <div className="panel">
         <h2>Backups</h2>
         {!backups ? (
-          <p className="muted">{errors.backups ?? 'Reading the backups volume…'}</p>
+          errors.backups ? <p className="problem p-warning">{oneLine(errors.backups, 300)}</p> : <p className="muted">Reading the backups volume…</p>
         ) : (
           <>
             <p>
