@@ -211,6 +211,14 @@ export class AppStore {
     if (f.error) {
       store.following = false;
       this.toast(describe(f.error, 'Following the audit log'), 'error');
+      return;
+    }
+    // A record appended between the history read and the follow starting would be in neither
+    // (the session's background feed may already be past it): read once more from where history
+    // ended; the store drops whatever the live feed also delivers.
+    if (this.platform.has('auditQuery') && store.historyLoaded) {
+      const r = await this.api.auditQuery({ name, fromSeq: store.highestSeq('activity') + 1, limit: 5000, receipts: true });
+      if (r.result) store.addMany(r.result.items.filter((i) => i.type === 'record'));
     }
   }
 }
