@@ -56,7 +56,7 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     const rec = ref.agentCall('read_file', '/etc/hostname');
     const seq = Number(rec.seq);
     assert.ok(seq > 0);
-    const row = page.locator(`.feed-row[data-seq="${seq}"]`);
+    const row = page.locator(`.feed-row[data-stream="activity"][data-seq="${seq}"]`);
     await row.waitFor({ timeout: 20_000 });
     assert.match((await row.textContent()) ?? '', /read_file/);
     await row.getByRole('button').click();
@@ -75,15 +75,15 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
       activityLine(++seq, { tool: 'web_search', args: { q: 'after the huge one' }, result: 'still here' }),
     ];
     appendActivity(ref, hostile.join(''));
-    await page.locator(`.feed-row[data-seq="${seq}"]`).waitFor({ timeout: 30_000 });
-    const xssRow = page.locator(`.feed-row[data-seq="${seq - 3}"]`);
+    await page.locator(`.feed-row[data-stream="activity"][data-seq="${seq}"]`).waitFor({ timeout: 30_000 });
+    const xssRow = page.locator(`.feed-row[data-stream="activity"][data-seq="${seq - 3}"]`);
     assert.match((await xssRow.textContent()) ?? '', /<img src=x onerror=/);
-    const ansiRow = page.locator(`.feed-row[data-seq="${seq - 2}"]`);
+    const ansiRow = page.locator(`.feed-row[data-stream="activity"][data-seq="${seq - 2}"]`);
     const ansiText = (await ansiRow.textContent()) ?? '';
     assert.match(ansiText, /RED/);
     assert.doesNotMatch(ansiText, /\u001b|\[31m/);
     // The huge record: its row is clipped, its drawer shows a window with "show more".
-    const huge = page.locator(`.feed-row[data-seq="${seq - 1}"]`);
+    const huge = page.locator(`.feed-row[data-stream="activity"][data-seq="${seq - 1}"]`);
     assert.ok(((await huge.textContent()) ?? '').length < 2000);
     await huge.getByRole('button').click();
     await page.getByRole('dialog', { name: /Details/ }).waitFor();
@@ -205,7 +205,7 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
       for (let i = 0; i < 10_000; i++) text += activityLine(++seq, { tool: ['read_file', 'web_search', 'docker_ps', 'host_exec'][seq % 4], ok: seq % 17 !== 0 });
       appendActivity(ref, text);
     }
-    await page.locator(`.feed-row[data-seq="${target}"]`).waitFor({ timeout: 240_000 });
+    await page.locator(`.feed-row[data-stream="activity"][data-seq="${target}"]`).waitFor({ timeout: 240_000 });
     const count = Number(((await page.getByTestId('feed-count').textContent()) ?? '').replace(/[^0-9]/g, ''));
     assert.ok(count >= 100_000, `feed holds ${count} records`);
     // Scroll to the middle, open one, filter, search: each must answer promptly enough to be awaited.

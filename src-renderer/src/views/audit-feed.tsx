@@ -101,20 +101,22 @@ export function AuditFeed({ name }: { name: string }) {
             Clear filters
           </button>
         )}
-        <span className="spacer" />
-        <span className="muted small" aria-live="polite" data-testid="feed-count">
-          {count.toLocaleString()} {idx ? `of ${rows.length.toLocaleString()} ` : ''}records
-        </span>
-        <Sparkline rows={rows} now={now} version={version} />
       </div>
-      <div className="feed-head" aria-hidden="true">
-        <span>seq</span>
-        <span>time (UTC)</span>
-        <span>tool</span>
-        <span>outcome</span>
-        <span>channel · trust</span>
-        <span className="num">ms</span>
-        <span>args → result</span>
+      <div className="feed-head">
+        <span aria-hidden="true">seq</span>
+        <span aria-hidden="true">time (UTC)</span>
+        <span aria-hidden="true">tool</span>
+        <span aria-hidden="true">outcome</span>
+        <span aria-hidden="true">channel · trust</span>
+        <span aria-hidden="true" className="num">ms</span>
+        <span className="row">
+          <span aria-hidden="true">args → result</span>
+          <span className="spacer" />
+          <span className="feed-meta" aria-live="polite" data-testid="feed-count">
+            {count.toLocaleString()} {idx ? `of ${rows.length.toLocaleString()} ` : ''}records
+          </span>
+          <Sparkline rows={rows} now={now} version={version} />
+        </span>
       </div>
       <div className="feed-body" ref={scroller} onScroll={onScroll} role="list" aria-label="Audit records" tabIndex={0}>
         {count === 0 ? (
@@ -143,9 +145,11 @@ function FeedRow({ row, top, active, onOpen }: { row: AuditRow; top: number; act
   const marker = row.kind !== 'record';
   const cls = `feed-row ${marker ? `marker marker-${row.kind}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
   return (
-    <div role="listitem" className={cls} style={{ transform: `translateY(${top}px)` }} data-seq={row.seq ?? undefined}>
+    <div role="listitem" className={cls} style={{ transform: `translateY(${top}px)` }} data-seq={row.seq ?? undefined} data-stream={row.stream ?? undefined}>
       <button type="button" className="row-button" onClick={onOpen} title="Open details">
-        <span className="num">{row.seq ?? '—'}</span>
+        <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
+          {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : row.seq ?? '—'}
+        </span>
         <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
         <span className="tool">{row.tool}</span>
         <span>{marker ? <span className={`badge b-${row.kind}`}>{row.kind}</span> : <Outcome row={row} />}</span>
