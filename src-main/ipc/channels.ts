@@ -158,7 +158,7 @@ const channelMap = {
   connect: {
     args: byName,
     result: z.discriminatedUnion('status', [
-      z.object({ status: z.literal('connected'), hostKey: fingerprint }),
+      z.object({ status: z.literal('connected'), hostKey: fingerprint.nullable() }),
       z.object({ status: z.literal('confirm-host-key'), host: z.string(), port: z.number(), keyType: z.string(), offered: fingerprint }),
     ]),
   },

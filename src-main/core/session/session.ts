@@ -36,7 +36,8 @@ export interface SessionOptions {
 }
 
 export type ConnectOutcome =
-  | { status: 'connected'; hostKey: string }
+  /** hostKey is null for a local droplet (this machine: no host key to verify). */
+  | { status: 'connected'; hostKey: string | null }
   | { status: 'confirm-host-key'; host: string; port: number; keyType: string; offered: string };
 
 interface Entry {
@@ -94,7 +95,7 @@ export class Session extends EventEmitter {
   async connect(name: string): Promise<ConnectOutcome> {
     const profile = await this.profiles.get(name);
     const existing = this.entries.get(name);
-    if (existing?.droplet) return { status: 'connected', hostKey: existing.droplet.identity.hostKey ?? '' };
+    if (existing?.droplet) return { status: 'connected', hostKey: existing.droplet.identity.hostKey };
     if (profile.transport === 'local') return this.open(profile);
     const offered = await probeHostKey(profile.host, profile.port);
     if (profile.fingerprint) {
@@ -118,12 +119,11 @@ export class Session extends EventEmitter {
     if (offered.fingerprint !== fingerprint) throw changedKeyError(offered, fingerprint, 'the key you confirmed');
     const pinned = { ...profile, fingerprint };
     await this.profiles.save(pinned);
-    const r = await this.open(pinned);
-    if (r.status !== 'connected') throw new StratamError('connect', 'The droplet did not connect after pinning its key.');
-    return r;
+    await this.open(pinned);
+    return { status: 'connected', hostKey: fingerprint };
   }
 
-  private async open(profile: DropletProfile): Promise<{ status: 'connected'; hostKey: string }> {
+  private async open(profile: DropletProfile): Promise<{ status: 'connected'; hostKey: string | null }> {
     const entry: Entry = this.entries.get(profile.name) ?? { profile, droplet: null, state: initialState(profile.name), watchers: [], audit: null, fabrication: null, forwardAudit: false, sink: null, warnings: [], timer: null };
     entry.profile = profile;
     this.entries.set(profile.name, entry);
@@ -152,7 +152,7 @@ export class Session extends EventEmitter {
     const refreshMs = this.opts.refreshMs ?? 30_000;
     entry.timer = setInterval(() => void this.refresh(profile.name).catch(() => {}), refreshMs);
     entry.timer.unref();
-    return { status: 'connected', hostKey: droplet.identity.hostKey ?? '' };
+    return { status: 'connected', hostKey: droplet.identity.hostKey };
   }
 
   private startWatchers(entry: Entry, droplet: Droplet): void {
