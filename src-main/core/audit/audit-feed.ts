@@ -14,7 +14,7 @@ import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
 import type { AuditRecord, Diagnostic, FeedItem, StreamName, TruncatedDiagnostic } from './diagnostics.js';
-import { followerArgv, type StartSpec, type StreamSpec } from './follower-script.js';
+import { followerArgv, type ResumeAnchor, type StartSpec, type StreamSpec } from './follower-script.js';
 import { FrameDecoder, type Frame } from './frame-decoder.js';
 import { LineReader } from './line-reader.js';
 import { commandOf, type CommandChecker } from './second-line.js';
@@ -55,6 +55,12 @@ class StreamState {
   skipThrough: number | null = null;
   readonly reader: LineReader;
   witness: WitnessStore | null = null;
+  /** The last line read, in the file being read: proves that file's identity on resume (see follower-script.ts). */
+  anchor: (ResumeAnchor & { fileId: string }) | null = null;
+  /** The follower was restarted at a resume point: the next record must be lastSeq + 1, or the resume is not trusted. */
+  verifyResume = false;
+  /** The resume landed in the wrong place: ignore this follower's output, restart reading every retained file. */
+  rescan = false;
   constructor(
     readonly name: StreamName,
     readonly path: string,
@@ -64,13 +70,32 @@ class StreamState {
   ) {
     this.reader = new LineReader(name, {
       record: (r) => feed.onRecord(this, r),
-      malformed: (d) => feed.emitDiag(d),
+      malformed: (d) => void (this.rescan || feed.emitDiag(d)),
       truncated: (d) => feed.onTruncated(this, d),
     }, maxLine === undefined ? {} : { maxLine });
   }
-  get start(): StartSpec {
+  /** Where the next follower starts this stream (consumes a pending rescan). */
+  nextStart(): StartSpec {
+    this.verifyResume = false;
+    if (this.rescan) {
+      // Re-read every retained file; what was already delivered is skipped by seq, a real hole is a gap.
+      this.rescan = false;
+      this.skipThrough = this.lastSeq;
+      this.reader.reset('', 0);
+      this.anchor = null;
+      return { kind: 'all' };
+    }
     const p = this.reader.resumePoint;
-    return p.fileId ? { kind: 'resume', inode: Number(p.fileId), offset: p.offset } : this.initial;
+    if (!p.fileId) return this.initial;
+    this.verifyResume = true;
+    const a = this.anchor;
+    const anchor = a && a.fileId === p.fileId && a.end <= p.offset ? { start: a.start, end: a.end, sha256: a.sha256 } : undefined;
+    return { kind: 'resume', inode: Number(p.fileId), offset: p.offset, ...(anchor ? { anchor } : {}) };
+  }
+
+  /** Keep the anchor on the newest complete line of the file being read. */
+  noteLine(fileId: string, start: number, length: number, hash: Buffer | string): void {
+    this.anchor = { fileId, start, end: start + length, sha256: typeof hash === 'string' ? hash : hash.toString('hex') };
   }
 }
 
@@ -111,9 +136,12 @@ export class AuditFeed {
     const mode = this.opts.follow ? 'follow' : 'once';
     for (;;) {
       if (this.opts.signal?.aborted) return;
-      const specs: StreamSpec[] = [...this.streams.entries()].map(([id, s]) => ({ name: id, path: s.path, start: s.start }));
+      this.caughtUp = false;
+      const specs: StreamSpec[] = [...this.streams.entries()].map(([id, s]) => ({ name: id, path: s.path, start: s.nextStart() }));
+      this.rescanRequested = null;
       let protocolError: Error | null = null;
       const ac = new AbortController();
+      this.stopFollower = () => ac.abort();
       const onAbort = () => ac.abort();
       this.opts.signal?.addEventListener('abort', onAbort, { once: true });
       const decoder = new FrameDecoder((f) => this.onFrame(f));
@@ -128,7 +156,7 @@ export class AuditFeed {
           signal: ac.signal,
           onStdout: (c) => {
             // A late chunk from a channel we already gave up on must not reach the readers.
-            if (protocolError || !live) return;
+            if (protocolError || !live || this.rescanRequested) return;
             gotData = true;
             try {
               decoder.push(c);
@@ -155,6 +183,13 @@ export class AuditFeed {
       }
       if (protocolError) throw new StratamError('failed', (protocolError as Error).message);
       if (this.opts.signal?.aborted) return;
+      // Set from inside the frame callbacks, which TypeScript's narrowing cannot see.
+      const st = this.rescanRequested as StreamState | null;
+      if (st) {
+        this.summary.restarts++;
+        this.emitDiag({ kind: 'connection', state: 'resume-mismatch', stream: st.name, detail: `After resuming, ${st.path} did not continue at seq ${(st.lastSeq ?? 0) + 1}; reading every retained file again and skipping what was delivered.` });
+        continue;
+      }
       if (result === null) {
         await this.dropped(gotData, startedAt);
         continue;
@@ -175,6 +210,8 @@ export class AuditFeed {
   }
 
   private fastFailures = 0;
+  private rescanRequested: StreamState | null = null;
+  private stopFollower: () => void = () => undefined;
 
   private async dropped(gotData: boolean, startedAt: number): Promise<void> {
     this.summary.restarts++;
@@ -192,7 +229,12 @@ export class AuditFeed {
     }
     const st = this.streams.get(f.stream);
     if (!st) throw new Error(`The droplet follower sent a frame for an unknown stream ${f.stream}.`);
-    if (f.type === 'data') return st.reader.push(String(f.inode), f.offset, f.bytes);
+    if (st.rescan) return;
+    if (f.type === 'data') {
+      // A new file (or the same inode number reused, read from an earlier offset): the old anchor proves nothing.
+      if (st.anchor && (st.anchor.fileId !== String(f.inode) || f.offset < st.anchor.end)) st.anchor = null;
+      return st.reader.push(String(f.inode), f.offset, f.bytes);
+    }
     if (f.type === 'truncated') {
       st.reader.reset(String(f.inode), 0);
       this.emitDiag({ kind: 'connection', state: 'file-truncated', stream: st.name, detail: `${st.path} shrank below the read offset; reading it again from the start.` });
@@ -200,6 +242,8 @@ export class AuditFeed {
     }
     // The file we were in is gone from the retained set: re-read what is retained, skip what was delivered.
     st.skipThrough = st.lastSeq;
+    st.verifyResume = false;
+    st.anchor = null;
     st.reader.reset('', 0);
     this.emitDiag({ kind: 'connection', state: 'file-gone', stream: st.name, detail: `The file being read (inode ${f.inode}) is no longer retained; reading every retained file again.` });
   }
@@ -213,6 +257,19 @@ export class AuditFeed {
 
   /** Seq bookkeeping shared by whole and truncated records; false when the item is not to be delivered. */
   private admit(st: StreamState, seq: number, hash: Buffer): boolean {
+    if (st.rescan) return false;
+    if (st.verifyResume) {
+      st.verifyResume = false;
+      // An inode can be reused by a new file once rotation deletes the old one; a
+      // resume that does not continue the seq is not trusted (a real hole shows up
+      // again, as a gap, when every retained file is read).
+      if (st.lastSeq !== null && st.skipThrough === null && seq !== st.lastSeq + 1) {
+        st.rescan = true;
+        this.rescanRequested = st;
+        this.stopFollower();
+        return false;
+      }
+    }
     const obs = st.witness?.observe(seq, hash) ?? null;
     if (obs === 'mismatch') {
       this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rewritten', stream: st.name, at_seq: seq, detail: `The ${st.name} record at seq ${seq} differs from the copy the witness holds: it was rewritten on the droplet.` });
@@ -247,6 +304,7 @@ export class AuditFeed {
   }
 
   onRecord(st: StreamState, r: AuditRecord): void {
+    st.noteLine(r.file_id, r.offset, r.bytes.length, r.hash);
     if (!this.admit(st, r.seq, r.hash)) return;
     this.summary.delivered++;
     this.opts.onItem({ type: 'record', record: r });
@@ -258,6 +316,8 @@ export class AuditFeed {
   }
 
   onTruncated(st: StreamState, d: TruncatedDiagnostic): void {
+    if (st.rescan) return;
+    st.noteLine(d.file_id, d.offset, d.length, d.sha256);
     if (d.record_seq !== null && !this.admit(st, d.record_seq, Buffer.from(d.sha256, 'hex'))) return;
     this.summary.delivered++;
     this.emitDiag(d);

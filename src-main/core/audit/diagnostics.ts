@@ -47,7 +47,7 @@ export interface TruncatedDiagnostic {
 
 export interface ConnectionDiagnostic {
   kind: 'connection';
-  state: 'lost' | 'resumed' | 'file-gone' | 'file-truncated';
+  state: 'lost' | 'resumed' | 'file-gone' | 'file-truncated' | 'resume-mismatch';
   stream?: StreamName;
   detail: string;
 }

@@ -23,15 +23,21 @@
  *   L <stream> <inode>\n                              resume file gone: read all retained
  *   Z\n                                               `once` mode: all caught up, exiting
  *   H\n                                               heartbeat while idle (liveness probe)
- * Starts (one per stream): r:<inode>:<offset> resume, a = every retained file
- * oldest first, l:<n> = last n lines, e = end of the current file.
+ * Starts (one per stream): r:<inode>:<offset>[:<start>:<end>:<sha256>] resume
+ * (the optional anchor names the last line read before offset, so a reused
+ * inode is not mistaken for the file), a = every retained file oldest first,
+ * l:<n> = last n lines, e = end of the current file.
+ *
+ * Rotation: the follower never opens a name it computed earlier. It opens
+ * every retained file at once (`snapshot`, re-checked until no rename slipped
+ * in between) and from then on reads by handle.
  */
 import { quoteArgv } from '../droplet/shell-quote.js';
 
 export const ROTATIONS = 5;
 
 export const FOLLOWER_PY = String.raw`
-import os, sys, select, time
+import os, sys, select, time, hashlib
 CH = 1 << 20
 ROT = ${ROTATIONS}
 def out(*parts):
@@ -49,69 +55,84 @@ def opn(p):
         return os.open(p, os.O_RDONLY)
     except OSError:
         return -1
-def chain(path, start_name):
+def snapshot(path):
+    # Every retained file opened at once, oldest first, as (fd, inode). The
+    # agent renames under us, so names are only trusted when every one still
+    # points at the inode we opened after all are open: then there was an
+    # instant where the whole set was exactly this. From here on we read by
+    # handle, so later rotations cannot shift what we read.
     names = [path + "." + str(i) for i in range(ROT, 0, -1)] + [path]
-    i = names.index(start_name)
-    return names[i:]
+    for attempt in range(2000):
+        snap = []
+        for n in names:
+            fd = opn(n)
+            snap.append((n, fd, os.fstat(fd).st_ino if fd >= 0 else ino_of(n)))
+        if all(ino_of(n) == ino for n, fd, ino in snap) or attempt == 1999:
+            return [(fd, ino) for n, fd, ino in snap if fd >= 0]
+        for n, fd, ino in snap:
+            if fd >= 0: os.close(fd)
+        if attempt > 8: time.sleep(0.001)
+def closeall(fds):
+    for fd, ino in fds: os.close(fd)
+def same(fd, off, a):
+    # Is this the file the client was reading? An inode number alone is not
+    # proof: once a file is deleted its inode goes to the next new file. A
+    # resume offset is always a line start, and the client names the bytes of
+    # the last line it read there (start, end, sha256).
+    if off > 0 and os.pread(fd, 1, off - 1) != b"\n": return False
+    if len(a) < 3: return True
+    pos, end, h = int(a[0]), int(a[1]), hashlib.sha256()
+    while pos < end:
+        b = os.pread(fd, min(CH, end - pos), pos)
+        if not b: return False
+        h.update(b); pos += len(b)
+    return h.hexdigest() == a[2]
 class S:
     def __init__(s, name, path, start):
         s.name = name.encode(); s.path = path; s.q = []; s.fd = -1; s.ino = 0; s.off = 0
         kind = start.split(":")
         if kind[0] == "r":
             want, off = int(kind[1]), int(kind[2])
-            names = [path] + [path + "." + str(i) for i in range(1, ROT + 1)]
-            found = [n for n in names if ino_of(n) == want]
-            if found:
-                s.q = [(n, 0) for n in chain(path, found[0])]
-                s.q[0] = (found[0], off)
+            snap = snapshot(path)
+            i = next((j for j, (fd, ino) in enumerate(snap) if ino == want), -1)
+            if i >= 0 and not same(snap[i][0], off, kind[3:]): i = -1
+            if i >= 0:
+                closeall(snap[:i])
+                s.q = [(snap[i][0], off)] + [(fd, 0) for fd, ino in snap[i + 1:]]
             else:
                 out(b"L ", s.name, b" %d\n" % want)
-                s.q = [(n, 0) for n in chain(path, path + "." + str(ROT))]
+                s.q = [(fd, 0) for fd, ino in snap]
         elif kind[0] == "a":
-            s.q = [(n, 0) for n in chain(path, path + "." + str(ROT))]
-        elif kind[0] == "l":
-            s.q = [(path, s.last_lines(int(kind[1])))]
+            s.q = [(fd, 0) for fd, ino in snapshot(path)]
         else:
-            st = None
-            try: st = os.stat(path)
-            except OSError: pass
-            s.q = [(path, st.st_size if st else 0)]
+            fd = opn(path)
+            if fd >= 0: s.q = [(fd, s.last_lines(fd, int(kind[1])) if kind[0] == "l" else os.fstat(fd).st_size)]
         s.next()
-    def last_lines(s, n):
+    def last_lines(s, fd, n):
         # The n-th last complete line starts right after the (n+1)-th last newline.
-        fd = opn(s.path)
-        if fd < 0: return 0
-        try:
-            pos = os.fstat(fd).st_size; seen = 0
-            while pos > 0:
-                k = min(65536, pos); pos -= k
-                buf = os.pread(fd, k, pos); j = len(buf)
-                while True:
-                    j = buf.rfind(b"\n", 0, j)
-                    if j < 0: break
-                    seen += 1
-                    if seen > n: return pos + j + 1
-            return 0
-        finally:
-            os.close(fd)
+        pos = os.fstat(fd).st_size; seen = 0
+        while pos > 0:
+            k = min(65536, pos); pos -= k
+            buf = os.pread(fd, k, pos); j = len(buf)
+            while True:
+                j = buf.rfind(b"\n", 0, j)
+                if j < 0: break
+                seen += 1
+                if seen > n: return pos + j + 1
+        return 0
     def next(s):
         if s.fd >= 0: os.close(s.fd)
         s.fd = -1
-        while s.q:
-            n, off = s.q.pop(0)
-            fd = opn(n)
-            if fd >= 0:
-                s.fd, s.ino, s.off = fd, os.fstat(fd).st_ino, off
-                return
+        if s.q:
+            s.fd, s.off = s.q.pop(0)
+            s.ino = os.fstat(s.fd).st_ino
     def pump(s):
         moved = False
         while True:
             if s.fd < 0:
-                s.next()
-                if s.fd < 0:
-                    s.q = [(s.path, 0)]
-                    s.next()
-                    if s.fd < 0: return moved
+                fd = opn(s.path)
+                if fd < 0: return moved
+                s.q = [(fd, 0)]; s.next()
             b = os.pread(s.fd, CH, s.off)
             if b:
                 out(b"D ", s.name, b" %d %d %d\n" % (s.ino, s.off, len(b)), b)
@@ -122,14 +143,20 @@ class S:
             if os.fstat(s.fd).st_size < s.off:
                 out(b"T ", s.name, b" %d\n" % s.ino); s.off = 0; continue
             if ino_of(s.path) != s.ino:
-                b = os.pread(s.fd, CH, s.off)
-                if b: continue
-                # Rotated, maybe several times: the files newer than ours, oldest first, then the live one.
-                names = [s.path + "." + str(i) for i in range(1, ROT + 1)]
-                k = next((i for i, n in enumerate(names) if ino_of(n) == s.ino), -1)
-                s.q = [(n, 0) for n in reversed(names[:k])] + [(s.path, 0)] if k >= 0 else [(s.path, 0)]
+                if os.pread(s.fd, 1, s.off): continue
+                # Rotated, maybe several times: open every retained file now and
+                # take the ones newer than ours, oldest first (we hold our fd, so
+                # our inode cannot have been reused). Ours gone (shifted past
+                # .ROT, or the file was deleted): all are newer, or the client
+                # skips by seq what it already has (the L frame).
+                snap = snapshot(s.path)
+                i = next((j for j, (fd, ino) in enumerate(snap) if ino == s.ino), -1)
+                closeall(snap[:i + 1])
+                newer = snap[i + 1:]
+                if not newer: return moved  # renamed away, no successor yet: keep our fd and wait
+                if i < 0: out(b"L ", s.name, b" %d\n" % s.ino)
+                s.q = [(fd, 0) for fd, ino in newer]
                 s.next(); moved = True
-                if s.fd < 0: return moved
                 continue
             return moved
 def inotify(dirs):
@@ -192,8 +219,15 @@ export interface StreamSpec {
   start: StartSpec;
 }
 
+/** The last line read before the resume offset: bytes [start, end) of the file, and their sha256. */
+export interface ResumeAnchor {
+  start: number;
+  end: number;
+  sha256: string;
+}
+
 export type StartSpec =
-  | { kind: 'resume'; inode: number; offset: number }
+  | { kind: 'resume'; inode: number; offset: number; anchor?: ResumeAnchor }
   | { kind: 'all' }
   | { kind: 'last'; lines: number }
   | { kind: 'end' };
@@ -201,7 +235,7 @@ export type StartSpec =
 function startArg(s: StartSpec): string {
   switch (s.kind) {
     case 'resume':
-      return `r:${s.inode}:${s.offset}`;
+      return `r:${s.inode}:${s.offset}${s.anchor ? `:${s.anchor.start}:${s.anchor.end}:${s.anchor.sha256}` : ''}`;
     case 'all':
       return 'a';
     case 'last':
