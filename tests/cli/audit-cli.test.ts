@@ -1,26 +1,12 @@
+import { runCli } from '../helpers/run-cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startReferenceDroplet } from '../helpers/reference-droplet.js';
 import { appendRecords, record } from '../core/audit/audit-helpers.js';
 
-// The CLI entry from the same transpiled tree as this test (dist/node or a --dist folder).
-const MAIN = fileURLToPath(new URL('../../src-main/cli/main.js', import.meta.url));
 
-function cli(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
-  });
-}
 
 test('stratam audit tail/verify/fetch against the reference droplet', async (t) => {
   const ref = await startReferenceDroplet();
@@ -61,3 +47,8 @@ test('stratam audit tail/verify/fetch against the reference droplet', async (t) 
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--from-seq must be a whole number/);
 });
+
+async function cli(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+  const r = await runCli(args, { entry: 'transpiled' });
+  return { code: r.code, stdout: r.stdoutBytes, stderr: r.stderr };
+}

@@ -2,26 +2,14 @@
 // against the reference droplet over SSH.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { ensureAgentImage, AGENT_IMAGE } from '../helpers/agent-image.js';
 import { startReferenceDroplet } from '../helpers/reference-droplet.js';
+import { runCli } from '../helpers/run-cli.js';
 
-// This file is transpiled beside src-main/cli/main.js; run that entry directly.
-const MAIN = fileURLToPath(new URL('../../src-main/cli/main.js', import.meta.url));
+const cli = (args: string[]) => runCli(args, { entry: 'transpiled' });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
-  });
-}
+
 
 test('stratam breaker / sandbox / doctor over SSH', async (t) => {
   ensureAgentImage();

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/run-cli.js';
 
-// The CLI entry from the same transpiled tree as this test.
-const MAIN = fileURLToPath(new URL('../../src-main/cli/main.js', import.meta.url));
+const cli = (args: string[]) => runCli(args, { entry: 'transpiled' });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout: out, stderr: err }));
-  });
-}
+
 
 test('stratam guard check: exit 0 allowed, 3 blocked, JSON verdict, no droplet needed', async () => {
   const ok = await cli(['--json', 'guard', 'check', '--', 'rm -rf ./build']);

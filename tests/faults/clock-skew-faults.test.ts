@@ -10,6 +10,7 @@
  *     a TTL, expired past ts+ttl, and refused more than 60 s in the future);
  *   - the audit witness: kept under one skew, verified under the other.
  */
+import { runCli } from '../helpers/run-cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -32,25 +33,6 @@ function skewEnv(faketime: string): Record<string, string> {
   return { LD_PRELOAD: LIB, FAKETIME: faketime, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
 }
 
-interface Run { code: number; stdout: string; stderr: string; ms: number }
-
-function cli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal === 'SIGKILL') return reject(new Error(`stratam ${args.slice(-3).join(' ')} did not finish in ${timeoutMs} ms (a hang); stderr ${stderr}`));
-      resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - t0 });
-    });
-  });
-}
 
 test('the skew is real: Node under libfaketime sees its clock 10 minutes off', () => {
   for (const [ft, secs] of SKEWS) {
@@ -186,3 +168,5 @@ test('the audit witness kept under one skew verifies under the other', async (t)
   const caught = await cli([...args, '--json', 'audit', 'verify'], skewEnv('-10m'));
   assert.equal(caught.code, 3, `${caught.stdout} ${caught.stderr}`);
 });
+
+const cli = (args: string[], env: Record<string, string>, timeoutMs = 60_000) => runCli(args, { entry: 'transpiled', env, timeoutMs });

@@ -1,29 +1,56 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { repoRoot } from './repo-root.js';
 
 export interface CliResult {
   code: number;
   stdout: string;
+  /** stdout as bytes, for output that must be compared byte for byte. */
+  stdoutBytes: Buffer;
   stderr: string;
+  ms: number;
 }
 
-/** Run the real `stratam` launcher (bin/stratam.mjs → the bundled CLI) as a user would. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface CliOptions {
+  env?: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+  /**
+   * `bundle` (default): the real launcher, bin/stratam.mjs → the bundled CLI
+   * (needs `npm run build`). `transpiled`: src-main/cli/main.js from the same
+   * transpiled tree as the test, for quick runs without a build.
+   */
+  entry?: 'bundle' | 'transpiled';
+}
+
+const TRANSPILED_MAIN = fileURLToPath(new URL('../../src-main/cli/main.js', import.meta.url));
+
+/** Run `stratam` as a user would; a run that outlives its timeout is killed and reported as a hang. */
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const entry = opts.entry === 'transpiled' ? TRANSPILED_MAIN : join(repoRoot(), 'bin', 'stratam.mjs');
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'stratam.mjs'), ...args], {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [entry, ...args], {
       env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    let stdout = '';
+    const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
+      if (killed) return reject(new Error(`stratam ${args.slice(-3).join(' ')} did not finish in ${timeoutMs} ms (a hang); stderr: ${stderr.slice(-500)}`));
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code: code ?? -1, stdout: stdoutBytes.toString(), stdoutBytes, stderr, ms: performance.now() - t0 });
     });
     child.stdin.end(opts.input ?? '');
   });

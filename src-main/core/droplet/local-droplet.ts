@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { constants as fsc } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { homedir, userInfo, hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { DropletPaths } from '../config/profile.js';
@@ -20,6 +20,7 @@ export class LocalDroplet implements Droplet {
   readonly kind = 'local' as const;
   readonly identity: DropletIdentity;
   readonly paths: DropletPaths;
+  private readonly sockets = new Set<Socket>();
 
   constructor(paths: DropletPaths, home: string = homedir()) {
     this.paths = resolvePaths(paths, home);
@@ -116,6 +117,8 @@ export class LocalDroplet implements Droplet {
   openUnixSocket(path: string): Promise<Duplex> {
     return new Promise((resolve, reject) => {
       const sock = connect(path);
+      this.sockets.add(sock);
+      sock.once('close', () => this.sockets.delete(sock));
       sock.once('connect', () => {
         sock.off('error', reject);
         resolve(sock);
@@ -124,8 +127,10 @@ export class LocalDroplet implements Droplet {
     });
   }
 
+  /** Like closing the SSH link: every socket opened through this droplet (Docker's keep-alive pool) ends. */
   async close(): Promise<void> {
-    /* nothing held open */
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
   }
 }
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../../helpers/run-cli.js';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { ToolCall } from '../../../src-main/core/antifab/backing.js';
 import { type ArchiveMessage, scanRecords } from '../../../src-main/core/antifab/scan.js';
 
@@ -59,7 +59,6 @@ test('a 1 MB adversarial reply is scanned (the time is measured in bench/antifab
 
 // ---- end to end: an archive the agent's own Fernet (Python cryptography) wrote ----
 
-const MAIN = fileURLToPath(new URL('../../../src-main/cli/main.js', import.meta.url));
 
 const PY = String.raw`
 import json, sys
@@ -125,14 +124,4 @@ test('stratam antifab scan reads an encrypted archive and the rotated activity l
   assert.match(bad.stderr, /ISO 8601/);
 });
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout: out, stderr: err }));
-  });
-}
+const run = (args: string[]) => runCli(args, { entry: 'transpiled', env: { SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK ?? '' } });
