@@ -138,9 +138,9 @@ export class ReferenceDroplet {
         '',
       ].join('\n'),
     );
-    this.sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const log = this.sshd.stderr!;
-    log.on('data', (c: Buffer) => writeFileSync(this.sshdLog, c, { flag: 'a' }));
+    // sshd appends its log to the file itself (-E): a log piped to this process
+    // would fill and block sshd whenever the test blocks in spawnSync.
+    this.sshd = spawn('/usr/sbin/sshd', ['-D', '-E', this.sshdLog, '-f', cfg], { stdio: 'ignore' });
     await waitForBanner(this.port);
   }
 
