@@ -12,49 +12,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseKeyring } from '../../src-main/core/vault/keyring.js';
 import { Fernet } from '../../src-main/core/vault/fernet.js';
 import { python } from '../core/vault/python-fernet.js';
 import { archiveLine, makeFixture } from '../core/vault/vault-fixture.js';
+import { runRotationChild as runChild } from '../core/vault/run-rotation.js';
 
-const CHILD = fileURLToPath(new URL('../core/vault/rotate-child.js', import.meta.url));
 const WANTED = 50;
 
-interface Run { killed: boolean; phase: string; ms: number; refused?: string }
 
-function runChild(home: string, killAfterMs: number | null, whileRunning: () => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, home], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let started = 0;
-    let timer: NodeJS.Timeout | undefined;
-    // The agent appends every few ms while the rotation runs.
-    const appender = setInterval(whileRunning, 3);
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (!started && out.includes('ready')) {
-        started = performance.now();
-        if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      clearInterval(appender);
-      const phases = [...out.matchAll(/phase (\w+)/g)].map((m) => m[1]!);
-      // A refusal over a lock left by an earlier kill is reported, not hidden (see below).
-      if (signal !== 'SIGKILL' && code !== 0 && /Another vault .* holds/.test(err)) return resolve({ killed: false, phase: 'lock', ms: 0, refused: err });
-      if (signal !== 'SIGKILL' && code !== 0) return reject(new Error(`rotation failed: ${err}`));
-      resolve({ killed: !out.includes('done'), phase: phases.at(-1) ?? 'start', ms: performance.now() - started });
-    });
-  });
-}
 
 test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unreadable tokens, 0 lost lines`, async (t) => {
   const fx = makeFixture({ lines: 3000, entries: 5 });

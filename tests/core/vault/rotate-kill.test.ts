@@ -1,42 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseKeyring } from '../../../src-main/core/vault/keyring.js';
 import { python } from './python-fernet.js';
 import { makeFixture } from './vault-fixture.js';
+import { runRotationChild as runChild } from './run-rotation.js';
 
-const CHILD = fileURLToPath(new URL('./rotate-child.js', import.meta.url));
 const WANTED = 32;
 
-interface Run { killed: boolean; phase: string; ms: number }
 
-function runChild(home: string, killAfterMs: number | null): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, home], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let started = 0;
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (!started && out.includes('ready')) {
-        started = performance.now();
-        if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      const phases = [...out.matchAll(/phase (\w+)/g)].map((m) => m[1]!);
-      if (signal !== 'SIGKILL' && code !== 0) return reject(new Error(`rotation failed: ${err}`));
-      resolve({ killed: !out.includes('done'), phase: phases.at(-1) ?? 'start', ms: performance.now() - started });
-    });
-  });
-}
 
 test(`kill -9 at random moments during rotation: every token stays readable with the keyring on disk (${WANTED}+ trials)`, async (t) => {
   const fx = makeFixture({ lines: 6000, entries: 5 });
