@@ -64,7 +64,13 @@ async function anchorLatency(n: number): Promise<number[]> {
     want = s;
     wake = r;
   });
-  // Warm up until tail is really following.
+  const out = await sampleLatency(waitFor, n);
+  child.kill();
+  return out;
+}
+
+/** Warm up until the follower really follows, then take n append-to-delivery samples. */
+async function sampleLatency(waitFor: (seq: number) => Promise<void>, n: number): Promise<number[]> {
   for (;;) {
     const got = await Promise.race([oneLatency(waitFor).then(() => true), sleep(500).then(() => false)]);
     if (got) break;
@@ -74,7 +80,6 @@ async function anchorLatency(n: number): Promise<number[]> {
     out.push(await oneLatency(waitFor));
     await sleep(5);
   }
-  child.kill();
   return out;
 }
 
@@ -99,15 +104,7 @@ async function ourLatency(d: SshDroplet, n: number): Promise<number[]> {
     want = s;
     wake = r;
   });
-  for (;;) {
-    const got = await Promise.race([oneLatency(waitFor).then(() => true), sleep(500).then(() => false)]);
-    if (got) break;
-  }
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    out.push(await oneLatency(waitFor));
-    await sleep(5);
-  }
+  const out = await sampleLatency(waitFor, n);
   ac.abort();
   await run;
   return out;
