@@ -27,8 +27,10 @@ const external = ['electron', 'cpu-features', 'web-tree-sitter', 'tree-sitter-ba
 const commandEntries = Object.fromEntries(
   readdirSync('src-main/cli/commands').filter((f) => f.endsWith('.ts')).map((f) => [`commands/${f.slice(0, -3)}`, `src-main/cli/commands/${f}`]),
 );
+// The audit backlog's scan worker is its own entry beside the bundles (core/audit/scan-pool.ts finds it there).
+const scanWorker = { 'scan-worker': 'src-main/core/audit/scan-worker.ts' };
 await build({
-  entryPoints: { stratam: 'src-main/cli/main.ts', ...commandEntries },
+  entryPoints: { stratam: 'src-main/cli/main.ts', ...commandEntries, ...scanWorker },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,
@@ -46,7 +48,7 @@ await build({
 
 if (existsSync('src-main/electron/main.ts')) {
   await build({
-    entryPoints: { main: 'src-main/electron/main.ts', preload: 'src-main/electron/preload.ts' },
+    entryPoints: { main: 'src-main/electron/main.ts', preload: 'src-main/electron/preload.ts', ...scanWorker },
     outdir: 'dist/electron',
     outExtension: { '.js': '.cjs' },
     bundle: true,

@@ -6,6 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { offerScanWorker } from '../core/audit/scan-pool.js';
 import type { Droplet } from '../core/droplet/droplet.js';
 import { StratamError, usageError } from '../core/errors.js';
 import type { Command, CommandContext } from './command.js';
@@ -14,6 +15,8 @@ import { Output } from './output.js';
 
 const VERSION = '0.1.0';
 const COMMANDS_DIR = new URL('./commands/', import.meta.url);
+// The bundle (dist/cli) carries the audit scan worker beside this file.
+offerScanWorker(new URL('./scan-worker.js', import.meta.url));
 
 async function loadCommand(name: string): Promise<Command> {
   if (!/^[a-z][a-z-]{0,30}$/.test(name)) throw usageError(`Unknown command "${name.slice(0, 40)}".`, 'Run `stratam --help` for the list.');

@@ -61,8 +61,15 @@ export class Output {
     this.write(`${text}\n`);
   }
 
-  raw(chunk: Buffer | string): void {
-    this.write(chunk);
+  /** Write as is; false when this write filled the pipe (see `onceDrained`). */
+  raw(chunk: Buffer | string): boolean {
+    if (this.stdoutGone) return true;
+    return this.stdout.write(chunk);
+  }
+
+  /** Once a full stdout pipe has room again: a long stream holds its source until then. */
+  onceDrained(f: () => void): void {
+    this.stdout.once('drain', f);
   }
 
   rawErr(chunk: Buffer | string): void {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { app, dialog, ipcMain, protocol, safeStorage, session as electronSession, shell } from 'electron';
+import { offerScanWorker } from '../core/audit/scan-pool.js';
 import { ProfileStore } from '../core/config/profile-store.js';
 import { defaultStateDir } from '../core/config/state-dir.js';
 import { describeError } from '../core/errors.js';
@@ -24,6 +25,8 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerAppScheme(protocol);
+  // The audit backlog's scan worker is bundled beside this file.
+  offerScanWorker(new URL('./scan-worker.cjs', import.meta.url));
   installAppGuard(app, (url) => {
     if (isAllowedExternal(url)) void shell.openExternal(url);
   });

@@ -22,6 +22,6 @@ export function feedItemToView(item: FeedItem): AuditItemView {
   const r = item.record;
   return {
     type: 'record',
-    record: { stream: r.stream, seq: r.seq, value: r.value, text: r.bytes.toString('utf8'), sha256: r.hash.toString('hex'), fileId: r.file_id, offset: r.offset },
+    record: { stream: r.stream, seq: r.seq, value: r.value, text: r.bytes.toString('utf8'), sha256: r.sha256, fileId: r.file_id, offset: r.offset },
   };
 }

@@ -76,7 +76,7 @@ interface Seen { kind: string; at: number; info: string }
 function readAll(input: Buffer, cuts: number[]): Seen[] {
   const seen: Seen[] = [];
   const sink: LineSink = {
-    record: (r) => seen.push({ kind: 'record', at: r.offset, info: `${r.seq}:${r.hash.toString('hex').slice(0, 16)}` }),
+    record: (r) => seen.push({ kind: 'record', at: r.offset, info: `${r.seq}:${r.sha256.slice(0, 16)}` }),
     malformed: (d) => seen.push({ kind: 'malformed', at: d.offset, info: `${d.reason}:${d.length}` }),
     truncated: (d) => seen.push({ kind: 'truncated', at: d.offset, info: `${d.length}:${d.sha256.slice(0, 16)}:${d.record_seq}` }),
   };

@@ -3,7 +3,7 @@
  * the full text of a record the feed delivered truncated.
  */
 import type { Droplet } from '../../core/droplet/droplet.js';
-import { runAuditFeed } from '../../core/audit/audit-feed.js';
+import { AuditFeed } from '../../core/audit/audit-feed.js';
 import type { AuditRecord, Diagnostic, FeedItem } from '../../core/audit/diagnostics.js';
 import { fetchRecord } from '../../core/audit/fetch-record.js';
 import { loadGuardChecker } from '../../core/audit/second-line.js';
@@ -58,12 +58,18 @@ function wholeNumber(f: Flags, key: string): number | undefined {
   return Number(v);
 }
 
-/** Batches stdout writes: a backlog of a million records must not be a million writes. */
+/**
+ * Batches stdout writes: a backlog of a million records must not be a
+ * million writes. A write that fills the pipe holds the feed until it drains.
+ */
 class Batch {
   private parts: Buffer[] = [];
   private len = 0;
   private scheduled = false;
-  constructor(private readonly write: (b: Buffer) => void) {}
+  private release: (() => void) | null = null;
+  /** Set once the feed exists: stops reading from the droplet until stdout drains. */
+  hold: (() => () => void) | null = null;
+  constructor(private readonly out: CommandContext['out']) {}
   push(b: Buffer): void {
     this.parts.push(b);
     this.len += b.length;
@@ -76,9 +82,16 @@ class Batch {
   flush(): void {
     this.scheduled = false;
     if (this.len === 0) return;
-    this.write(Buffer.concat(this.parts, this.len));
+    const b = Buffer.concat(this.parts, this.len);
     this.parts = [];
     this.len = 0;
+    if (this.out.raw(b) || !this.hold || this.release) return;
+    this.release = this.hold();
+    this.out.onceDrained(() => {
+      const release = this.release;
+      this.release = null;
+      release?.();
+    });
   }
 }
 
@@ -127,7 +140,7 @@ async function tail(ctx: CommandContext): Promise<number> {
   const follow = f.bools.has('--follow');
   const { droplet, own } = await openFollowDroplet(ctx, follow);
   try {
-    const batch = new Batch((b) => ctx.out.raw(b));
+    const batch = new Batch(ctx.out);
     const json = ctx.globals.json;
     const checkCommand = await loadGuardChecker();
     const onItem = (i: FeedItem) => {
@@ -141,7 +154,7 @@ async function tail(ctx: CommandContext): Promise<number> {
         if (i.diagnostic.kind === 'alert') batch.flush();
       }
     };
-    const summary = await runAuditFeed(droplet, {
+    const feed = new AuditFeed(droplet, {
       follow,
       ...(fromSeq !== undefined ? { fromSeq } : {}),
       ...(lines !== undefined ? { lines } : {}),
@@ -151,6 +164,8 @@ async function tail(ctx: CommandContext): Promise<number> {
       onItem,
       checkCommand,
     });
+    batch.hold = () => feed.hold();
+    const summary = await feed.run();
     batch.flush();
     if (!json && summary.malformed + summary.gaps + summary.alerts > 0) {
       ctx.out.warn(`${summary.delivered} records; ${summary.malformed} malformed, ${summary.gaps} gaps, ${summary.alerts} alerts.`);

@@ -9,15 +9,24 @@
  * alert otherwise. The witness (when a state dir is given) is kept current;
  * a record whose bytes differ from what the witness holds is a `rewritten`
  * alert.
+ *
+ * Backlog: a frame as big as the follower's reads (it reads 1 MiB at a time
+ * only while catching up) is scanned by a worker thread (scan-pool.ts) while
+ * the next ones arrive; every frame then goes through one ordered queue, so
+ * nothing overtakes. While more than HIGH_WATER bytes wait for workers the
+ * channel is paused, which stops the SSH window and so the droplet's reader:
+ * memory stays flat. Small frames (the live tail) are handled inline.
  */
-import type { Droplet } from '../droplet/droplet.js';
+import type { Droplet, ExecFlow } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
 import type { AuditRecord, Diagnostic, FeedItem, StreamName, TruncatedDiagnostic } from './diagnostics.js';
 import { followerArgv, type ResumeAnchor, type StartSpec, type StreamSpec } from './follower-script.js';
 import { FrameDecoder, type Frame } from './frame-decoder.js';
-import { LineReader } from './line-reader.js';
-import { commandOf, type CommandChecker } from './second-line.js';
+import { LineReader, MAX_LINE, scannableRegion, type PreScan } from './line-reader.js';
+import { OrderedOps } from './ordered-ops.js';
+import { ScanPool, defaultScanWorkers } from './scan-pool.js';
+import type { CommandChecker, CommandVerdict } from './second-line.js';
 import { WitnessStore } from './witness-store.js';
 
 export interface FeedOptions {
@@ -37,7 +46,30 @@ export interface FeedOptions {
   maxLine?: number;
   /** Wait before restarting a follower after a drop (the link's own backoff applies too). */
   retryDelayMs?: number;
+  /** Worker threads for backlog frames (default: one per core, at most 4; 0 scans on the main thread). */
+  scanWorkers?: number;
+  /** Frames from this many bytes on go to the workers (default 256 KiB: only backlog reads are that big). */
+  offloadAt?: number;
 }
+
+const OFFLOAD_AT = 256 * 1024;
+/** Bytes waiting for scan workers before the follower's channel is paused, and the level at which it resumes. */
+const HIGH_WATER = 8 << 20;
+const LOW_WATER = 2 << 20;
+/** Second-line verdicts remembered per feed: a backlog repeats the same few commands a million times. */
+const VERDICT_CACHE = 4096;
+
+/** A big frame being gathered from its pieces, for one scan job. */
+interface Assembly {
+  stream: string;
+  inode: number;
+  offset: number;
+  buf: Buffer;
+  filled: number;
+}
+
+/** A scan worker failed: the feed resumes at the last delivered line and scans on the main thread. */
+class ScanFailure extends Error {}
 
 export interface FeedSummary {
   delivered: number;
@@ -72,7 +104,7 @@ class StreamState {
       record: (r) => feed.onRecord(this, r),
       malformed: (d) => void (this.rescan || feed.emitDiag(d)),
       truncated: (d) => feed.onTruncated(this, d),
-    }, maxLine === undefined ? {} : { maxLine });
+    }, { ...(maxLine === undefined ? {} : { maxLine }), commands: feed.wantsCommands });
   }
   /** Where the next follower starts this stream (consumes a pending rescan). */
   nextStart(): StartSpec {
@@ -94,8 +126,8 @@ class StreamState {
   }
 
   /** Keep the anchor on the newest complete line of the file being read. */
-  noteLine(fileId: string, start: number, length: number, hash: Buffer | string): void {
-    this.anchor = { fileId, start, end: start + length, sha256: typeof hash === 'string' ? hash : hash.toString('hex') };
+  noteLine(fileId: string, start: number, length: number, sha256: string): void {
+    this.anchor = { fileId, start, end: start + length, sha256 };
   }
 }
 
@@ -103,12 +135,24 @@ export class AuditFeed {
   readonly summary: FeedSummary = { delivered: 0, malformed: 0, gaps: 0, alerts: 0, duplicatesSkipped: 0, restarts: 0 };
   private readonly streams = new Map<string, StreamState>();
   private alertChain: Promise<void> = Promise.resolve();
+  private readonly verdicts = new Map<string, CommandVerdict>();
   private caughtUp = false;
+  /** Every frame's handling, in arrival order (big ones wait for their scan). */
+  private readonly ops = new OrderedOps((e) => this.opFailed(e), () => this.updateFlow());
+  private failure: Error | null = null;
+  /** undefined: not started yet; null: scanning on the main thread. */
+  private pool: ScanPool | null | undefined;
+  private assembly: Assembly | null = null;
+  private flow: ExecFlow | null = null;
+  private paused = false;
+  readonly wantsCommands: boolean;
 
   constructor(
     private readonly droplet: Droplet,
     private readonly opts: FeedOptions,
   ) {
+    this.wantsCommands = Boolean(opts.checkCommand);
+    if ((opts.scanWorkers ?? 1) < 1) this.pool = null;
     const initial: StartSpec = opts.fromSeq !== undefined ? { kind: 'all' } : (opts.lines ?? 10) > 0 ? { kind: 'last', lines: opts.lines ?? 10 } : { kind: 'end' };
     const add = (name: StreamName, file: string) => {
       const st = new StreamState(name, homeFile(droplet.paths, file), initial, this, opts.maxLine);
@@ -126,6 +170,8 @@ export class AuditFeed {
       await this.loop();
     } finally {
       clearInterval(flushTimer);
+      this.ops.clear();
+      await this.pool?.close();
       await this.alertChain;
       this.close();
     }
@@ -139,7 +185,9 @@ export class AuditFeed {
       this.caughtUp = false;
       const specs: StreamSpec[] = [...this.streams.entries()].map(([id, s]) => ({ name: id, path: s.path, start: s.nextStart() }));
       this.rescanRequested = null;
-      let protocolError: Error | null = null;
+      this.failure = null;
+      this.assembly = null;
+      this.paused = false;
       const ac = new AbortController();
       this.stopFollower = () => ac.abort();
       const onAbort = () => ac.abort();
@@ -156,14 +204,17 @@ export class AuditFeed {
           signal: ac.signal,
           onStdout: (c) => {
             // A late chunk from a channel we already gave up on must not reach the readers.
-            if (protocolError || !live || this.rescanRequested) return;
+            if (this.failure || !live || this.rescanRequested) return;
             gotData = true;
             try {
               decoder.push(c);
             } catch (err) {
-              protocolError = err as Error;
-              ac.abort();
+              this.opFailed(err);
             }
+          },
+          onFlow: (flow) => {
+            this.flow = flow;
+            this.updateFlow();
           },
           onStderr: (c) => {
             if (stderr.length < 16) stderr.push(c);
@@ -179,10 +230,21 @@ export class AuditFeed {
       } finally {
         live = false;
         ac.abort();
+        this.flow = null;
         this.opts.signal?.removeEventListener('abort', onAbort);
       }
-      if (protocolError) throw new StratamError('failed', (protocolError as Error).message);
       if (this.opts.signal?.aborted) return;
+      // What the workers still hold is delivered before deciding where the next follower starts.
+      await this.ops.drained();
+      if (this.opts.signal?.aborted) return;
+      const failure = this.failure as Error | null;
+      if (failure instanceof ScanFailure) {
+        this.pool = null;
+        this.summary.restarts++;
+        this.emitDiag({ kind: 'connection', state: 'lost', detail: `${failure.message}; resuming at the last complete line, scanning on the main thread.` });
+        continue;
+      }
+      if (failure) throw new StratamError('failed', failure.message);
       // Set from inside the frame callbacks, which TypeScript's narrowing cannot see.
       const st = this.rescanRequested as StreamState | null;
       if (st) {
@@ -222,18 +284,89 @@ export class AuditFeed {
     await delay(this.opts.retryDelayMs ?? 200, this.opts.signal);
   }
 
+  /** The first failure of a frame's handling stops this follower; the loop decides what follows. */
+  private opFailed(e: unknown): void {
+    if (this.failure) return;
+    this.failure = e instanceof Error ? e : new Error(String(e));
+    this.ops.clear();
+    this.stopFollower();
+  }
+
   private onFrame(f: Frame): void {
     if (f.type === 'caught-up') {
       this.caughtUp = true;
       return;
     }
+    if (f.type === 'data' && f.length >= (this.opts.offloadAt ?? OFFLOAD_AT) && this.scanPool()) return this.gather(f);
+    // Queued behind a scan job, the bytes outlive this callback: keep a copy (the chunk is the transport's).
+    const frame = f.type === 'data' && this.ops.waiting ? { ...f, bytes: Buffer.from(f.bytes) } : f;
+    this.ops.add(() => this.applyFrame(frame));
+  }
+
+  private scanPool(): ScanPool | null {
+    if (this.pool === undefined) this.pool = ScanPool.start(this.opts.scanWorkers ?? defaultScanWorkers());
+    return this.pool;
+  }
+
+  /** Collect a big frame's pieces into one buffer, then scan it on a worker. */
+  private gather(f: Frame & { type: 'data' }): void {
+    let a = this.assembly;
+    if (!a) a = this.assembly = { stream: f.stream, inode: f.inode, offset: f.offset, buf: Buffer.allocUnsafeSlow(f.length), filled: 0 };
+    f.bytes.copy(a.buf, a.filled);
+    a.filled += f.bytes.length;
+    if (!f.complete) return;
+    this.assembly = null;
+    const { stream, inode, offset, buf } = a;
+    const apply = (bytes: Buffer, pre?: PreScan) => this.applyFrame({ type: 'data', stream, inode, offset, bytes, length: bytes.length, complete: true }, pre);
+    const region = scannableRegion(buf);
+    const pool = this.pool;
+    if (!region || !pool) return this.ops.add(() => apply(buf));
+    const size = buf.length; // the buffer is detached once it crosses to the worker
+    const job = pool.scan({ buffer: buf, from: region.from, to: region.to, opts: { maxLine: this.opts.maxLine ?? MAX_LINE, keepValues: false, commands: this.wantsCommands } });
+    const scanned = job.catch((e: Error) => {
+      throw new ScanFailure(e.message);
+    });
+    this.ops.addAsync(scanned, size, ({ buffer, result }) => apply(buffer, { ...region, result }));
+    this.updateFlow();
+  }
+
+  private holds = 0;
+
+  /**
+   * Stop reading from the droplet until the returned function is called: the
+   * consumer's own backpressure (the CLI holds while its stdout pipe is full).
+   */
+  hold(): () => void {
+    this.holds++;
+    this.updateFlow();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds--;
+      this.updateFlow();
+    };
+  }
+
+  /** Pause the follower's channel while held or while too much waits for the workers; resume once they caught up. */
+  private updateFlow(): void {
+    const waiting = this.ops.pendingBytes;
+    const pause = this.holds > 0 || waiting > HIGH_WATER || (this.paused && waiting >= LOW_WATER);
+    if (!this.flow || pause === this.paused) return;
+    this.paused = pause;
+    if (pause) this.flow.pause();
+    else this.flow.resume();
+  }
+
+  private applyFrame(f: Frame, pre?: PreScan): void {
+    if (f.type === 'caught-up') return;
     const st = this.streams.get(f.stream);
     if (!st) throw new Error(`The droplet follower sent a frame for an unknown stream ${f.stream}.`);
     if (st.rescan) return;
     if (f.type === 'data') {
       // A new file (or the same inode number reused, read from an earlier offset): the old anchor proves nothing.
       if (st.anchor && (st.anchor.fileId !== String(f.inode) || f.offset < st.anchor.end)) st.anchor = null;
-      return st.reader.push(String(f.inode), f.offset, f.bytes);
+      return st.reader.push(String(f.inode), f.offset, f.bytes, pre);
     }
     if (f.type === 'truncated') {
       st.reader.reset(String(f.inode), 0);
@@ -256,7 +389,7 @@ export class AuditFeed {
   }
 
   /** Seq bookkeeping shared by whole and truncated records; false when the item is not to be delivered. */
-  private admit(st: StreamState, seq: number, hash: Buffer): boolean {
+  private admit(st: StreamState, seq: number, sha256: string): boolean {
     if (st.rescan) return false;
     if (st.verifyResume) {
       st.verifyResume = false;
@@ -270,7 +403,7 @@ export class AuditFeed {
         return false;
       }
     }
-    const obs = st.witness?.observe(seq, hash) ?? null;
+    const obs = st.witness?.observe(seq, sha256) ?? null;
     if (obs === 'mismatch') {
       this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rewritten', stream: st.name, at_seq: seq, detail: `The ${st.name} record at seq ${seq} differs from the copy the witness holds: it was rewritten on the droplet.` });
     }
@@ -304,32 +437,34 @@ export class AuditFeed {
   }
 
   onRecord(st: StreamState, r: AuditRecord): void {
-    st.noteLine(r.file_id, r.offset, r.bytes.length, r.hash);
-    if (!this.admit(st, r.seq, r.hash)) return;
+    st.noteLine(r.file_id, r.offset, r.bytes.length, r.sha256);
+    if (!this.admit(st, r.seq, r.sha256)) return;
     this.summary.delivered++;
     this.opts.onItem({ type: 'record', record: r });
     const check = this.opts.checkCommand;
-    if (check) {
-      const cmd = commandOf(r.value);
-      if (cmd !== null) this.secondLine(st, r.seq, cmd, check);
-    }
+    if (check && r.shellCommand !== null) this.secondLine(st, r.seq, r.shellCommand, check);
   }
 
   onTruncated(st: StreamState, d: TruncatedDiagnostic): void {
     if (st.rescan) return;
     st.noteLine(d.file_id, d.offset, d.length, d.sha256);
-    if (d.record_seq !== null && !this.admit(st, d.record_seq, Buffer.from(d.sha256, 'hex'))) return;
+    if (d.record_seq !== null && !this.admit(st, d.record_seq, d.sha256)) return;
     this.summary.delivered++;
     this.emitDiag(d);
   }
 
   private secondLine(st: StreamState, seq: number, cmd: string, check: CommandChecker): void {
+    if (this.verdicts.get(cmd)?.refused === false) return;
     this.alertChain = this.alertChain.then(async () => {
-      let verdict;
-      try {
-        verdict = await check(cmd);
-      } catch {
-        verdict = { refused: true, reason: 'the blocklist could not check it (fail closed)' };
+      let verdict = this.verdicts.get(cmd);
+      if (!verdict) {
+        try {
+          verdict = await check(cmd);
+          if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value as string);
+          this.verdicts.set(cmd, verdict);
+        } catch {
+          verdict = { refused: true, reason: 'the blocklist could not check it (fail closed)' }; // not remembered: the next one asks again
+        }
       }
       if (verdict.refused) {
         this.emitDiag({
@@ -360,5 +495,3 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
-
-export const runAuditFeed = (droplet: Droplet, opts: FeedOptions) => new AuditFeed(droplet, opts).run();

@@ -63,18 +63,39 @@ export interface AlertDiagnostic {
 
 export type Diagnostic = GapDiagnostic | MalformedDiagnostic | TruncatedDiagnostic | ConnectionDiagnostic | AlertDiagnostic;
 
-/** A record as the agent wrote it: the exact line bytes and the parsed object. */
-export interface AuditRecord {
-  stream: StreamName;
-  seq: number;
-  /** Exact bytes of the line without its newline. */
-  bytes: Buffer;
+/**
+ * A record as the agent wrote it: the exact line bytes, their sha256, and the
+ * parsed object. The object is parsed on first use of `value` unless the
+ * reader already had it: a backlog validated in a worker thread never needs
+ * a second parse on the main thread when the consumer only wants the bytes.
+ */
+export class AuditRecord {
+  #value: Record<string, unknown> | undefined;
+  constructor(
+    readonly stream: StreamName,
+    readonly seq: number,
+    /** Exact bytes of the line without its newline. */
+    readonly bytes: Buffer,
+    /** sha256 of `bytes`, hex. */
+    readonly sha256: string,
+    readonly file_id: string,
+    readonly offset: number,
+    value?: Record<string, unknown>,
+    /** The shell command of a successful host_exec/docker_cmd call, when the reader was asked for it (second line). */
+    readonly shellCommand: string | null = null,
+  ) {
+    this.#value = value;
+  }
+
   /** The parsed object, every field kept. */
-  value: Record<string, unknown>;
-  /** sha256 of `bytes`. */
-  hash: Buffer;
-  file_id: string;
-  offset: number;
+  get value(): Record<string, unknown> {
+    return (this.#value ??= JSON.parse(this.bytes.toString('utf8')) as Record<string, unknown>);
+  }
+
+  /** A copy that owns its bytes, for a consumer that keeps the record past the callback (the bytes are a view of the transport's chunk). */
+  detached(): AuditRecord {
+    return new AuditRecord(this.stream, this.seq, Buffer.from(this.bytes), this.sha256, this.file_id, this.offset, this.#value, this.shellCommand);
+  }
 }
 
 export type FeedItem = { type: 'record'; record: AuditRecord } | { type: 'diagnostic'; diagnostic: Diagnostic };

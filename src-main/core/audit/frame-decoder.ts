@@ -4,7 +4,17 @@
  * Only a header split across chunks is buffered (headers are < 100 bytes).
  */
 export type Frame =
-  | { type: 'data'; stream: string; inode: number; offset: number; bytes: Buffer; /** false until the frame's last byte. */ complete: boolean }
+  | {
+      type: 'data';
+      stream: string;
+      inode: number;
+      offset: number;
+      bytes: Buffer;
+      /** The whole frame's payload length (a frame arrives in pieces). */
+      length: number;
+      /** false until the frame's last byte. */
+      complete: boolean;
+    }
   | { type: 'truncated'; stream: string; inode: number }
   | { type: 'lost'; stream: string; inode: number }
   | { type: 'caught-up' };
@@ -14,7 +24,7 @@ const MAX_HEADER = 256;
 export class FrameDecoder {
   private header: Buffer | null = null;
   private remaining = 0;
-  private cur: { stream: string; inode: number; offset: number } | null = null;
+  private cur: { stream: string; inode: number; offset: number; length: number } | null = null;
 
   constructor(private readonly onFrame: (f: Frame) => void) {}
 
@@ -26,9 +36,9 @@ export class FrameDecoder {
         const bytes = chunk.subarray(pos, pos + n);
         this.remaining -= n;
         pos += n;
-        const { stream, inode, offset } = this.cur;
+        const { stream, inode, offset, length } = this.cur;
         this.cur.offset += n;
-        this.onFrame({ type: 'data', stream, inode, offset, bytes, complete: this.remaining === 0 });
+        this.onFrame({ type: 'data', stream, inode, offset, bytes, length, complete: this.remaining === 0 });
         continue;
       }
       const nl = chunk.indexOf(10, pos);
@@ -52,7 +62,7 @@ export class FrameDecoder {
     switch (p[0]) {
       case 'D': {
         const len = Number(p[4]);
-        this.cur = { stream: p[1] ?? '', inode: Number(p[2]), offset: Number(p[3]) };
+        this.cur = { stream: p[1] ?? '', inode: Number(p[2]), offset: Number(p[3]), length: len };
         this.remaining = len;
         if (len === 0) this.onFrame({ type: 'data', ...this.cur, bytes: Buffer.alloc(0), complete: true });
         return;

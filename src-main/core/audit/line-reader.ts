@@ -10,14 +10,15 @@
  *   only its first `maxLine` bytes are kept, and it is delivered as a
  *   `truncated` diagnostic naming its file id and offset for a full fetch.
  *
- * Speed: per chunk, the run of complete lines is validated as UTF-8 and
- * decoded in one native call each; per line there is one JSON.parse and one
- * one-shot sha256. Record bytes are subarrays of the chunk (no copy); a
- * consumer that keeps a record past the callback copies it.
+ * Speed: the per-line work (split, UTF-8, JSON, sha256) is `scanLines`
+ * (line-scan.ts), done here for small chunks or handed in precomputed by a
+ * scan worker for big ones (`push(..., pre)`). Record bytes are subarrays of
+ * the chunk (no copy); a consumer that keeps a record past the callback
+ * copies it.
  */
-import { createHash, hash as sha256once, type Hash } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
-import type { AuditRecord, MalformedDiagnostic, StreamName, TruncatedDiagnostic } from './diagnostics.js';
+import { createHash, type Hash } from 'node:crypto';
+import { AuditRecord, type MalformedDiagnostic, type StreamName, type TruncatedDiagnostic } from './diagnostics.js';
+import { KIND_OVERLONG, KIND_RECORD, MALFORMED_REASONS, scanLines, seqInHead, type ScanResult } from './line-scan.js';
 
 export const MAX_LINE = 1024 * 1024;
 const PREVIEW = 200;
@@ -34,7 +35,19 @@ interface Overlong {
   length: number;
 }
 
-const SEQ_IN_HEAD = /"seq"\s*:\s*(\d{1,16})\s*[,}]/;
+/** A run of complete lines already scanned (by a worker): data[from, to), `to` being the chunk's last newline. */
+export interface PreScan {
+  from: number;
+  to: number;
+  result: ScanResult;
+}
+
+/** The run of complete lines after a chunk's first newline, which can be scanned before the reader sees the chunk. */
+export function scannableRegion(data: Buffer): { from: number; to: number } | null {
+  const first = data.indexOf(10);
+  const last = data.lastIndexOf(10);
+  return first >= 0 && last > first + 1 ? { from: first + 1, to: last } : null;
+}
 
 export class LineReader {
   private fileId = '';
@@ -49,7 +62,7 @@ export class LineReader {
   constructor(
     readonly stream: StreamName,
     private readonly sink: LineSink,
-    private readonly opts: { maxLine?: number; fetchHint?: (fileId: string, offset: number) => string } = {},
+    private readonly opts: { maxLine?: number; fetchHint?: (fileId: string, offset: number) => string; commands?: boolean } = {},
   ) {}
 
   private get maxLine(): number {
@@ -74,7 +87,8 @@ export class LineReader {
     this.expect = offset;
   }
 
-  push(fileId: string, offset: number, data: Buffer): void {
+  /** Bytes at `offset` of file `fileId`; `pre` carries the scan of `scannableRegion(data)` when a worker did it. */
+  push(fileId: string, offset: number, data: Buffer, pre?: PreScan): void {
     if (fileId !== this.fileId || offset !== this.expect) {
       // A line torn at the end of a file that is no longer written (rotated) never completes.
       if (this.hasPartial() && fileId !== this.fileId) this.malformedLine(this.partialBytes(), this.partialStart, 'torn-at-rotation');
@@ -94,7 +108,11 @@ export class LineReader {
     }
     const last = data.lastIndexOf(10);
     if (last >= pos) {
-      this.bulk(data, pos, last, offset);
+      if (pre && pre.from >= pos && pre.to === last) {
+        // The first line (when it did not end a partial) is not in the pre-scanned run.
+        if (pre.from > pos) this.scan(data, pos, pre.from - 1, offset);
+        this.deliver(data, offset, pre.result);
+      } else this.scan(data, pos, last, offset);
       pos = last + 1;
     }
     if (pos < data.length) {
@@ -103,22 +121,30 @@ export class LineReader {
     }
   }
 
-  /** Complete lines data[from, to) separated by newlines, `to` being the last newline. */
-  private bulk(data: Buffer, from: number, to: number, base: number): void {
-    const region = data.subarray(from, to);
-    const texts = isUtf8(region) ? region.toString('utf8').split('\n') : null;
-    let start = from;
-    for (let i = 0; start <= to; i++) {
-      let end = data.indexOf(10, start);
-      if (end < 0 || end > to) end = to;
-      const bytes = data.subarray(start, end);
-      if (bytes.length > this.maxLine) {
-        const h = createHash('sha256').update(bytes);
-        this.emitTruncated({ hash: h, head: bytes.subarray(0, this.maxLine), length: bytes.length }, base + start);
+  private scan(data: Buffer, from: number, to: number, base: number): void {
+    this.deliver(data, base, scanLines(data, from, to, { maxLine: this.maxLine, keepValues: true, commands: this.opts.commands === true }));
+  }
+
+  private deliver(data: Buffer, base: number, r: ScanResult): void {
+    let ci = 0;
+    for (let k = 0; k < r.count; k++) {
+      const start = r.starts[k] as number;
+      const bytes = data.subarray(start, r.ends[k]);
+      const kind = r.kinds[k] as number;
+      const offset = base + start;
+      if (kind === KIND_RECORD) {
+        let cmd: string | null = null;
+        const c = r.commands[ci];
+        if (c && c[0] === k) {
+          cmd = c[1];
+          ci++;
+        }
+        this.sink.record(new AuditRecord(this.stream, r.seqs[k] as number, bytes, r.hashes.slice(k * 64, k * 64 + 64), this.fileId, offset, r.values?.[k], cmd));
+      } else if (kind === KIND_OVERLONG) {
+        this.emitTruncated({ head: bytes.subarray(0, this.maxLine), length: bytes.length, sha256: r.hashes.slice(k * 64, k * 64 + 64) }, offset);
       } else {
-        this.line(bytes, texts ? (texts[i] as string) : null, base + start);
+        this.malformedLine(bytes, offset, MALFORMED_REASONS[kind - 2] as MalformedDiagnostic['reason']);
       }
-      start = end + 1;
     }
   }
 
@@ -152,39 +178,13 @@ export class LineReader {
     if (this.overlong) {
       const o = this.overlong;
       this.overlong = null;
-      this.emitTruncated(o, this.partialStart);
+      this.emitTruncated({ head: o.head, length: o.length, sha256: o.hash.digest('hex') }, this.partialStart);
     } else {
       const bytes = Buffer.concat(this.partial, this.partialLen);
       this.partial = [];
       this.partialLen = 0;
-      this.line(bytes, null, this.partialStart);
+      this.scan(bytes, 0, bytes.length, this.partialStart);
     }
-  }
-
-  private line(bytes: Buffer, text: string | null, offset: number): void {
-    if (bytes.length === 0) return; // blank lines carry nothing; skipped, not counted
-    if (text === null) {
-      if (!isUtf8(bytes)) return this.malformedLine(bytes, offset, 'invalid-utf8');
-      text = bytes.toString('utf8');
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return this.malformedLine(bytes, offset, 'invalid-json');
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.malformedLine(bytes, offset, 'not-an-object');
-    const seq = (value as { seq?: unknown }).seq;
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) return this.malformedLine(bytes, offset, 'no-seq');
-    this.sink.record({
-      stream: this.stream,
-      seq,
-      bytes,
-      value: value as Record<string, unknown>,
-      hash: sha256once('sha256', bytes, 'buffer'),
-      file_id: this.fileId,
-      offset,
-    });
   }
 
   private malformedLine(bytes: Buffer, offset: number, reason: MalformedDiagnostic['reason']): void {
@@ -201,17 +201,17 @@ export class LineReader {
     });
   }
 
-  private emitTruncated(o: Overlong, offset: number): void {
+  private emitTruncated(o: { head: Buffer; length: number; sha256: string }, offset: number): void {
     const head = o.head.toString('utf8');
-    const m = SEQ_IN_HEAD.exec(head.slice(0, 4096));
+    const seq = seqInHead(head);
     this.sink.truncated({
       kind: 'truncated',
       stream: this.stream,
-      record_seq: m ? Number(m[1]) : null,
+      record_seq: Number.isNaN(seq) ? null : seq,
       file_id: this.fileId,
       offset,
       length: o.length,
-      sha256: o.hash.digest('hex'),
+      sha256: o.sha256,
       head,
       marker: '[truncated]',
       fetch: this.opts.fetchHint?.(this.fileId, offset) ?? `stratam audit fetch --file-id ${this.fileId} --offset ${offset}`,

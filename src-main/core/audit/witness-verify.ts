@@ -68,7 +68,7 @@ class Comparer {
     else this.report.lists_capped = true;
   }
 
-  line(seq: number, hash: Buffer): void {
+  line(seq: number, sha256: string): void {
     this.report.read++;
     if (this.prevSeq !== null && seq <= this.prevSeq) {
       this.push(this.report.rollback, { seq, after: this.prevSeq });
@@ -82,7 +82,7 @@ class Comparer {
       this.cur = this.next();
     }
     if (this.cur && this.cur.seq === seq) {
-      if (!this.cur.hash.equals(hash)) this.push(this.report.rewritten, seq);
+      if (this.cur.sha256 !== sha256) this.push(this.report.rewritten, seq);
       this.cur = this.next();
     }
   }
@@ -113,9 +113,9 @@ export async function verifyWitness(droplet: Droplet, stateDir: string): Promise
       const cmp = new Comparer(store, (await droplet.stat(`${path}.${ROTATIONS}`)) !== null);
       comparers.set(id, cmp);
       readers.set(id, new LineReader(name, {
-        record: (r) => cmp.line(r.seq, r.hash),
+        record: (r) => cmp.line(r.seq, r.sha256),
         malformed: () => void cmp.report.malformed++,
-        truncated: (d) => (d.record_seq === null ? void cmp.report.malformed++ : cmp.line(d.record_seq, Buffer.from(d.sha256, 'hex'))),
+        truncated: (d) => (d.record_seq === null ? void cmp.report.malformed++ : cmp.line(d.record_seq, d.sha256)),
       }));
       specs.push({ name: id, path, start: { kind: 'all' } });
     }

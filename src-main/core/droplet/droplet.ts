@@ -34,6 +34,13 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Collect output into the result (default true); false for streamed output. */
   collect?: boolean;
+  /** Called once the command runs: pause and resume reading its stdout, so a slow consumer holds the sender back. */
+  onFlow?: (flow: ExecFlow) => void;
+}
+
+export interface ExecFlow {
+  pause(): void;
+  resume(): void;
 }
 
 export interface ExecResult {

@@ -144,6 +144,7 @@ function runChild(cmd: string, args: string[], opts: ExecOptions): Promise<ExecR
       if (collect) out.push(c);
       opts.onStdout?.(c);
     });
+    opts.onFlow?.({ pause: () => child.stdout.pause(), resume: () => child.stdout.resume() });
     child.stderr.on('data', (c: Buffer) => {
       if (collect) err.push(c);
       opts.onStderr?.(c);

@@ -242,6 +242,8 @@ export class SshDroplet implements Droplet {
           if (collect) out.push(c);
           opts.onStdout?.(c);
         });
+        // A paused channel stops granting SSH window, so the droplet's writer blocks instead of our memory growing.
+        opts.onFlow?.({ pause: () => ch.pause(), resume: () => ch.resume() });
         ch.stderr.on('data', (c: Buffer) => {
           if (collect) errb.push(c);
           opts.onStderr?.(c);

@@ -103,16 +103,20 @@ test('bad lines of every kind and a 6 MB line over SSH; the full line is fetchab
   writeFileSync(join(ref.home, 'activity.jsonl'), Buffer.concat([bytes, Buffer.from(record(7).slice(0, 15))]));
   const d = await SshDroplet.connect(ref.profile());
   t.after(() => d.close());
-  const c = new Collector();
-  const summary = await new AuditFeed(d, { fromSeq: 1, onItem: c.push }).run();
-  assert.deepEqual(c.seqs(), [1, 6], 'torn seq 7 waits');
-  assert.deepEqual(c.diags('malformed').map((m) => (m.kind === 'malformed' ? m.reason : '')), ['invalid-json', 'invalid-utf8', 'invalid-json']);
-  assert.equal(summary.malformed, 3);
-  const tr = c.diags('truncated') as TruncatedDiagnostic[];
-  assert.equal(tr.length, 1);
-  assert.equal(tr[0]?.record_seq, 4);
-  assert.equal(tr[0]?.length, Buffer.byteLength(big));
-  assert.deepEqual(c.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])), [[2, 3], [5, 5]]);
+  // On the main thread, then with every frame (1 MiB reads of the 6 MB line) through the scan workers: the same outcome.
+  let tr: TruncatedDiagnostic[] = [];
+  for (const mode of [{ scanWorkers: 0 }, { scanWorkers: 2, offloadAt: 1 }]) {
+    const c = new Collector();
+    const summary = await new AuditFeed(d, { fromSeq: 1, onItem: c.push, ...mode }).run();
+    assert.deepEqual(c.seqs(), [1, 6], 'torn seq 7 waits');
+    assert.deepEqual(c.diags('malformed').map((m) => (m.kind === 'malformed' ? m.reason : '')), ['invalid-json', 'invalid-utf8', 'invalid-json']);
+    assert.equal(summary.malformed, 3);
+    tr = c.diags('truncated') as TruncatedDiagnostic[];
+    assert.equal(tr.length, 1);
+    assert.equal(tr[0]?.record_seq, 4);
+    assert.equal(tr[0]?.length, Buffer.byteLength(big));
+    assert.deepEqual(c.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])), [[2, 3], [5, 5]]);
+  }
 
   const parts: Buffer[] = [];
   const n = await fetchRecord(d, { fileId: tr[0]!.file_id, offset: tr[0]!.offset, onChunk: (b) => parts.push(b) });

@@ -40,7 +40,7 @@ export async function until(what: string, cond: () => boolean, timeoutMs = 20_00
 export class Collector {
   items: FeedItem[] = [];
   push = (i: FeedItem) => {
-    this.items.push(i.type === 'record' ? { type: 'record', record: { ...i.record, bytes: Buffer.from(i.record.bytes) } } : i);
+    this.items.push(i.type === 'record' ? { type: 'record', record: i.record.detached() } : i);
   };
   seqs(stream = 'activity'): number[] {
     return this.items.flatMap((i) => (i.type === 'record' && i.record.stream === stream ? [i.record.seq] : []));

@@ -9,7 +9,7 @@ function collect(maxLine?: number) {
   const malformed: MalformedDiagnostic[] = [];
   const truncated: TruncatedDiagnostic[] = [];
   const reader = new LineReader('activity', {
-    record: (r) => records.push({ ...r, bytes: Buffer.from(r.bytes) }),
+    record: (r) => records.push(r.detached()),
     malformed: (d) => malformed.push(d),
     truncated: (d) => truncated.push(d),
   }, maxLine === undefined ? {} : { maxLine });
@@ -38,7 +38,7 @@ test('bad lines of every kind become counted malformed diagnostics and the feed 
   assert.ok(malformed.every((m) => !('seq' in m)));
   // exact bytes kept and hashed
   assert.deepEqual(records[1]?.bytes, lines[6]);
-  assert.equal(records[1]?.hash.toString('hex'), createHash('sha256').update(lines[6] as Buffer).digest('hex'));
+  assert.equal(records[1]?.sha256, createHash('sha256').update(lines[6] as Buffer).digest('hex'));
   assert.equal(records[1]?.offset, all.length - (lines[6] as Buffer).length - 1);
 
   const two = collect();

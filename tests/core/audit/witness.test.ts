@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { SshDroplet } from '../../../src-main/core/droplet/ssh-droplet.js';
 import { AuditFeed } from '../../../src-main/core/audit/audit-feed.js';
 import { verifyWitness } from '../../../src-main/core/audit/witness-verify.js';
-import { WitnessStore } from '../../../src-main/core/audit/witness-store.js';
+import { ENTRY, WitnessStore, witnessDir } from '../../../src-main/core/audit/witness-store.js';
 import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
 import { appendRecords, Collector, record, rotate } from './audit-helpers.js';
 
@@ -62,29 +63,83 @@ test('verify agrees with untouched logs, then catches a rewritten, a deleted and
   assert.deepEqual(c2.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])), [[12, 12]]);
 });
 
-test('the witness file is append-only, chained and survives a torn tail entry', () => {
+test('the witness files are append-only, chained per batch, and survive a torn or uncommitted tail', () => {
   const state = mkdtempSync(join(tmpdir(), 'stratam-witness-'));
   try {
     const id = { host: 'h', port: 22, user: 'u', hostKey: 'SHA256:abc' };
     const w = WitnessStore.open(state, id, 'activity');
-    const h = (n: number) => Buffer.alloc(32, n);
-    for (let i = 1; i <= 1000; i++) assert.equal(w.observe(i, h(i % 250)), 'appended');
+    const h = (n: number) => createHash('sha256').update(String(n)).digest('hex');
+    for (let i = 1; i <= 5000; i++) assert.equal(w.observe(i, h(i % 250)), 'appended');
     assert.equal(w.observe(500, h(500 % 250)), 'same');
     assert.equal(w.observe(500, h(7)), 'mismatch');
+    assert.equal(w.observe(4999, h(4999 % 250)), 'same'); // still in the unflushed batch
     w.close();
-    appendFileSync(w.path, Buffer.alloc(10)); // a crash mid-write
+    appendFileSync(w.path, Buffer.alloc(10)); // a crash mid-write of the entries
+    appendFileSync(w.chainPath, Buffer.alloc(7)); // and of a checkpoint
     const again = WitnessStore.open(state, id, 'activity');
-    assert.equal(again.size, 1000);
-    assert.equal(again.lastSeq, 1000);
+    assert.equal(again.size, 5000);
+    assert.equal(again.lastSeq, 5000);
     assert.equal(again.checkChain(), -1);
+    // Entries written but not yet committed by a checkpoint (a crash between the two writes) are cut off.
+    for (let i = 5001; i <= 5010; i++) again.observe(i, h(i));
     again.close();
-    // Editing an entry in place breaks the chain from there.
+    writeFileSync(again.chainPath, readFileSync(again.chainPath).subarray(0, -40));
+    const cut = WitnessStore.open(state, id, 'activity');
+    assert.equal(cut.size, 5000);
+    assert.equal(cut.checkChain(), -1);
+    cut.close();
+    // Editing an entry in place breaks the chain from its batch on.
     const bytes = readFileSync(w.path);
-    bytes.writeUInt8(bytes.readUInt8(72 * 10 + 8) ^ 1, 72 * 10 + 8);
+    bytes.writeUInt8(bytes.readUInt8(ENTRY * 2000 + 8) ^ 1, ENTRY * 2000 + 8);
     writeFileSync(w.path, bytes);
     const edited = WitnessStore.open(state, id, 'activity');
-    assert.equal(edited.checkChain(), 10);
+    const broken = edited.checkChain();
+    assert.ok(broken >= 0 && broken <= 2000, `chain broken at the edited batch (${broken})`);
     edited.close();
+    // Removing entries from the middle breaks it too.
+    writeFileSync(w.path, Buffer.concat([bytes.subarray(0, ENTRY * 100), bytes.subarray(ENTRY * 101)]));
+    const removed = WitnessStore.open(state, id, 'activity');
+    assert.notEqual(removed.checkChain(), -1);
+    removed.close();
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+});
+
+test('a version-1 witness is converted once its own chain checks out, and kept beside', () => {
+  const state = mkdtempSync(join(tmpdir(), 'stratam-witness-'));
+  try {
+    const id = { host: 'h', port: 22, user: 'u', hostKey: 'SHA256:abc' };
+    const dir = witnessDir(state, id);
+    mkdirSync(dir, { recursive: true });
+    // Version 1: 72-byte entries, chain = sha256(previous chain ‖ seq ‖ line hash).
+    const v1 = (n: number, editAt = -1) => {
+      const parts: Buffer[] = [];
+      let prev = Buffer.alloc(32);
+      for (let i = 1; i <= n; i++) {
+        const e = Buffer.alloc(72);
+        e.writeDoubleBE(i * 2, 0);
+        createHash('sha256').update(String(i)).digest().copy(e, 8);
+        prev = createHash('sha256').update(Buffer.concat([prev, e.subarray(0, 40)])).digest();
+        prev.copy(e, 40);
+        if (i === editAt) e.writeUInt8(e.readUInt8(9) ^ 1, 9);
+        parts.push(e);
+      }
+      return Buffer.concat(parts);
+    };
+    writeFileSync(join(dir, 'activity.witness'), v1(5000));
+    const w = WitnessStore.open(state, id, 'activity');
+    assert.equal(w.size, 5000);
+    assert.equal(w.lookup(2 * 1234)?.sha256, createHash('sha256').update('1234').digest('hex'));
+    assert.equal(w.checkChain(), -1);
+    w.close();
+    assert.ok(existsSync(join(dir, 'activity.witness.v1')), 'the old file is kept');
+    assert.ok(!existsSync(join(dir, 'activity.witness')));
+
+    // An edited version-1 file is not blessed by a new chain: opening it fails, naming the entry.
+    writeFileSync(join(dir, 'receipts.witness'), v1(50, 17));
+    assert.throws(() => WitnessStore.open(state, id, 'receipts'), /does not check out at entry 16/);
+    assert.ok(existsSync(join(dir, 'receipts.witness')), 'left in place for inspection');
   } finally {
     rmSync(state, { recursive: true, force: true });
   }
