@@ -27,7 +27,7 @@ import { LineReader, MAX_LINE, scannableRegion, type PreScan } from './line-read
 import { OrderedOps } from './ordered-ops.js';
 import { ScanPool, defaultScanWorkers } from './scan-pool.js';
 import type { CommandChecker, CommandVerdict } from './second-line.js';
-import { WitnessStore } from './witness-store.js';
+import { WitnessStore, type Observation } from './witness-store.js';
 
 export interface FeedOptions {
   /** Keep following after catching up (default: stop once caught up). */
@@ -388,8 +388,12 @@ export class AuditFeed {
     this.opts.onItem({ type: 'diagnostic', diagnostic: d });
   }
 
-  /** Seq bookkeeping shared by whole and truncated records; false when the item is not to be delivered. */
-  private admit(st: StreamState, seq: number, sha256: string): boolean {
+  /**
+   * Seq bookkeeping shared by whole and truncated records; false when the item
+   * is not to be delivered. `obs` is the witness's view of a seq it already
+   * covers ('appended' for a new one, whose entry is written after delivery).
+   */
+  private admit(st: StreamState, seq: number, obs: Observation | null): boolean {
     if (st.rescan) return false;
     if (st.verifyResume) {
       st.verifyResume = false;
@@ -403,7 +407,6 @@ export class AuditFeed {
         return false;
       }
     }
-    const obs = st.witness?.observe(seq, sha256) ?? null;
     if (obs === 'mismatch') {
       this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rewritten', stream: st.name, at_seq: seq, detail: `The ${st.name} record at seq ${seq} differs from the copy the witness holds: it was rewritten on the droplet.` });
     }
@@ -436,19 +439,32 @@ export class AuditFeed {
     return true;
   }
 
+  /**
+   * A new record (past what the witness holds) is delivered before it is
+   * hashed: on the live tail the hash and the witness entry come right after
+   * the consumer has it, off the latency path. A seq the witness already
+   * covers is compared first (duplicate, rewritten).
+   */
   onRecord(st: StreamState, r: AuditRecord): void {
+    if (st.rescan) return;
+    const w = st.witness;
+    const appends = w?.appends(r.seq) ?? false;
+    const deliver = this.admit(st, r.seq, w === null ? null : appends ? 'appended' : w.observe(r.seq, r.sha256));
+    if (deliver) {
+      this.summary.delivered++;
+      this.opts.onItem({ type: 'record', record: r });
+    }
+    if (st.rescan) return;
     st.noteLine(r.file_id, r.offset, r.bytes.length, r.sha256);
-    if (!this.admit(st, r.seq, r.sha256)) return;
-    this.summary.delivered++;
-    this.opts.onItem({ type: 'record', record: r });
+    if (appends) w?.observe(r.seq, r.sha256);
     const check = this.opts.checkCommand;
-    if (check && r.shellCommand !== null) this.secondLine(st, r.seq, r.shellCommand, check);
+    if (deliver && check && r.shellCommand !== null) this.secondLine(st, r.seq, r.shellCommand, check);
   }
 
   onTruncated(st: StreamState, d: TruncatedDiagnostic): void {
     if (st.rescan) return;
     st.noteLine(d.file_id, d.offset, d.length, d.sha256);
-    if (d.record_seq !== null && !this.admit(st, d.record_seq, d.sha256)) return;
+    if (d.record_seq !== null && !this.admit(st, d.record_seq, st.witness?.observe(d.record_seq, d.sha256) ?? null)) return;
     this.summary.delivered++;
     this.emitDiag(d);
   }

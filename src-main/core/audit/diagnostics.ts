@@ -4,6 +4,8 @@
  * (records) versus `"kind" in obj` (diagnostics). Seq values a diagnostic is
  * about go under other names (`from`, `to`, `at_seq`, `record_seq`).
  */
+import { hash as sha256once } from 'node:crypto';
+
 export type StreamName = 'activity' | 'receipts';
 
 export interface GapDiagnostic {
@@ -71,20 +73,26 @@ export type Diagnostic = GapDiagnostic | MalformedDiagnostic | TruncatedDiagnost
  */
 export class AuditRecord {
   #value: Record<string, unknown> | undefined;
+  #sha256: string | undefined;
   constructor(
     readonly stream: StreamName,
     readonly seq: number,
     /** Exact bytes of the line without its newline. */
     readonly bytes: Buffer,
-    /** sha256 of `bytes`, hex. */
-    readonly sha256: string,
+    sha256: string | undefined,
     readonly file_id: string,
     readonly offset: number,
     value?: Record<string, unknown>,
     /** The shell command of a successful host_exec/docker_cmd call, when the reader was asked for it (second line). */
     readonly shellCommand: string | null = null,
   ) {
+    this.#sha256 = sha256;
     this.#value = value;
+  }
+
+  /** sha256 of `bytes`, hex (computed on first use for a live record: the feed hashes it right after delivery). */
+  get sha256(): string {
+    return (this.#sha256 ??= sha256once('sha256', this.bytes, 'hex'));
   }
 
   /** The parsed object, every field kept. */

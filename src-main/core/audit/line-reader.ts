@@ -139,9 +139,11 @@ export class LineReader {
           cmd = c[1];
           ci++;
         }
-        this.sink.record(new AuditRecord(this.stream, r.seqs[k] as number, bytes, r.hashes.slice(k * 64, k * 64 + 64), this.fileId, offset, r.values?.[k], cmd));
+        const sha256 = r.hashes ? r.hashes.slice(k * 64, k * 64 + 64) : undefined;
+        this.sink.record(new AuditRecord(this.stream, r.seqs[k] as number, bytes, sha256, this.fileId, offset, r.values?.[k], cmd));
       } else if (kind === KIND_OVERLONG) {
-        this.emitTruncated({ head: bytes.subarray(0, this.maxLine), length: bytes.length, sha256: r.hashes.slice(k * 64, k * 64 + 64) }, offset);
+        const sha256 = r.overlongHashes?.get(k) ?? r.hashes.slice(k * 64, k * 64 + 64);
+        this.emitTruncated({ head: bytes.subarray(0, this.maxLine), length: bytes.length, sha256 }, offset);
       } else {
         this.malformedLine(bytes, offset, MALFORMED_REASONS[kind - 2] as MalformedDiagnostic['reason']);
       }

@@ -6,7 +6,7 @@
  * and in scan workers for the backlog (scan-pool.ts), so its result is plain
  * typed arrays and strings that cross a thread boundary cheaply.
  *
- * Hashes come out as hex strings: node's one-shot `hash()` returning a string
+ * Hashes (workers only) come out as hex strings: node's one-shot `hash()` returning a string
  * costs less than half of one returning a Buffer (measured: 0.62 against
  * 1.61 µs for a 340-byte line), and hex is what the witness and the views
  * want anyway.
@@ -24,7 +24,11 @@ const KIND_MALFORMED = 2;
 
 export interface ScanOptions {
   maxLine: number;
-  /** Keep the parsed objects (only on the main thread: objects do not cross threads cheaply). */
+  /**
+   * On the main thread (the live tail): keep the parsed objects (they do not
+   * cross threads cheaply) and leave the records' hashes to be computed after
+   * delivery (AuditRecord.sha256), off the latency path. Workers hash.
+   */
   keepValues: boolean;
   /** Extract shell commands of successful host_exec/docker_cmd records. */
   commands: boolean;
@@ -38,8 +42,10 @@ export interface ScanResult {
   kinds: Uint8Array;
   /** The record's seq (records, and overlong lines whose head names one: else NaN). */
   seqs: Float64Array;
-  /** 64 hex characters per line (zeros for malformed lines). */
+  /** 64 hex characters per line (zeros for malformed lines), or '' when only overlong lines were hashed (keepValues). */
   hashes: string;
+  /** sha256 (hex) of overlong lines, by line index, when `hashes` is ''. */
+  overlongHashes: Map<number, string> | null;
   values: Array<Record<string, unknown> | undefined> | null;
   /** [line index, command] for successful shell calls, when asked. */
   commands: Array<[number, string]>;
@@ -66,6 +72,7 @@ export function scanLines(data: Uint8Array, from: number, to: number, opts: Scan
   const seqs = new Float64Array(cap);
   const hashes: string[] = [];
   const values = opts.keepValues ? new Array<Record<string, unknown> | undefined>(cap) : null;
+  const overlongHashes = values ? new Map<number, string>() : null;
   const commands: Array<[number, string]> = [];
   const region = buf.subarray(from, to);
   // One native UTF-8 check and decode for the whole run; per line only on failure.
@@ -84,34 +91,35 @@ export function scanLines(data: Uint8Array, from: number, to: number, opts: Scan
     if (bytes.length > opts.maxLine) {
       kinds[n] = KIND_OVERLONG;
       seqs[n] = seqInHead(bytes.toString('utf8', 0, Math.min(bytes.length, 4096)));
-      hashes.push(sha256once('sha256', bytes, 'hex'));
+      if (overlongHashes) overlongHashes.set(n, sha256once('sha256', bytes, 'hex'));
+      else hashes.push(sha256once('sha256', bytes, 'hex'));
       n++;
       continue;
     }
     let text = texts ? (texts[i] as string) : null;
     if (text === null && isUtf8(bytes)) text = bytes.toString('utf8');
-    const kind = text === null ? 0 : classify(text);
+    const kind = text === null ? 0 : classify(text); // 0: invalid-utf8
     if (typeof kind === 'number') {
       kinds[n] = KIND_MALFORMED + kind;
       seqs[n] = Number.NaN;
-      hashes.push(ZERO_HASH);
+      if (!values) hashes.push(ZERO_HASH);
       n++;
       continue;
     }
     kinds[n] = KIND_RECORD;
     seqs[n] = kind.seq as number;
-    hashes.push(sha256once('sha256', bytes, 'hex'));
     if (values) values[n] = kind;
+    else hashes.push(sha256once('sha256', bytes, 'hex'));
     if (opts.commands) {
       const cmd = commandOf(kind);
       if (cmd !== null) commands.push([n, cmd]);
     }
     n++;
   }
-  return { count: n, starts, ends, kinds, seqs, hashes: hashes.join(''), values, commands };
+  return { count: n, starts, ends, kinds, seqs, hashes: hashes.join(''), overlongHashes, values, commands };
 }
 
-/** The parsed record, or the index of its malformed reason in MALFORMED_REASONS. */
+/** The parsed record, or the index of its malformed reason in MALFORMED_REASONS (the text is valid UTF-8). */
 function classify(text: string): Record<string, unknown> | number {
   let value: unknown;
   try {

@@ -149,6 +149,11 @@ export class WitnessStore {
     return null;
   }
 
+  /** Would `observe(seq)` append (a seq past every one held)? */
+  appends(seq: number): boolean {
+    return this.lastSeqSeen === null || seq > this.lastSeqSeen;
+  }
+
   /**
    * Record a seen record (`sha256` in hex). New seqs beyond the last are
    * appended; a known seq is compared (same / mismatch); a seq inside the
