@@ -1,10 +1,12 @@
 import { runCli } from '../helpers/run-cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { startReferenceDroplet } from '../helpers/reference-droplet.js';
-import { appendRecords, record } from '../core/audit/audit-helpers.js';
+import { repoRoot } from '../helpers/repo-root.js';
+import { appendRecords, followersFor, record, until } from '../core/audit/audit-helpers.js';
 
 
 
@@ -52,3 +54,53 @@ async function cli(args: string[]): Promise<{ code: number; stdout: Buffer; stde
   const r = await runCli(args, { entry: 'transpiled' });
   return { code: r.code, stdout: r.stdoutBytes, stderr: r.stderr };
 }
+
+/** Bytes a process has read so far (pread included), from /proc/<pid>/io. */
+function bytesRead(pid: number): number {
+  const m = /^rchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+test('audit tail into a reader that stops reading holds the droplet back: the follower stalls, nothing is lost', async (t) => {
+  const ref = await startReferenceDroplet();
+  t.after(() => ref.teardown());
+  const n = 200_000;
+  const fd = openSync(join(ref.home, 'activity.jsonl'), 'w');
+  for (let from = 1; from <= n; from += 10_000) {
+    let s = '';
+    for (let i = from; i < from + 10_000; i++) s += `${record(i)}\n`;
+    writeSync(fd, s);
+  }
+  closeSync(fd);
+  const size = statSync(join(ref.home, 'activity.jsonl')).size;
+
+  const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'stratam.mjs'), ...ref.cliArgs(), '--json', 'audit', 'tail', '--from-seq', '1', '--no-witness'], {
+    env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('close', r));
+
+  // Nobody reads stdout: the CLI must stop the follower on the droplet, not buffer the log.
+  let pid = 0;
+  await until('the follower starts', () => (pid = followersFor(ref.home)[0] ?? 0) > 0);
+  let last = -1;
+  let still = 0;
+  await until('the follower stalls', () => {
+    const now = bytesRead(pid);
+    still = now === last ? still + 1 : 0;
+    last = now;
+    return still >= 8;
+  }, 30_000);
+  assert.ok(last < size / 2, `the follower stopped after ${(last / 1e6).toFixed(1)} MB of a ${(size / 1e6).toFixed(1)} MB log`);
+
+  // Reading again drains everything, in order, exactly once.
+  let lines = 0;
+  child.stdout.on('data', (c: Buffer) => {
+    for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
+  });
+  assert.equal(await exited, 0, stderr);
+  assert.equal(lines, n);
+});

@@ -145,6 +145,8 @@ export class AuditFeed {
   private assembly: Assembly | null = null;
   private flow: ExecFlow | null = null;
   private paused = false;
+  /** Consumers holding the feed (see hold()). */
+  private holds = 0;
   readonly wantsCommands: boolean;
 
   constructor(
@@ -329,8 +331,6 @@ export class AuditFeed {
     this.ops.addAsync(scanned, size, ({ buffer, result }) => apply(buffer, { ...region, result }));
     this.updateFlow();
   }
-
-  private holds = 0;
 
   /**
    * Stop reading from the droplet until the returned function is called: the
