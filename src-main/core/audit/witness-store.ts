@@ -36,6 +36,8 @@ export const ENTRY = 40;
 const LINK = 40;
 const ZERO = Buffer.alloc(32);
 const FLUSH_AT = 64 * 1024;
+/** Entries read from disk at once for lookups (160 KiB). */
+const BLOCK = 4096;
 
 export interface WitnessEntry {
   seq: number;
@@ -70,6 +72,16 @@ export class WitnessStore {
   private lastSeqSeen: number | null = null;
   private pending = Buffer.allocUnsafe(FLUSH_AT + ENTRY);
   private pendingLen = 0;
+  /**
+   * One block of committed entries read ahead for lookups. Known seqs come
+   * back in order (a backlog read again, the overlap after a resume), so a
+   * re-read of a million witnessed records costs a read per 4 096 entries,
+   * not a binary search of preads per record.
+   */
+  private block = Buffer.allocUnsafe(ENTRY * BLOCK);
+  private blockFirst = 0;
+  private blockCount = 0;
+  private first: number | null = null;
 
   private constructor(readonly path: string, readonly chainPath: string) {
     this.fd = openSync(path, 'a+', 0o600);
@@ -116,7 +128,8 @@ export class WitnessStore {
   }
 
   get firstSeq(): number | null {
-    return this.size === 0 ? null : this.entryAt(0).seq;
+    if (this.size === 0) return null;
+    return (this.first ??= this.entryAt(0).seq);
   }
 
   /** Entry i (0-based), from disk or the unflushed batch. */
@@ -126,6 +139,7 @@ export class WitnessStore {
       if (o >= this.pendingLen) throw new RangeError(`witness entry ${i} out of range`);
       return decode(this.pending, o);
     }
+    if (i >= this.blockFirst && i < this.blockFirst + this.blockCount) return decode(this.block, (i - this.blockFirst) * ENTRY);
     return this.readAt(i);
   }
 
@@ -135,18 +149,45 @@ export class WitnessStore {
     return decode(b, 0);
   }
 
-  /** The entry for `seq`, or null. Binary search: entries are in increasing seq order. */
+  /** The entry for `seq`, or null. Entries are in increasing seq order. */
   lookup(seq: number): WitnessEntry | null {
+    const pendingN = this.pendingLen / ENTRY;
+    if (pendingN > 0 && seq >= this.pending.readDoubleBE(0)) {
+      const j = search(this.pending, pendingN, seq);
+      return j < 0 ? null : decode(this.pending, j * ENTRY);
+    }
+    if (this.count === 0) return null;
+    if (!this.inBlock(seq)) {
+      // Most often the next block has it; else a binary search (a pread per step), then read ahead from there.
+      const next = this.blockFirst + this.blockCount;
+      if (this.blockCount > 0 && next < this.count) this.loadBlock(next);
+      if (!this.inBlock(seq)) this.loadBlock(this.indexAtOrAfter(seq));
+      if (!this.inBlock(seq)) return null;
+    }
+    const j = search(this.block, this.blockCount, seq);
+    return j < 0 ? null : decode(this.block, j * ENTRY);
+  }
+
+  private inBlock(seq: number): boolean {
+    return this.blockCount > 0 && seq >= this.block.readDoubleBE(0) && seq <= this.block.readDoubleBE((this.blockCount - 1) * ENTRY);
+  }
+
+  private loadBlock(i: number): void {
+    const n = Math.max(0, Math.min(BLOCK, this.count - i));
+    this.blockFirst = i;
+    this.blockCount = n === 0 ? 0 : Math.floor(readSync(this.fd, this.block, 0, n * ENTRY, i * ENTRY) / ENTRY);
+  }
+
+  /** Index of the first committed entry with a seq >= `seq` (binary search on disk). */
+  private indexAtOrAfter(seq: number): number {
     let lo = 0;
-    let hi = this.size - 1;
+    let hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const e = this.entryAt(mid);
-      if (e.seq === seq) return e;
-      if (e.seq < seq) lo = mid + 1;
+      if (this.readAt(mid).seq < seq) lo = mid + 1;
       else hi = mid - 1;
     }
-    return null;
+    return lo;
   }
 
   /** Would `observe(seq)` append (a seq past every one held)? */
@@ -263,6 +304,20 @@ export class WitnessStore {
     closeSync(this.chainFd);
     this.fd = -1;
   }
+}
+
+/** Index of `seq` among the first n entries of b, or -1. */
+function search(b: Buffer, n: number, seq: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = b.readDoubleBE(mid * ENTRY);
+    if (s === seq) return mid;
+    if (s < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function decode(b: Buffer, o: number): WitnessEntry {

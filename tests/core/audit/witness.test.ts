@@ -106,6 +106,32 @@ test('the witness files are append-only, chained per batch, and survive a torn o
   }
 });
 
+test('lookups by seq: in order, out of order, in gaps, across the flushed and unflushed parts', () => {
+  const state = mkdtempSync(join(tmpdir(), 'stratam-witness-'));
+  try {
+    const id = { host: 'h', port: 22, user: 'u', hostKey: 'SHA256:abc' };
+    const w = WitnessStore.open(state, id, 'activity');
+    const h = (n: number) => createHash('sha256').update(String(n)).digest('hex');
+    // Every third seq missing (gaps), 30 000 entries: several read-ahead blocks, then an unflushed tail.
+    const seqs: number[] = [];
+    for (let s = 1; seqs.length < 30_000; s++) if (s % 3 !== 0) seqs.push(s);
+    for (const s of seqs) w.observe(s, h(s));
+    const last = seqs.at(-1) as number;
+    for (const s of seqs) assert.equal(w.lookup(s)?.sha256, h(s), `seq ${s} in order`);
+    for (let k = 0; k < 2000; k++) {
+      const s = seqs[(k * 7919) % seqs.length] as number;
+      assert.equal(w.lookup(s)?.sha256, h(s), `seq ${s} out of order`);
+    }
+    for (const s of [0, 3, 300, 29_997, last + 1]) assert.equal(w.lookup(s), null, `seq ${s} was never seen`);
+    assert.equal(w.observe(seqs[12_345] as number, h(1)), 'mismatch');
+    assert.equal(w.observe(3, h(3)), 'unknown');
+    assert.equal(w.observe(0, h(0)), 'older');
+    w.close();
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+});
+
 test('a version-1 witness is converted once its own chain checks out, and kept beside', () => {
   const state = mkdtempSync(join(tmpdir(), 'stratam-witness-'));
   try {
