@@ -32,8 +32,9 @@ export class Output {
     // rotation, an export) must finish regardless: later output is dropped,
     // never thrown into the middle of it.
     this.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') this.stdoutGone = true;
-      else throw err;
+      if (err.code !== 'EPIPE') throw err;
+      this.stdoutGone = true;
+      this.closed.abort();
     });
     const wrap = (code: number, reset: number) => (s: string) => (this.tty ? `\x1b[${code}m${s}\x1b[${reset}m` : s);
     this.c = { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
@@ -42,6 +43,12 @@ export class Output {
   private readonly stdout: NodeJS.WriteStream;
   private readonly stderr: NodeJS.WriteStream;
   private stdoutGone = false;
+  private readonly closed = new AbortController();
+
+  /** Aborts once the reader of stdout has gone (`| head`): a stream that only prints can stop. */
+  get stdoutClosed(): AbortSignal {
+    return this.closed.signal;
+  }
 
   /** The command's final answer: the value as JSON, or the human rendering. */
   private write(text: string | Buffer): void {
@@ -67,9 +74,19 @@ export class Output {
     return this.stdout.write(chunk);
   }
 
-  /** Once a full stdout pipe has room again: a long stream holds its source until then. */
+  /** Once a full stdout pipe has room again, or its reader has gone: a long stream holds its source until then. */
   onceDrained(f: () => void): void {
-    this.stdout.once('drain', f);
+    let called = false;
+    const once = () => {
+      if (called) return;
+      called = true;
+      this.stdout.off('drain', once);
+      this.closed.signal.removeEventListener('abort', once);
+      f();
+    };
+    this.stdout.once('drain', once);
+    if (this.stdoutGone) once();
+    else this.closed.signal.addEventListener('abort', once, { once: true });
   }
 
   rawErr(chunk: Buffer | string): void {

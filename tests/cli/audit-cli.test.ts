@@ -104,3 +104,26 @@ test('audit tail into a reader that stops reading holds the droplet back: the fo
   assert.equal(await exited, 0, stderr);
   assert.equal(lines, n);
 });
+
+test('audit tail into a reader that goes away (| head) ends at once, leaving no follower behind', async (t) => {
+  const ref = await startReferenceDroplet();
+  t.after(() => ref.teardown());
+  appendRecords(ref.home, 1, 50_000);
+  for (const extra of [['--from-seq', '1'], ['--follow', '--lines', '5']]) {
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'stratam.mjs'), ...ref.cliArgs(), '--json', 'audit', 'tail', ...extra], {
+      env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((r) => child.once('close', r));
+    // Like `head -1`: take the first line, then close the pipe.
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString().split('\n')[0] ?? '')));
+    child.stdout.destroy();
+    assert.match(first, /^\{"seq":(1|49996),/);
+    if (extra[0] === '--follow') appendRecords(ref.home, 50_001, 50_010); // a follower notices a closed pipe when it next writes, as `tail -f` does
+    assert.equal(await exited, 0, `${extra.join(' ')}: ${stderr}`);
+    await until('no follower left', () => followersFor(ref.home).length === 0);
+  }
+});

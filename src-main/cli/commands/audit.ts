@@ -160,7 +160,8 @@ async function tail(ctx: CommandContext): Promise<number> {
       ...(lines !== undefined ? { lines } : {}),
       receipts: f.bools.has('--receipts'),
       ...(f.bools.has('--no-witness') ? {} : { stateDir: ctx.globals.stateDir }),
-      signal: ctx.signal,
+      // A reader that went away (`| head`) ends the tail, as it ends `tail -f`.
+      signal: AbortSignal.any([ctx.signal, ctx.out.stdoutClosed]),
       onItem,
       checkCommand,
     });
