@@ -241,6 +241,7 @@ export class AuditFeed {
       if (this.opts.signal?.aborted) return;
       const failure = this.failure as Error | null;
       if (failure instanceof ScanFailure) {
+        await this.pool?.close();
         this.pool = null;
         this.summary.restarts++;
         this.emitDiag({ kind: 'connection', state: 'lost', detail: `${failure.message}; resuming at the last complete line, scanning on the main thread.` });

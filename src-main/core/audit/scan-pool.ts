@@ -89,7 +89,11 @@ export class ScanPool {
     if (slot.busy++ === 0) slot.worker.ref();
     // The buffer must own its whole ArrayBuffer: that is what crosses the thread and comes back.
     let buf = job.buffer;
-    if (buf.byteOffset !== 0 || buf.length !== buf.buffer.byteLength) buf = Buffer.from(Buffer.allocUnsafeSlow(buf.length).fill(buf));
+    if (buf.byteOffset !== 0 || buf.length !== buf.buffer.byteLength) {
+      const own = Buffer.allocUnsafeSlow(buf.length);
+      buf.copy(own);
+      buf = own;
+    }
     const ab = buf.buffer;
     const done = new Promise<{ buffer: Buffer; result: ScanResult }>((resolve, reject) => this.waiting.set(id, { resolve, reject, slot }));
     slot.worker.postMessage({ id, buffer: ab, from: job.from, to: job.to, opts: job.opts }, [ab as ArrayBuffer]);
