@@ -50,9 +50,13 @@ export interface FeedOptions {
   scanWorkers?: number;
   /** Frames from this many bytes on go to the workers (default 256 KiB: only backlog reads are that big). */
   offloadAt?: number;
+  /** Close the scan workers after this long without a backlog frame (default 30 s; a new backlog starts them again). */
+  scanIdleMs?: number;
 }
 
 const OFFLOAD_AT = 256 * 1024;
+/** A follow feed lives for days; its workers (an isolate each) only while there is a backlog. */
+const SCAN_IDLE_MS = 30_000;
 /** Bytes waiting for scan workers before the follower's channel is paused, and the level at which it resumes. */
 const HIGH_WATER = 8 << 20;
 const LOW_WATER = 2 << 20;
@@ -143,6 +147,7 @@ export class AuditFeed {
   /** undefined: not started yet; null: scanning on the main thread. */
   private pool: ScanPool | null | undefined;
   private assembly: Assembly | null = null;
+  private poolIdle: NodeJS.Timeout | null = null;
   private flow: ExecFlow | null = null;
   private paused = false;
   /** Consumers holding the feed (see hold()). */
@@ -172,6 +177,7 @@ export class AuditFeed {
       await this.loop();
     } finally {
       clearInterval(flushTimer);
+      if (this.poolIdle) clearTimeout(this.poolIdle);
       this.ops.clear();
       await this.pool?.close();
       await this.alertChain;
@@ -331,6 +337,21 @@ export class AuditFeed {
     });
     this.ops.addAsync(scanned, size, ({ buffer, result }) => apply(buffer, { ...region, result }));
     this.updateFlow();
+    this.armPoolIdle();
+  }
+
+  /** (Re)start the countdown after which idle scan workers are closed. */
+  private armPoolIdle(): void {
+    if (this.poolIdle) clearTimeout(this.poolIdle);
+    this.poolIdle = setTimeout(() => {
+      this.poolIdle = null;
+      if (this.ops.waiting) return this.armPoolIdle();
+      const pool = this.pool;
+      if (!pool) return;
+      this.pool = undefined; // the next backlog frame starts a new pool
+      void pool.close();
+    }, this.opts.scanIdleMs ?? SCAN_IDLE_MS);
+    this.poolIdle.unref();
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { SshDroplet } from '../../../src-main/core/droplet/ssh-droplet.js';
@@ -14,7 +14,7 @@ import type { FeedItem } from '../../../src-main/core/audit/diagnostics.js';
 import { verifyWitness } from '../../../src-main/core/audit/witness-verify.js';
 import { findScanWorker } from '../../../src-main/core/audit/scan-pool.js';
 import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
-import { record, rotate } from './audit-helpers.js';
+import { appendRecords, Collector, range, record, rotate, until } from './audit-helpers.js';
 
 /** A deterministic log of `n` records with bad lines, blank lines, long lines and shell calls mixed in. */
 function messyLog(from: number, n: number): Buffer {
@@ -105,4 +105,33 @@ test('a backlog scanned by worker threads equals one scanned on the main thread:
     assert.equal(report.ok, true, JSON.stringify(report).slice(0, 400));
     assert.equal(report.streams.activity?.witnessed, inline.summary.delivered);
   }
+});
+
+/** Threads of this process (scan workers are threads). */
+const threads = () => readdirSync('/proc/self/task').length;
+
+test('a follow feed closes its idle scan workers and starts new ones for the next backlog, delivering everything once', async (t) => {
+  const ref = await startReferenceDroplet();
+  t.after(() => ref.teardown());
+  appendRecords(ref.home, 1, 3000);
+  const d = await SshDroplet.connect(ref.profile());
+  t.after(() => d.close());
+  const ac = new AbortController();
+  const c = new Collector();
+  const before = threads();
+  const done = new AuditFeed(d, { follow: true, fromSeq: 1, signal: ac.signal, onItem: c.push, scanWorkers: 2, offloadAt: 1, scanIdleMs: 300 }).run();
+  t.after(() => {
+    ac.abort();
+    return done.catch(() => undefined);
+  });
+  await until('backlog', () => c.seqs().length === 3000);
+  const busy = threads();
+  assert.ok(busy >= before + 2, `two scan workers run (${before} threads before, ${busy} during)`);
+  await until('idle workers closed', () => threads() <= busy - 2);
+  appendRecords(ref.home, 3001, 6000);
+  await until('the next backlog', () => c.seqs().length === 6000);
+  assert.deepEqual(c.seqs(), range(1, 6000));
+  assert.deepEqual(c.diags(), []);
+  ac.abort();
+  await done;
 });
