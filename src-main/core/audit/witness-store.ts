@@ -96,6 +96,8 @@ export class WitnessStore {
       this.lastChain = Buffer.from(b.subarray(8, 40));
     }
     const size = fstatSync(this.fd).size;
+    // A checkpoint that is not a count: the chain file was edited. Keep every entry; checkChain reports it.
+    if (!Number.isSafeInteger(committed) || committed < 0) committed = Math.floor(size / ENTRY);
     // Past the last checkpoint: uncommitted (or torn); shorter: damaged, which checkChain reports.
     if (size > committed * ENTRY) ftruncateSync(this.fd, committed * ENTRY);
     this.count = Math.min(committed, Math.floor(size / ENTRY));

@@ -96,6 +96,14 @@ test('the witness files are append-only, chained per batch, and survive a torn o
     const broken = edited.checkChain();
     assert.ok(broken >= 0 && broken <= 2000, `chain broken at the edited batch (${broken})`);
     edited.close();
+    // A checkpoint whose count is not a count (an edited chain file) keeps every entry and is reported.
+    const links = readFileSync(w.chainPath);
+    writeFileSync(w.chainPath, Buffer.concat([links.subarray(0, -40), Buffer.alloc(8, 0xff), links.subarray(-32)]));
+    const garbled = WitnessStore.open(state, id, 'activity');
+    assert.equal(garbled.size, 5000);
+    assert.notEqual(garbled.checkChain(), -1);
+    garbled.close();
+    writeFileSync(w.chainPath, links);
     // Removing entries from the middle breaks it too.
     writeFileSync(w.path, Buffer.concat([bytes.subarray(0, ENTRY * 100), bytes.subarray(ENTRY * 101)]));
     const removed = WitnessStore.open(state, id, 'activity');
