@@ -1,11 +1,9 @@
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startReferenceDroplet } from '../helpers/reference-droplet.js';
-import { repoRoot } from '../helpers/repo-root.js';
 import { appendRecords, followersFor, record, until } from '../core/audit/audit-helpers.js';
 
 
@@ -65,23 +63,11 @@ test('audit tail into a reader that stops reading holds the droplet back: the fo
   const ref = await startReferenceDroplet();
   t.after(() => ref.teardown());
   const n = 200_000;
-  const fd = openSync(join(ref.home, 'activity.jsonl'), 'w');
-  for (let from = 1; from <= n; from += 10_000) {
-    let s = '';
-    for (let i = from; i < from + 10_000; i++) s += `${record(i)}\n`;
-    writeSync(fd, s);
-  }
-  closeSync(fd);
+  appendRecords(ref.home, 1, n);
   const size = statSync(join(ref.home, 'activity.jsonl')).size;
 
-  const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'stratam.mjs'), ...ref.cliArgs(), '--json', 'audit', 'tail', '--from-seq', '1', '--no-witness'], {
-    env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, stderr, exited } = spawnCli([...ref.cliArgs(), '--json', 'audit', 'tail', '--from-seq', '1', '--no-witness']);
   t.after(() => child.kill('SIGKILL'));
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('close', r));
 
   // Nobody reads stdout: the CLI must stop the follower on the droplet, not buffer the log.
   let pid = 0;
@@ -101,7 +87,7 @@ test('audit tail into a reader that stops reading holds the droplet back: the fo
   child.stdout.on('data', (c: Buffer) => {
     for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
   });
-  assert.equal(await exited, 0, stderr);
+  assert.equal(await exited, 0, stderr());
   assert.equal(lines, n);
 });
 
@@ -110,20 +96,14 @@ test('audit tail into a reader that goes away (| head) ends at once, leaving no 
   t.after(() => ref.teardown());
   appendRecords(ref.home, 1, 50_000);
   for (const extra of [['--from-seq', '1'], ['--follow', '--lines', '5']]) {
-    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'stratam.mjs'), ...ref.cliArgs(), '--json', 'audit', 'tail', ...extra], {
-      env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, stderr, exited } = spawnCli([...ref.cliArgs(), '--json', 'audit', 'tail', ...extra]);
     t.after(() => child.kill('SIGKILL'));
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((r) => child.once('close', r));
     // Like `head -1`: take the first line, then close the pipe.
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString().split('\n')[0] ?? '')));
     child.stdout.destroy();
     assert.match(first, /^\{"seq":(1|49996),/);
     if (extra[0] === '--follow') appendRecords(ref.home, 50_001, 50_010); // a follower notices a closed pipe when it next writes, as `tail -f` does
-    assert.equal(await exited, 0, `${extra.join(' ')}: ${stderr}`);
+    assert.equal(await exited, 0, `${extra.join(' ')}: ${stderr()}`);
     await until('no follower left', () => followersFor(ref.home).length === 0);
   }
 });

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './repo-root.js';
@@ -26,14 +27,33 @@ export interface CliOptions {
 
 const TRANSPILED_MAIN = fileURLToPath(new URL('../../src-main/cli/main.js', import.meta.url));
 
+const entryOf = (opts: CliOptions) => (opts.entry === 'transpiled' ? TRANSPILED_MAIN : join(repoRoot(), 'bin', 'stratam.mjs'));
+const envOf = (opts: CliOptions) => ({ ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...opts.env });
+
+/** A running `stratam` whose stdout the test reads (or does not read) itself. */
+export interface CliProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  stderr(): string;
+  /** The exit code once it ends. */
+  exited: Promise<number | null>;
+}
+
+/** Start `stratam` with stdout left to the test: for streams, slow readers and closed pipes. */
+export function spawnCli(args: string[], opts: CliOptions = {}): CliProcess {
+  const child = spawn(process.execPath, [entryOf(opts), ...args], { env: envOf(opts), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('close', r));
+  return { child, stderr: () => stderr, exited };
+}
+
 /** Run `stratam` as a user would; a run that outlives its timeout is killed and reported as a hang. */
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  const entry = opts.entry === 'transpiled' ? TRANSPILED_MAIN : join(repoRoot(), 'bin', 'stratam.mjs');
   const timeoutMs = opts.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [entry, ...args], {
-      env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...opts.env },
+    const child = spawn(process.execPath, [entryOf(opts), ...args], {
+      env: envOf(opts),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
