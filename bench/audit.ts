@@ -55,11 +55,29 @@ async function oneLatency(waitFor: (s: number) => Promise<void>): Promise<number
   return performance.now() - t;
 }
 
+/** `waitFor(s)` resolves once `seen` reports a seq of at least s: the one wake-up both samplers share. */
+function seqWaiter() {
+  let want = 0;
+  let wake: (() => void) | null = null;
+  return {
+    waitFor: (s: number) =>
+      new Promise<void>((r) => {
+        want = s;
+        wake = r;
+      }),
+    seen(seq: number): void {
+      if (seq < want || !wake) return;
+      const w = wake;
+      wake = null;
+      w();
+    },
+  };
+}
+
 async function anchorLatency(n: number): Promise<number[]> {
   const child = spawn('ssh', [...sshArgs, 'tail', '-F', '-n', '0', activity], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, SSH_AUTH_SOCK: '' } });
   let buf = '';
-  let want = 0;
-  let wake: (() => void) | null = null;
+  const { waitFor, seen } = seqWaiter();
   child.stdout.on('data', (c: Buffer) => {
     buf += c.toString('latin1');
     const i = buf.lastIndexOf('\n');
@@ -67,15 +85,7 @@ async function anchorLatency(n: number): Promise<number[]> {
     const lastLine = buf.slice(buf.lastIndexOf('\n', i - 1) + 1, i);
     buf = buf.slice(i + 1);
     const m = /^\{"seq":(\d+)/.exec(lastLine);
-    if (m && Number(m[1]) >= want && wake) {
-      const w = wake;
-      wake = null;
-      w();
-    }
-  });
-  const waitFor = (s: number) => new Promise<void>((r) => {
-    want = s;
-    wake = r;
+    if (m) seen(Number(m[1]));
   });
   const out = await sampleLatency(waitFor, n);
   child.kill();
@@ -97,8 +107,7 @@ async function sampleLatency(waitFor: (seq: number) => Promise<void>, n: number)
 }
 
 async function ourLatency(d: SshDroplet, n: number): Promise<number[]> {
-  let want = 0;
-  let wake: (() => void) | null = null;
+  const { waitFor, seen } = seqWaiter();
   const ac = new AbortController();
   const run = new AuditFeed(d, {
     follow: true,
@@ -106,17 +115,9 @@ async function ourLatency(d: SshDroplet, n: number): Promise<number[]> {
     stateDir: state,
     signal: ac.signal,
     onItem: (i) => {
-      if (i.type === 'record' && i.record.seq >= want && wake) {
-        const w = wake;
-        wake = null;
-        w();
-      }
+      if (i.type === 'record') seen(i.record.seq);
     },
   }).run();
-  const waitFor = (s: number) => new Promise<void>((r) => {
-    want = s;
-    wake = r;
-  });
   const out = await sampleLatency(waitFor, n);
   ac.abort();
   await run;
