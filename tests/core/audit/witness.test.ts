@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import type { DropletIdentity } from '../../../src-main/core/droplet/droplet.js';
 import { SshDroplet } from '../../../src-main/core/droplet/ssh-droplet.js';
 import { AuditFeed } from '../../../src-main/core/audit/audit-feed.js';
 import { verifyWitness } from '../../../src-main/core/audit/witness-verify.js';
@@ -63,10 +64,18 @@ test('verify agrees with untouched logs, then catches a rewritten, a deleted and
   assert.deepEqual(c2.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])), [[12, 12]]);
 });
 
-test('the witness files are append-only, chained per batch, and survive a torn or uncommitted tail', () => {
+/** A throwaway state dir and droplet identity for the store-level tests. */
+function withState(run: (state: string, id: DropletIdentity) => void): void {
   const state = mkdtempSync(join(tmpdir(), 'stratam-witness-'));
   try {
-    const id = { host: 'h', port: 22, user: 'u', hostKey: 'SHA256:abc' };
+    run(state, { host: 'h', port: 22, user: 'u', hostKey: 'SHA256:abc' });
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+test('the witness files are append-only, chained per batch, and survive a torn or uncommitted tail', () =>
+  withState((state, id) => {
     const w = WitnessStore.open(state, id, 'activity');
     const h = (n: number) => createHash('sha256').update(String(n)).digest('hex');
     for (let i = 1; i <= 5000; i++) assert.equal(w.observe(i, h(i % 250)), 'appended');
@@ -109,15 +118,10 @@ test('the witness files are append-only, chained per batch, and survive a torn o
     const removed = WitnessStore.open(state, id, 'activity');
     assert.notEqual(removed.checkChain(), -1);
     removed.close();
-  } finally {
-    rmSync(state, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('lookups by seq: in order, out of order, in gaps, across the flushed and unflushed parts', () => {
-  const state = mkdtempSync(join(tmpdir(), 'stratam-witness-'));
-  try {
-    const id = { host: 'h', port: 22, user: 'u', hostKey: 'SHA256:abc' };
+test('lookups by seq: in order, out of order, in gaps, across the flushed and unflushed parts', () =>
+  withState((state, id) => {
     const w = WitnessStore.open(state, id, 'activity');
     const h = (n: number) => createHash('sha256').update(String(n)).digest('hex');
     // Every third seq missing (gaps), 30 000 entries: several read-ahead blocks, then an unflushed tail.
@@ -135,15 +139,10 @@ test('lookups by seq: in order, out of order, in gaps, across the flushed and un
     assert.equal(w.observe(3, h(3)), 'unknown');
     assert.equal(w.observe(0, h(0)), 'older');
     w.close();
-  } finally {
-    rmSync(state, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a version-1 witness is converted once its own chain checks out, and kept beside', () => {
-  const state = mkdtempSync(join(tmpdir(), 'stratam-witness-'));
-  try {
-    const id = { host: 'h', port: 22, user: 'u', hostKey: 'SHA256:abc' };
+test('a version-1 witness is converted once its own chain checks out, and kept beside', () =>
+  withState((state, id) => {
     const dir = witnessDir(state, id);
     mkdirSync(dir, { recursive: true });
     // Version 1: 72-byte entries, chain = sha256(previous chain ‖ seq ‖ line hash).
@@ -174,7 +173,4 @@ test('a version-1 witness is converted once its own chain checks out, and kept b
     writeFileSync(join(dir, 'receipts.witness'), v1(50, 17));
     assert.throws(() => WitnessStore.open(state, id, 'receipts'), /does not check out at entry 16/);
     assert.ok(existsSync(join(dir, 'receipts.witness')), 'left in place for inspection');
-  } finally {
-    rmSync(state, { recursive: true, force: true });
-  }
-});
+  }));
