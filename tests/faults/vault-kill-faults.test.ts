@@ -14,10 +14,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseKeyring } from '../../src-main/core/vault/keyring.js';
 import { Fernet } from '../../src-main/core/vault/fernet.js';
 import { python } from '../core/vault/python-fernet.js';
-import { archiveLine, makeFixture } from '../core/vault/vault-fixture.js';
+import { archiveLine, makeFixture, tokensOnDisk } from '../core/vault/vault-fixture.js';
 import { runRotationChild as runChild } from '../core/vault/run-rotation.js';
 
 const WANTED = 50;
@@ -67,17 +66,12 @@ test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unread
     trials++;
     byPhase[run.phase] = (byPhase[run.phase] ?? 0) + 1;
 
-    const ring = parseKeyring(readFileSync(join(fx.home, 'vault.keys')));
-    const keys = ring.keys.map((k) => k.key);
-    const vault = JSON.parse(readFileSync(join(fx.home, 'vault.json'), 'utf8')) as { entries: Record<string, { token: string }> };
-    const names = Object.keys(fx.secrets);
-    const lines = readFileSync(archive, 'utf8').split('\n').filter(Boolean);
+    const { keys, names, lines, tokens } = tokensOnDisk(fx);
     // A kill after the swap and before the carry-over leaves the old archive
     // aside (.stratam-rotate-old); the next rotation carries its missing lines
     // back. Until then, lines found only there are set aside, not lost.
     const asideLines = readdirSync(fx.home).filter((n) => n.startsWith('conversation_archive.jsonl.interrupted-') || n.endsWith('.stratam-rotate-old'))
       .flatMap((n) => readFileSync(join(fx.home, n), 'utf8').split('\n').filter(Boolean));
-    const tokens = [...names.map((n) => vault.entries[n]!.token), ...lines.map((l) => (JSON.parse(l) as { enc: string }).enc)];
     const asideTokens = asideLines.map((l) => (JSON.parse(l) as { enc: string }).enc);
     const judged = python<Array<{ index: number; plain: string | null }>>({ op: 'decrypt', keys, items: [...tokens, ...asideTokens] });
     const unreadable = judged.filter((j) => j.index < 0).length;
@@ -105,12 +99,11 @@ test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unread
   // After all that, a clean rotation still completes and leaves everything readable.
   const last = await runChild(fx.home, null, append);
   assert.equal(last.killed, false);
-  const ring = parseKeyring(readFileSync(join(fx.home, 'vault.keys')));
-  const lines = readFileSync(archive, 'utf8').split('\n').filter(Boolean);
+  const { keys, lines } = tokensOnDisk(fx);
   // The clean rotation carries any line a kill left only in the old file back into the archive.
   assert.equal(lines.length, contents.length, `every line is back in the archive (${setAside} were set aside by the last kill)`);
   assert.deepEqual(readdirSync(fx.home).filter((n) => n.includes('.interrupted-') || n.endsWith('.stratam-rotate-old')), []);
-  const judged = python<Array<{ index: number }>>({ op: 'decrypt', keys: ring.keys.map((k) => k.key), items: lines.map((l) => (JSON.parse(l) as { enc: string }).enc) });
+  const judged = python<Array<{ index: number }>>({ op: 'decrypt', keys, items: lines.map((l) => (JSON.parse(l) as { enc: string }).enc) });
   assert.equal(judged.filter((j) => j.index < 0).length, 0);
   t.diagnostic(`kills mid-rotation: ${trials}; unreadable tokens: ${unreadableTotal}; lost lines: ${lostTotal}; lines set aside in .interrupted-* (missing from the archive): ${setAside}; lines out of append order after the last kill (carried over after a swap): ${reordered}; lines appended meanwhile: ${contents.length - fx.contents.length}; empty lock left by a kill (next rotation refused until deleted): ${stuckLocks}; by phase: ${JSON.stringify(byPhase)}; one full rotation ${full.ms.toFixed(0)} ms`);
 });

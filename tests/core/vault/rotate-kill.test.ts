@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseKeyring } from '../../../src-main/core/vault/keyring.js';
 import { python } from './python-fernet.js';
-import { makeFixture } from './vault-fixture.js';
+import { makeFixture, tokensOnDisk } from './vault-fixture.js';
 import { runRotationChild as runChild } from './run-rotation.js';
 
 const WANTED = 32;
@@ -27,13 +24,8 @@ test(`kill -9 at random moments during rotation: every token stays readable with
       byPhase[run.phase] = (byPhase[run.phase] ?? 0) + 1;
 
       // The keyring on disk alone must open every token, judged by Python.
-      const ring = parseKeyring(readFileSync(join(fx.home, 'vault.keys')));
-      const keys = ring.keys.map((k) => k.key);
-      const vault = JSON.parse(readFileSync(join(fx.home, 'vault.json'), 'utf8')) as { entries: Record<string, { token: string }> };
-      const names = Object.keys(fx.secrets);
-      const lines = readFileSync(join(fx.home, 'conversation_archive.jsonl'), 'utf8').split('\n').filter(Boolean);
+      const { keys, names, lines, tokens } = tokensOnDisk(fx);
       assert.equal(lines.length, fx.contents.length, `trial ${trials}: no archive line lost`);
-      const tokens = [...names.map((n) => vault.entries[n]!.token), ...lines.map((l) => (JSON.parse(l) as { enc: string }).enc)];
       const judged = python<Array<{ index: number; plain: string | null }>>({ op: 'decrypt', keys, items: tokens });
       const unreadable = judged.filter((j) => j.index < 0).length;
       assert.equal(unreadable, 0, `trial ${trials} killed in phase ${run.phase}: ${unreadable} unreadable tokens`);

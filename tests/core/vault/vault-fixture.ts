@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DEFAULT_PATHS } from '../../../src-main/core/config/profile.js';
 import { LocalDroplet } from '../../../src-main/core/droplet/local-droplet.js';
 import { Fernet, generateKey } from '../../../src-main/core/vault/fernet.js';
-import { type KeyRecord, serializeKeyring } from '../../../src-main/core/vault/keyring.js';
+import { type KeyRecord, parseKeyring, serializeKeyring } from '../../../src-main/core/vault/keyring.js';
 
 export interface Fixture {
   dir: string;
@@ -73,3 +73,17 @@ export function snapshotDir(dir: string): Record<string, { mode: number; mtimeMs
 }
 
 export const readJson = <T>(p: string): T => JSON.parse(readFileSync(p, 'utf8')) as T;
+
+/**
+ * What a (possibly killed) rotation left in the fixture's home, read as the
+ * agent would: the keyring's keys, the entry names, the archive lines, and
+ * every token (the vault entries in `names` order, then the archive's).
+ */
+export function tokensOnDisk(fx: Fixture): { keys: string[]; names: string[]; lines: string[]; tokens: string[] } {
+  const keys = parseKeyring(readFileSync(join(fx.home, 'vault.keys'))).keys.map((k) => k.key);
+  const vault = readJson<{ entries: Record<string, { token: string }> }>(join(fx.home, 'vault.json'));
+  const names = Object.keys(fx.secrets);
+  const lines = readFileSync(join(fx.home, 'conversation_archive.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const tokens = [...names.map((n) => vault.entries[n]!.token), ...lines.map((l) => (JSON.parse(l) as { enc: string }).enc)];
+  return { keys, names, lines, tokens };
+}
