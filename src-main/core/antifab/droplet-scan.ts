@@ -3,6 +3,7 @@
  * and activity log (with its rotated files) through the Droplet interface,
  * open each reply with the keyring, and scan.
  */
+import { auditFilesOldestFirst, controlPlane } from '../droplet/control-plane.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { readLines } from '../vault/archive-lines.js';
@@ -12,7 +13,6 @@ import { type ArchiveMessage, type ScanResult, scanRecords } from './scan.js';
 
 /** Lines longer than this are skipped (and counted), so memory stays bounded. */
 const MAX_LINE = 32 * 1024 * 1024;
-const ROTATIONS = 5;
 
 export interface DropletScanOptions {
   /** Only replies at or after this time (ms since epoch). */
@@ -46,9 +46,8 @@ export async function scanDroplet(droplet: Droplet, opts: DropletScanOptions): P
   }
 
   const calls: ToolCall[] = [];
-  const activity = homeFile(droplet.paths, CONTRACT_FILES.activity);
-  const files = [...Array.from({ length: ROTATIONS }, (_, i) => `${activity}.${ROTATIONS - i}`), activity];
-  for (const path of files) {
+  // Read as regular files only (readLines refuses a link, FIFO or device, exit 3): control-plane files.
+  for (const path of auditFilesOldestFirst(controlPlane(droplet.paths, droplet.home))) {
     for await (const l of readLines(droplet, path, { maxLine: MAX_LINE })) {
       if (l.torn || l.line.length === 0) continue;
       if (l.oversized !== undefined) {

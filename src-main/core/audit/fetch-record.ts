@@ -4,7 +4,8 @@
  * names, since it may have been rotated since. Streamed to `onChunk` so a
  * line of any size costs no memory here.
  */
-import type { Droplet } from '../droplet/droplet.js';
+import { notRegularError } from '../droplet/control-file.js';
+import type { Droplet, FileType } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError, usageError } from '../errors.js';
 import { fetchArgv } from './follower-script.js';
@@ -26,6 +27,11 @@ export async function fetchRecord(
     },
     onStderr: (c) => void (stderr.length < 4 && stderr.push(c)),
   });
+  if (res.code === 4) {
+    // The follower found no regular file there (it opens with O_NOFOLLOW and checks what it opened): nothing was read.
+    const type = /not-regular (\w+)/.exec(Buffer.concat(stderr).toString())?.[1] ?? 'other';
+    throw notRegularError(path, { type: type as FileType }, 'so nothing was read from it');
+  }
   if (res.code === 3) {
     throw new StratamError('failed', `No retained log file has identity ${opts.fileId}: it rotated out of the last five files or was removed.`, {
       hint: 'Only activity.jsonl and activity.jsonl.1 to .5 are kept on the droplet.',

@@ -23,6 +23,11 @@
  *   L <stream> <inode>\n                              resume file gone: read all retained
  *   Z\n                                               `once` mode: all caught up, exiting
  *   H\n                                               heartbeat while idle (liveness probe)
+ *   N <stream> <index> <type>\n                       file <index> of the stream (0 = the live
+ *                                                    file, 1..5 = rotated) is not a regular file
+ *                                                    (symlink, fifo, socket, char, block, dir,
+ *                                                    other); it is not opened or read. `file` or
+ *                                                    `absent`: a file reported so is no longer
  * Starts (one per stream): r:<inode>:<offset>[:<start>:<end>:<sha256>] resume
  * (the optional anchor names the last line read before offset, so a reused
  * inode is not mistaken for the file), a = every retained file oldest first,
@@ -31,13 +36,22 @@
  * Rotation: the follower never opens a name it computed earlier. It opens
  * every retained file at once (`snapshot`, re-checked until no rename slipped
  * in between) and from then on reads by handle.
+ *
+ * Links (contract v2: control-plane files are regular files, never followed):
+ * every open is O_NOFOLLOW|O_NONBLOCK after an lstat, and the descriptor is
+ * fstat-ed, so a symlink is refused by the kernel, a FIFO cannot block the
+ * follower, and nothing but a regular file is ever read. What was found
+ * instead is reported once per file and type (`N`), and so is its return to
+ * a regular file (or its removal), so each episode is one report. Identities use
+ * lstat, so a link's own inode never passes for the file it points to.
  */
+import { ROTATIONS } from '../droplet/paths.js';
 import { quoteArgv } from '../droplet/shell-quote.js';
 
-export const ROTATIONS = 5;
+export { ROTATIONS };
 
 export const FOLLOWER_PY = String.raw`
-import os, sys, select, time, hashlib
+import os, sys, select, time, hashlib, errno, stat as ST
 CH = 1 << 20
 ROT = ${ROTATIONS}
 BUF = bytearray(CH)
@@ -55,25 +69,49 @@ def readat(fd, off):
     return VIEW[:os.preadv(fd, [BUF], off)] if PREADV else os.pread(fd, CH, off)
 def ino_of(p):
     try:
-        return os.stat(p).st_ino
+        return os.lstat(p).st_ino
     except OSError:
         return 0
-def opn(p):
+NOTREG = {}
+KINDS = ((ST.S_ISLNK, b"symlink"), (ST.S_ISFIFO, b"fifo"), (ST.S_ISSOCK, b"socket"), (ST.S_ISCHR, b"char"), (ST.S_ISBLK, b"block"), (ST.S_ISDIR, b"dir"))
+def kind_of(m):
+    return next((k for test, k in KINDS if test(m)), b"other")
+def cleared(tag, now):
+    # A file reported as not regular is a regular file again (or gone): say so, so a new episode is a new report.
+    if NOTREG.pop(tag, None) is not None: out(b"N ", tag[0], b" %d " % tag[1], now, b"\n")
+def opn(p, tag):
+    # tag = (stream, index). Only a regular file is opened: never through a link (O_NOFOLLOW), never
+    # blocking on a FIFO (O_NONBLOCK), and the descriptor is checked (fstat) for what was really opened.
     try:
-        return os.open(p, os.O_RDONLY)
-    except OSError:
-        return -1
-def snapshot(path):
+        m = os.lstat(p).st_mode
+        if ST.S_ISREG(m):
+            fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            m = os.fstat(fd).st_mode
+            if ST.S_ISREG(m):
+                cleared(tag, b"file")
+                return fd
+            os.close(fd)
+    except OSError as e:
+        if e.errno == errno.ELOOP: m = ST.S_IFLNK  # a link swapped in between the lstat and the open
+        else:
+            if e.errno == errno.ENOENT: cleared(tag, b"absent")
+            return -1
+    k = kind_of(m)
+    if NOTREG.get(tag) != k:
+        NOTREG[tag] = k
+        out(b"N ", tag[0], b" %d " % tag[1], k, b"\n")
+    return -1
+def snapshot(path, name):
     # Every retained file opened at once, oldest first, as (fd, inode). The
     # agent renames under us, so names are only trusted when every one still
     # points at the inode we opened after all are open: then there was an
     # instant where the whole set was exactly this. From here on we read by
     # handle, so later rotations cannot shift what we read.
-    names = [path + "." + str(i) for i in range(ROT, 0, -1)] + [path]
+    names = [(path + "." + str(i), i) for i in range(ROT, 0, -1)] + [(path, 0)]
     for attempt in range(2000):
         snap = []
-        for n in names:
-            fd = opn(n)
+        for n, i in names:
+            fd = opn(n, (name, i))
             snap.append((n, fd, os.fstat(fd).st_ino if fd >= 0 else ino_of(n)))
         if all(ino_of(n) == ino for n, fd, ino in snap) or attempt == 1999:
             return [(fd, ino) for n, fd, ino in snap if fd >= 0]
@@ -101,7 +139,7 @@ class S:
         kind = start.split(":")
         if kind[0] == "r":
             want, off = int(kind[1]), int(kind[2])
-            snap = snapshot(path)
+            snap = snapshot(path, s.name)
             i = next((j for j, (fd, ino) in enumerate(snap) if ino == want), -1)
             if i >= 0 and not same(snap[i][0], off, kind[3:]): i = -1
             if i >= 0:
@@ -111,9 +149,9 @@ class S:
                 out(b"L ", s.name, b" %d\n" % want)
                 s.q = [(fd, 0) for fd, ino in snap]
         elif kind[0] == "a":
-            s.q = [(fd, 0) for fd, ino in snapshot(path)]
+            s.q = [(fd, 0) for fd, ino in snapshot(path, s.name)]
         else:
-            fd = opn(path)
+            fd = opn(path, (s.name, 0))
             if fd >= 0: s.q = [(fd, s.last_lines(fd, int(kind[1])) if kind[0] == "l" else os.fstat(fd).st_size)]
         s.next()
     def last_lines(s, fd, n):
@@ -138,7 +176,7 @@ class S:
         moved = False
         while True:
             if s.fd < 0:
-                fd = opn(s.path)
+                fd = opn(s.path, (s.name, 0))
                 if fd < 0: return moved
                 s.q = [(fd, 0)]; s.next()
             b = readat(s.fd, s.off)
@@ -157,7 +195,7 @@ class S:
                 # our inode cannot have been reused). Ours gone (shifted past
                 # .ROT, or the file was deleted): all are newer, or the client
                 # skips by seq what it already has (the L frame).
-                snap = snapshot(s.path)
+                snap = snapshot(s.path, s.name)
                 i = next((j for j, (fd, ino) in enumerate(snap) if ino == s.ino), -1)
                 closeall(snap[:i + 1])
                 newer = snap[i + 1:]
@@ -205,7 +243,15 @@ def fetch(path, want, off, limit):
     found = [n for n in names if ino_of(n) == want]
     if not found:
         sys.stderr.write("no retained file has inode %d\n" % want); sys.exit(3)
-    fd = os.open(found[0], os.O_RDONLY); sent = 0
+    try:
+        fd = os.open(found[0], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        m = os.fstat(fd).st_mode
+    except OSError as e:
+        if e.errno != errno.ELOOP: raise
+        m = ST.S_IFLNK
+    if not ST.S_ISREG(m):
+        sys.stderr.write("not-regular %s\n" % kind_of(m).decode()); sys.exit(4)
+    sent = 0
     while sent < limit:
         b = os.pread(fd, min(CH, limit - sent), off + sent)
         if not b: break

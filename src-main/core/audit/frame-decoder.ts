@@ -17,6 +17,8 @@ export type Frame =
     }
   | { type: 'truncated'; stream: string; inode: number }
   | { type: 'lost'; stream: string; inode: number }
+  /** File `index` of the stream (0 the live file, 1..5 rotated) is not a regular file and was not read. */
+  | { type: 'not-regular'; stream: string; index: number; fileType: string }
   | { type: 'caught-up' };
 
 const MAX_HEADER = 256;
@@ -72,6 +74,9 @@ export class FrameDecoder {
         return;
       case 'L':
         this.onFrame({ type: 'lost', stream: p[1] ?? '', inode: Number(p[2]) });
+        return;
+      case 'N':
+        this.onFrame({ type: 'not-regular', stream: p[1] ?? '', index: Number(p[2]), fileType: p[3] ?? 'other' });
         return;
       case 'H':
         return;

@@ -10,17 +10,26 @@
  *   the first retained record when the rotation set is not full, since then
  *   nothing can have aged out);
  * - truncated: witnessed seqs missing at the end, with nothing after them;
- * - rollback: a log line whose seq is not above the line before it.
+ * - rollback: a log line whose seq is not above the line before it, once per
+ *   anomaly: after a jump back the lines are judged against the line that
+ *   jumped (seq-check.ts), so one bogus 999999 is one entry, not one per
+ *   later line.
  * Witnessed seqs older than the oldest retained record, with all five
  * rotations present, aged out normally and are only counted.
+ *
+ * A retained file that is a link, FIFO, ... is never read (the follower
+ * opens with O_NOFOLLOW); verify then refuses (exit 3) naming it, rather than
+ * report the records it should hold as deleted.
  */
-import type { Droplet } from '../droplet/droplet.js';
+import { notRegularError } from '../droplet/control-file.js';
+import type { Droplet, FileType } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
 import type { StreamName } from './diagnostics.js';
 import { followerArgv, ROTATIONS, type StreamSpec } from './follower-script.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { LineReader } from './line-reader.js';
+import { SeqTracker } from './seq-check.js';
 import { WitnessStore, dropletKey, type WitnessEntry } from './witness-store.js';
 
 const LIST_CAP = 10_000;
@@ -49,7 +58,9 @@ class Comparer {
   readonly report: StreamReport;
   private it: Generator<WitnessEntry>;
   private cur: WitnessEntry | null;
-  private prevSeq: number | null = null;
+  private readonly seq = new SeqTracker();
+  /** The highest seq merged with the witness so far: the witness cursor is past it. */
+  private merged: number | null = null;
   private firstSeq: number | null = null;
 
   constructor(witness: WitnessStore, private readonly rotationFull: boolean) {
@@ -70,12 +81,17 @@ class Comparer {
 
   line(seq: number, sha256: string): void {
     this.report.read++;
-    if (this.prevSeq !== null && seq <= this.prevSeq) {
-      this.push(this.report.rollback, { seq, after: this.prevSeq });
+    const f = this.seq.step(seq).finding;
+    if (f?.kind === 'rollback' || f?.kind === 'repeat') {
+      // Out of order: the merge with the witness (in seq order) cannot place it.
+      this.push(this.report.rollback, { seq, after: f.kind === 'rollback' ? f.from : f.seq });
       return;
     }
+    // After a jump back, lines below the highest merged seq cannot be merged (the witness
+    // cursor is past them) and are no new finding: the jump was reported once.
+    if (this.merged !== null && seq <= this.merged) return;
     if (this.firstSeq === null) this.firstSeq = seq;
-    this.prevSeq = seq;
+    this.merged = seq;
     while (this.cur && this.cur.seq < seq) {
       if (this.cur.seq < this.firstSeq && this.rotationFull) this.report.aged_out++;
       else this.push(this.report.deleted, this.cur.seq);
@@ -110,7 +126,7 @@ export async function verifyWitness(droplet: Droplet, stateDir: string): Promise
       const store = WitnessStore.open(stateDir, droplet.identity, name);
       stores.push(store);
       if (name === 'receipts' && store.size === 0) continue;
-      const cmp = new Comparer(store, (await droplet.stat(`${path}.${ROTATIONS}`)) !== null);
+      const cmp = new Comparer(store, (await droplet.lstat(`${path}.${ROTATIONS}`)) !== null);
       comparers.set(id, cmp);
       readers.set(id, new LineReader(name, {
         record: (r) => cmp.line(r.seq, r.sha256),
@@ -120,11 +136,19 @@ export async function verifyWitness(droplet: Droplet, stateDir: string): Promise
       specs.push({ name: id, path, start: { kind: 'all' } });
     }
     let caughtUp = false;
+    // A log file that is a link, FIFO, ... is not read by the follower; comparing without it would report its records as deleted.
+    const notRegular: Array<{ path: string; type: string }> = [];
     const decoder = new FrameDecoder((f) => {
       if (f.type === 'caught-up') caughtUp = true;
       else if (f.type === 'data') readers.get(f.stream)?.push(String(f.inode), f.offset, f.bytes);
+      else if (f.type === 'not-regular' && f.fileType !== 'file' && f.fileType !== 'absent') {
+        const base = specs.find((s) => s.name === f.stream)?.path ?? f.stream;
+        notRegular.push({ path: f.index > 0 ? `${base}.${f.index}` : base, type: f.fileType });
+      }
     });
     const res = await droplet.exec(followerArgv('once', specs), { collect: false, onStdout: (c) => decoder.push(c) });
+    const bad = notRegular[0];
+    if (bad) throw notRegularError(bad.path, { type: bad.type as FileType }, 'so it was not read and the logs were not compared with the witness');
     if (!caughtUp) {
       throw new StratamError('connect', `Could not read the logs on the droplet to the end (follower exit ${res.code ?? res.signal}).`, {
         hint: 'Check the connection and that python3 is installed on the droplet, then run verify again.',

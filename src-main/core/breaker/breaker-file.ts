@@ -3,9 +3,15 @@
  * it, both read it. An absent file means armed with no restarts counted. A
  * file that does not parse is `unreadable`: never treated as armed (fail
  * closed), and only a manual re-arm overwrites it.
+ *
+ * It is a control-plane file: a link, FIFO or device in its place is refused
+ * (exit 3) by the read, never read through, and the write replaces the path
+ * by rename (see droplet/control-file.ts), so no status, trip or re-arm ever
+ * reads or copies another file.
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { writeAtomic } from '../droplet/atomic-write.js';
+import { readControlFile } from '../droplet/control-file.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 
 export interface BreakerRecord {
@@ -53,12 +59,12 @@ export function parseBreaker(text: string): BreakerRecord | null {
 
 export async function readBreaker(droplet: Droplet): Promise<BreakerRead> {
   const path = breakerPath(droplet);
-  const st = await droplet.stat(path);
-  if (!st) return { state: 'armed', record: { ...ARMED_EMPTY }, bytes: null, mode: 0o600 };
-  const bytes = await droplet.readFile(path);
+  const read = await readControlFile(droplet, path);
+  if (!read) return { state: 'armed', record: { ...ARMED_EMPTY }, bytes: null, mode: 0o600 };
+  const { bytes, stat } = read;
   const record = parseBreaker(bytes.toString('utf8'));
-  if (!record) return { state: 'unreadable', record: { ...ARMED_EMPTY }, bytes, mode: st.mode };
-  return { state: record.state, record, bytes, mode: st.mode };
+  if (!record) return { state: 'unreadable', record: { ...ARMED_EMPTY }, bytes, mode: stat.mode };
+  return { state: record.state, record, bytes, mode: stat.mode };
 }
 
 /** Replace breaker.json only if it still holds the bytes `base` read (no clobbering a droplet-side trip). */

@@ -6,11 +6,19 @@
  * secrets only with --include-secrets), the breaker, the contract's flags
  * (no other .env value), snapshot and backup listings. Never the browser
  * profile: nothing under playwright_profile/ is read at all.
+ *
+ * Control-plane files (the activity log and its rotations, the receipts,
+ * breaker.json, the vault, the snapshot folder) are read only as regular
+ * files: a link, FIFO or device in their place stops the export with a
+ * refusal naming it (exit 3), and nothing is read through it.
  */
 import { existsSync } from 'node:fs';
 import type { Droplet } from '../droplet/droplet.js';
+import { readControlFile } from '../droplet/control-file.js';
+import { auditFilesOldestFirst, controlPlane } from '../droplet/control-plane.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError, usageError } from '../errors.js';
+import { doubtsFor } from '../flags/dotenv.js';
 import { CONTRACT_KEYS, readEnv } from '../flags/env-editor.js';
 import { withReceipt } from '../receipts/receipts.js';
 import { readLines } from '../vault/archive-lines.js';
@@ -64,7 +72,7 @@ async function runExport(droplet: Droplet, opts: ExportOptions): Promise<ExportR
   const warnings: string[] = [];
   const counts = { waitlist: 0, conversation: 0, undecryptable: 0, activity: 0, receipts: 0, vaultEntries: 0 };
   const home = (name: string) => homeFile(droplet.paths, name);
-  const activityFiles = [5, 4, 3, 2, 1].map((n) => home(`${CONTRACT_FILES.activity}.${n}`)).concat(home(CONTRACT_FILES.activity));
+  const activityFiles = auditFilesOldestFirst(controlPlane(droplet.paths, droplet.home));
   const streams: Array<{ key: keyof typeof counts; paths: string[] }> = [
     { key: 'waitlist', paths: [home(CONTRACT_FILES.waitlist)] },
     { key: 'activity', paths: activityFiles },
@@ -73,7 +81,7 @@ async function runExport(droplet: Droplet, opts: ExportOptions): Promise<ExportR
   ];
   // Progress is in bytes of the JSONL files read, the bulk of the work.
   let total = 0;
-  for (const s of streams) for (const p of s.paths) total += (await droplet.stat(p))?.size ?? 0;
+  for (const s of streams) for (const p of s.paths) total += (await droplet.lstat(p))?.size ?? 0;
   let done = 0;
   const progress = (phase: string) => opts.onProgress?.({ kind: 'progress', phase, done, total });
 
@@ -96,10 +104,12 @@ async function runExport(droplet: Droplet, opts: ExportOptions): Promise<ExportR
     const env = await readEnv(droplet);
     const flags: Record<string, string> = {};
     for (const k of CONTRACT_KEYS) if (env.values.has(k)) flags[k] = env.values.get(k)!;
+    for (const d of doubtsFor(env.doubts, CONTRACT_KEYS)) warnings.push(`The flags may not be what the agent reads: ${droplet.paths.envFile} line ${d.line}: ${d.reason}.`);
     await w.member('flags', flags);
 
     const breakerPath = home(CONTRACT_FILES.breaker);
-    const breakerText = (await droplet.stat(breakerPath)) ? (await droplet.readFile(breakerPath)).toString('utf8') : null;
+    // A control-plane file: refused (exit 3) when not a regular file, never read through.
+    const breakerText = (await readControlFile(droplet, breakerPath))?.bytes.toString('utf8') ?? null;
     let breaker: unknown = null;
     if (breakerText !== null) {
       try {

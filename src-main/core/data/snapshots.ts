@@ -2,8 +2,16 @@
  * Self-modify snapshots (contract: `<jarvisRoot>/.jarvis_self_history/
  * <YYYYMMDDTHHMMSSZ>-<label>/`, last 50 kept). Sizes come from one `du` call
  * (one round trip over SSH); where `du` fails they are summed by walking.
+ *
+ * The folder is part of the control plane (recovery): it must be a real
+ * folder, and a link (or anything else) in its place is refused (exit 3),
+ * never listed through. Entries are described, not followed (readdir gives
+ * each entry's own type), so a link among them is reported in `links` and
+ * never counted, sized or walked into; `du` does not follow links either.
  */
+import { describeType } from '../droplet/control-file.js';
 import type { Droplet } from '../droplet/droplet.js';
+import { refusedError } from '../errors.js';
 
 export const SNAPSHOT_KEEP = 50;
 const NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)$/;
@@ -20,6 +28,8 @@ export interface SnapshotListing {
   snapshots: Snapshot[];
   /** Entries that do not follow the naming rule (listed, not counted). */
   ignored: string[];
+  /** Entries that are symbolic links (never followed; also in `ignored`): the agent does not make these. */
+  links: string[];
   warning: string | null;
 }
 
@@ -27,11 +37,21 @@ export const snapshotsDir = (droplet: Droplet) => `${droplet.paths.jarvisRoot.re
 
 export async function listSnapshots(droplet: Droplet): Promise<SnapshotListing> {
   const dir = snapshotsDir(droplet);
-  if (!(await droplet.stat(dir))?.isDirectory) return { dir, snapshots: [], ignored: [], warning: null };
+  const st = await droplet.lstat(dir);
+  if (!st) return { dir, snapshots: [], ignored: [], links: [], warning: null };
+  if (st.type !== 'dir') {
+    throw refusedError(
+      `${dir} is ${describeType(st.type)}, not a folder; the snapshot folder is never listed or read through anything else.`,
+      `Inspect it on the droplet (ls -ld ${dir}); if it was not you, treat it as tampering (the agent's recovery snapshots are not where the link points). Put the real folder back, then retry.`,
+      { path: dir, type: st.type, notRegular: true },
+    );
+  }
   const entries = await droplet.readdir(dir);
   const ignored: string[] = [];
+  const links: string[] = [];
   const found: Array<Omit<Snapshot, 'size'>> = [];
   for (const e of entries) {
+    if (e.stat.type === 'symlink') links.push(e.name);
     const m = NAME.exec(e.name);
     const time = m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : '';
     if (!m || !e.stat.isDirectory || Number.isNaN(Date.parse(time))) ignored.push(e.name);
@@ -40,8 +60,11 @@ export async function listSnapshots(droplet: Droplet): Promise<SnapshotListing> 
   found.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
   const sizes = await sizesOf(droplet, found.map((s) => `${dir}/${s.name}`));
   const snapshots = found.map((s, i) => ({ ...s, size: sizes[i] ?? 0 }));
-  const warning = snapshots.length > SNAPSHOT_KEEP ? `${snapshots.length} snapshots: more than the ${SNAPSHOT_KEEP} the agent should keep; its pruning may not be running.` : null;
-  return { dir, snapshots, ignored: ignored.sort(), warning };
+  const warnings = [
+    snapshots.length > SNAPSHOT_KEEP ? `${snapshots.length} snapshots: more than the ${SNAPSHOT_KEEP} the agent should keep; its pruning may not be running.` : null,
+    links.length ? `${links.length} entr${links.length === 1 ? 'y is a symbolic link' : 'ies are symbolic links'} (${links.sort().slice(0, 5).join(', ')}${links.length > 5 ? ', ...' : ''}): not snapshots, never followed; the agent does not make links here, so treat them as tampering.` : null,
+  ].filter((w): w is string => w !== null);
+  return { dir, snapshots, ignored: ignored.sort(), links, warning: warnings.length ? warnings.join(' ') : null };
 }
 
 async function sizesOf(droplet: Droplet, paths: string[]): Promise<number[]> {
@@ -61,7 +84,8 @@ async function sizesOf(droplet: Droplet, paths: string[]): Promise<number[]> {
 async function walkSize(droplet: Droplet, path: string): Promise<number> {
   let total = 0;
   for (const e of await droplet.readdir(path)) {
-    if (e.stat.isDirectory) total += await walkSize(droplet, `${path}/${e.name}`);
+    // readdir describes entries without following them: a link is counted as itself, never walked into.
+    if (e.stat.type === 'dir') total += await walkSize(droplet, `${path}/${e.name}`);
     else total += e.stat.size;
   }
   return total;

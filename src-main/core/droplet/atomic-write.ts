@@ -4,9 +4,18 @@
  * (POSIX rename is atomic: readers see the old bytes or the new, never half),
  * then read it back. With `expect`, the current bytes must still be what the
  * caller read, so an edit made by someone else in between is never clobbered.
+ *
+ * Links (contract v2, the control plane): the temp file is created with
+ * O_EXCL under a fresh random name, which never follows a link, and rename
+ * replaces whatever the path holds (a link included) without touching what a
+ * link points to. The reads here (the compare-and-swap, the read-back) go
+ * through readControlFile, which refuses a link, FIFO or device instead of
+ * reading through it. Without `expect` the caller asks to replace the path
+ * whatever it is, so a link there is replaced, never followed or refused.
  */
 import { randomBytes } from 'node:crypto';
 import { StratamError } from '../errors.js';
+import { readControlFile } from './control-file.js';
 import type { Droplet } from './droplet.js';
 import { basenameOf, dirnameOf } from './paths.js';
 
@@ -38,8 +47,19 @@ export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, 
     await droplet.unlink(tmp).catch(() => undefined);
     throw err;
   }
-  const back = await droplet.readFile(path);
-  if (!back.equals(data)) {
+  let back: Buffer | null;
+  try {
+    back = (await readControlFile(droplet, path))?.bytes ?? null;
+  } catch (err) {
+    const type = err instanceof StratamError ? err.detail?.type : undefined;
+    const why = typeof type === 'string' ? `right after the write something put a ${type} in its place, which is not read through` : (err as Error).message;
+    // 'failed', not 'refused': the write did land; what failed is confirming it.
+    throw new StratamError('failed', `${path} was written, but could not be read back: ${why}.`, {
+      hint: 'Something replaced it right after the write. Run `stratam status` to see its current state.',
+      cause: err,
+    });
+  }
+  if (back === null || !back.equals(data)) {
     throw new StratamError('failed', `${path} was written but reads back different bytes; another writer may have replaced it.`, {
       hint: 'Run `stratam status` to see its current state, then retry.',
     });
@@ -47,13 +67,8 @@ export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, 
 }
 
 async function assertUnchanged(droplet: Droplet, path: string, expect: Buffer | null): Promise<void> {
-  let current: Buffer | null;
-  try {
-    current = await droplet.readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    current = null;
-  }
+  // A link, FIFO or device at the path is refused here (exit 3) before anything is renamed over it.
+  const current = (await readControlFile(droplet, path))?.bytes ?? null;
   const same = current === null ? expect === null : expect !== null && current.equals(expect);
   if (!same) {
     throw new StratamError('failed', `${path} changed on the droplet while this edit was being made; nothing was written.`, {

@@ -19,6 +19,30 @@ export interface FileStat {
   gid: number;
   isFile: boolean;
   isDirectory: boolean;
+  /** What the path itself is; `symlink` only ever comes from lstat. */
+  type: FileType;
+}
+
+export type FileType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'char' | 'block' | 'other';
+
+/**
+ * An open regular file, reached without following a link (Droplet.openRegular).
+ * Reads and appends go to the file that was checked, whatever its path names
+ * later: a rename or a link swapped in after the open cannot redirect them.
+ */
+export interface RegularFile {
+  readonly path: string;
+  /** The open file's own attributes when it was opened (fstat; `type` is always 'file'). */
+  readonly stat: FileStat;
+  /** Up to `length` bytes from `position`; fewer only at the end of the file. */
+  read(position: number, length: number): Promise<Buffer>;
+  /** The open file's attributes now (it may have grown). */
+  fstat(): Promise<FileStat>;
+  /** Write whole bytes at the end of the file (O_APPEND); only for a file opened with 'append'. */
+  append(data: Buffer): Promise<void>;
+  /** Flush the file to disk (fsync) where the droplet supports it. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface DirEntry {
@@ -63,12 +87,26 @@ export interface Droplet {
   readonly identity: DropletIdentity;
   /** Contract paths with `~` expanded and envFile filled in. */
   readonly paths: DropletPaths;
+  /** The SSH user's home (what `~` expanded to). */
+  readonly home: string;
 
   readFile(path: string): Promise<Buffer>;
   /** Bytes [start, end) of a file; end defaults to the current size. */
   readRange(path: string, start: number, end?: number): Promise<Buffer>;
-  /** null when the path does not exist. */
+  /** null when the path does not exist. Follows symlinks. */
   stat(path: string): Promise<FileStat | null>;
+  /** Like stat, but a final symlink is described, never followed. */
+  lstat(path: string): Promise<FileStat | null>;
+  /**
+   * Open a file that must be a regular file (contract v2, the control plane):
+   * a symlink, FIFO, socket, device or folder at `path` is refused (exit 3)
+   * without being opened through, and so is a path whose file changed while
+   * it was being opened. 'read': null when the path is absent. 'append':
+   * opened for reading and appending, created with `mode` (exclusively, so
+   * never through a link) when absent. The caller closes the file.
+   */
+  openRegular(path: string, how: 'read'): Promise<RegularFile | null>;
+  openRegular(path: string, how: 'append', mode: number): Promise<RegularFile>;
   readdir(path: string): Promise<DirEntry[]>;
   /** Create a new file, failing if it exists (O_EXCL). */
   writeNew(path: string, data: Buffer, mode: number): Promise<void>;

@@ -9,20 +9,34 @@ import { connect, type Socket } from 'node:net';
 import { homedir, userInfo, hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { DropletPaths } from '../config/profile.js';
-import type { DirEntry, Droplet, DropletIdentity, ExecOptions, ExecResult, FileStat } from './droplet.js';
+import type { DirEntry, Droplet, DropletIdentity, ExecOptions, ExecResult, FileStat, FileType, RegularFile } from './droplet.js';
+import { openRegularLocally } from './local-regular.js';
 import { resolvePaths } from './paths.js';
 
+function typeOf(s: import('node:fs').Stats): FileType {
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'dir';
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isFIFO()) return 'fifo';
+  if (s.isSocket()) return 'socket';
+  if (s.isCharacterDevice()) return 'char';
+  if (s.isBlockDevice()) return 'block';
+  return 'other';
+}
+
 function toStat(s: import('node:fs').Stats): FileStat {
-  return { size: s.size, mode: s.mode & 0o7777, mtimeMs: s.mtimeMs, uid: s.uid, gid: s.gid, isFile: s.isFile(), isDirectory: s.isDirectory() };
+  return { type: typeOf(s), size: s.size, mode: s.mode & 0o7777, mtimeMs: s.mtimeMs, uid: s.uid, gid: s.gid, isFile: s.isFile(), isDirectory: s.isDirectory() };
 }
 
 export class LocalDroplet implements Droplet {
   readonly kind = 'local' as const;
   readonly identity: DropletIdentity;
   readonly paths: DropletPaths;
+  readonly home: string;
   private readonly sockets = new Set<Socket>();
 
   constructor(paths: DropletPaths, home: string = homedir()) {
+    this.home = home;
     this.paths = resolvePaths(paths, home);
     this.identity = { host: hostname(), port: 0, user: userInfo().username, hostKey: null };
   }
@@ -49,20 +63,26 @@ export class LocalDroplet implements Droplet {
     }
   }
 
-  async stat(path: string): Promise<FileStat | null> {
-    try {
-      return toStat(await fsp.stat(path));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+  stat(path: string): Promise<FileStat | null> {
+    return statBy(fsp.stat, path);
+  }
+
+  lstat(path: string): Promise<FileStat | null> {
+    return statBy(fsp.lstat, path);
+  }
+
+  openRegular(path: string, how: 'read'): Promise<RegularFile | null>;
+  openRegular(path: string, how: 'append', mode: number): Promise<RegularFile>;
+  openRegular(path: string, how: 'read' | 'append', mode = 0o600): Promise<RegularFile | null> {
+    return openRegularLocally(path, how, mode, toStat);
   }
 
   async readdir(path: string): Promise<DirEntry[]> {
     const names = await fsp.readdir(path);
     const out: DirEntry[] = [];
     for (const name of names) {
-      const s = await this.stat(`${path}/${name}`);
+      // As sftp-server's readdir: entries are described, not followed.
+      const s = await this.lstat(`${path}/${name}`);
       if (s) out.push({ name, stat: s });
     }
     return out;
@@ -131,6 +151,15 @@ export class LocalDroplet implements Droplet {
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
+  }
+}
+
+async function statBy(fn: (p: string) => Promise<import('node:fs').Stats>, path: string): Promise<FileStat | null> {
+  try {
+    return toStat(await fn(path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
   }
 }
 

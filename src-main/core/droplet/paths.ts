@@ -26,6 +26,9 @@ export const CONTRACT_FILES = {
   waitlist: 'waitlist.jsonl',
 } as const;
 
+/** The agent keeps activity.jsonl.1 (newest) to .5 (oldest) beside the live file (contract: rotation). */
+export const ROTATIONS = 5;
+
 export function dirnameOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);

@@ -8,40 +8,25 @@ import type { Duplex } from 'node:stream';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import type { DropletPaths, DropletProfile } from '../config/profile.js';
 import { SshLink, type LinkOptions } from '../ssh/link.js';
-import type { DirEntry, Droplet, DropletIdentity, ExecOptions, ExecResult, FileStat } from './droplet.js';
+import type { DirEntry, Droplet, DropletIdentity, ExecOptions, ExecResult, FileStat, RegularFile } from './droplet.js';
 import { resolvePaths } from './paths.js';
+import { SFTP_EOF, sftpError, toStat } from './sftp-attrs.js';
+import { boundedOpen, openRegularOverSftp, sftpOpsOn, type SftpOps } from './sftp-regular.js';
 import { quoteArgv } from './shell-quote.js';
-
-// SFTP status codes (draft-ietf-secsh-filexfer-02) mapped to errno names, so
-// code above can test err.code the same way for both droplet kinds.
-const SFTP_ERRNO: Record<number, string> = { 2: 'ENOENT', 3: 'EACCES', 4: 'EIO', 11: 'EEXIST' };
-
-function sftpError(err: Error & { code?: unknown }, op: string, path: string): NodeJS.ErrnoException {
-  const code = typeof err.code === 'number' ? SFTP_ERRNO[err.code] ?? 'EIO' : String(err.code ?? 'EIO');
-  const e: NodeJS.ErrnoException = new Error(`${op} ${path}: ${err.message}`);
-  e.code = code;
-  return e;
-}
-
-function toStat(a: Stats): FileStat {
-  return {
-    size: Number(a.size),
-    mode: a.mode & 0o7777,
-    mtimeMs: a.mtime * 1000,
-    uid: a.uid,
-    gid: a.gid,
-    isFile: a.isFile(),
-    isDirectory: a.isDirectory(),
-  };
-}
 
 const CHUNK = 256 * 1024;
 
 export class SshDroplet implements Droplet {
   readonly kind = 'ssh' as const;
   paths: DropletPaths;
+  home = '/';
+  /** How long a control file's open may take before it is taken as blocked on a FIFO (see sftp-regular.ts). */
+  openDeadlineMs = 10_000;
   private sftpFor: Client | null = null;
   private sftpSession: Promise<SFTPWrapper> | null = null;
+  private sftpCurrent: SFTPWrapper | null = null;
+  /** Per session: rejects when it is abandoned (see onSession). */
+  private readonly gone = new WeakMap<SFTPWrapper, { promise: Promise<never>; end(): void }>();
 
   private constructor(
     readonly link: SshLink,
@@ -72,6 +57,7 @@ export class SshDroplet implements Droplet {
     const d = new SshDroplet(link, profile.paths);
     try {
       const home = await d.call<string>((s, cb) => s.realpath('.', cb), 'realpath', '.');
+      d.home = home;
       d.paths = resolvePaths(profile.paths, home);
     } catch (err) {
       await link.close();
@@ -87,7 +73,30 @@ export class SshDroplet implements Droplet {
       this.sftpSession = new Promise<SFTPWrapper>((resolve, reject) => {
         client.sftp((err, s) => (err ? reject(err) : resolve(s)));
       });
-      this.sftpSession.then((s) => s.once('close', () => { if (this.sftpFor === client) this.sftpSession = null; }), () => { this.sftpSession = null; });
+      const session = this.sftpSession;
+      session.then(
+        (s) => {
+          let end!: () => void;
+          const promise = new Promise<never>((_, reject) => {
+            end = () => reject(Object.assign(new Error('the SFTP session ended (the connection was lost, or an open never answered) before the droplet answered; the outcome is unknown'), { code: 'ECONNRESET' }));
+          });
+          promise.catch(() => undefined); // raced by onSession's callers; unraced, it is not an error
+          this.gone.set(s, { promise, end });
+          // A session that closed (the connection died) answers nothing more: a request made on one of
+          // its handles after that, even one begun after the link's 'drop' was emitted, fails at once.
+          s.once('close', end);
+          if (this.sftpSession !== session) return;
+          this.sftpCurrent = s;
+          s.once('close', () => {
+            if (this.sftpCurrent !== s) return;
+            this.sftpSession = null;
+            this.sftpCurrent = null;
+          });
+        },
+        () => {
+          if (this.sftpSession === session) this.sftpSession = null;
+        },
+      );
     }
     return this.sftpSession;
   }
@@ -113,7 +122,7 @@ export class SshDroplet implements Droplet {
   private call<T>(fn: (s: SFTPWrapper, cb: (err: Error | null | undefined, v: T) => void) => void, op: string, path: string): Promise<T> {
     return this.guarded(op, path, async () => {
       const s = await this.sftp();
-      return new Promise<T>((resolve, reject) => fn(s, (err, v) => (err ? reject(sftpError(err, op, path)) : resolve(v))));
+      return this.onSession(s, new Promise<T>((resolve, reject) => fn(s, (err, v) => (err ? reject(sftpError(err, op, path)) : resolve(v)))));
     });
   }
 
@@ -123,18 +132,38 @@ export class SshDroplet implements Droplet {
 
   private async handleOpUnguarded<T>(fn: (s: SFTPWrapper, h: Buffer) => Promise<T>, path: string, flags: 'r' | 'wx' | 'a', mode?: number): Promise<T> {
     const s = await this.sftp();
-    const handle = await new Promise<Buffer>((resolve, reject) =>
-      s.open(path, flags, mode === undefined ? {} : { mode }, (err, h) => (err ? reject(sftpError(err, 'open', path)) : resolve(h))),
+    // Bounded like a control file's open: a FIFO at any path we open must not wedge the shared session.
+    const handle = await boundedOpen(
+      new Promise<Buffer>((resolve, reject) =>
+        s.open(path, flags, mode === undefined ? {} : { mode }, (err, h) => (err ? reject(sftpError(err, 'open', path)) : resolve(h))),
+      ),
+      this.openDeadlineMs,
+      () => this.abandon(s),
+      path,
     );
     try {
-      return await fn(s, handle);
+      return await this.onSession(s, fn(s, handle));
     } finally {
-      await new Promise<void>((resolve) => s.close(handle, () => resolve()));
+      // A close's own error was always ignored here (the handle is gone either way); a dropped session took the handle with it.
+      await this.onSession(s, new Promise<void>((resolve) => s.close(handle, () => resolve()))).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ECONNRESET') throw err;
+      });
     }
   }
 
+  /** To the end of the file, through our own (bounded) open rather than ssh2's readFile. */
   readFile(path: string): Promise<Buffer> {
-    return this.call<Buffer>((s, cb) => s.readFile(path, cb as never), 'read', path);
+    return this.handleOp(async (s, h) => {
+      const parts: Buffer[] = [];
+      for (let pos = 0; ; ) {
+        const buf = Buffer.allocUnsafe(CHUNK);
+        // ssh2 answers a read at the end of the file with 0 bytes (or SSH_FX_EOF on request).
+        const n = await new Promise<number>((res, rej) => s.read(h, buf, 0, CHUNK, pos, (e, bytes) => (e ? ((e as { code?: number }).code === SFTP_EOF ? res(0) : rej(sftpError(e, 'read', path))) : res(bytes))));
+        if (n === 0) return Buffer.concat(parts);
+        parts.push(buf.subarray(0, n));
+        pos += n;
+      }
+    }, path, 'r');
   }
 
   readRange(path: string, start: number, end?: number): Promise<Buffer> {
@@ -146,7 +175,7 @@ export class SshDroplet implements Droplet {
         const want = Math.min(CHUNK, stop - pos);
         const buf = Buffer.allocUnsafe(want);
         const n = await new Promise<number>((res, rej) =>
-          s.read(h, buf, 0, want, pos, (e, bytes) => (e ? ((e as { code?: number }).code === 1 ? res(0) : rej(sftpError(e, 'read', path))) : res(bytes))),
+          s.read(h, buf, 0, want, pos, (e, bytes) => (e ? ((e as { code?: number }).code === SFTP_EOF ? res(0) : rej(sftpError(e, 'read', path))) : res(bytes))),
         );
         if (n === 0) break;
         parts.push(buf.subarray(0, n));
@@ -156,13 +185,57 @@ export class SshDroplet implements Droplet {
     }, path, 'r');
   }
 
-  async stat(path: string): Promise<FileStat | null> {
+  stat(path: string): Promise<FileStat | null> {
+    return this.statBy('stat', path);
+  }
+
+  lstat(path: string): Promise<FileStat | null> {
+    return this.statBy('lstat', path);
+  }
+
+  private async statBy(op: 'stat' | 'lstat', path: string): Promise<FileStat | null> {
     try {
-      return toStat(await this.call<Stats>((s, cb) => s.stat(path, cb), 'stat', path));
+      return toStat(await this.call<Stats>((s, cb) => s[op](path, cb), op, path));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
+  }
+
+  openRegular(path: string, how: 'read'): Promise<RegularFile | null>;
+  openRegular(path: string, how: 'append', mode: number): Promise<RegularFile>;
+  async openRegular(path: string, how: 'read' | 'append', mode = 0o600): Promise<RegularFile | null> {
+    return openRegularOverSftp(this.opsOn(await this.guarded('open', path, () => this.sftp()), path), path, how, mode, this.openDeadlineMs);
+  }
+
+  /** Raw operations on `file` in one SFTP session (handles belong to the session that opened them). */
+  private opsOn(s: SFTPWrapper, file: string): SftpOps {
+    return sftpOpsOn(s, file, (op, path, run) => this.guarded(op, path, () => this.onSession(s, run())), () => this.abandon(s));
+  }
+
+  /**
+   * `p`, or a rejection once session `s` is abandoned: ssh2 drops requests
+   * written to a channel that is no longer open without ever calling them
+   * back, so a read on a handle of that session must not wait for an answer.
+   */
+  private onSession<T>(s: SFTPWrapper, p: Promise<T>): Promise<T> {
+    const gone = this.gone.get(s);
+    return gone ? Promise.race([p, gone.promise]) : p;
+  }
+
+  /** Give up on session `s` (a request it will never answer); the next operation opens a new one. */
+  private abandon(s: SFTPWrapper): void {
+    this.gone.get(s)?.end();
+    // Only this session: one opened since (after an earlier abandon or a reconnect) stays.
+    if (this.sftpCurrent === s) {
+      this.sftpSession = null;
+      this.sftpFor = null;
+      this.sftpCurrent = null;
+    }
+    // The server will never answer this session's pending requests (it is blocked in open(2)); fail
+    // them now, as ssh2 itself does when a channel ends, so no other caller waits on them forever.
+    (s as unknown as { push(data: null): void }).push(null);
+    s.end();
   }
 
   async readdir(path: string): Promise<DirEntry[]> {

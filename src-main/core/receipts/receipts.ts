@@ -7,9 +7,25 @@
  * seq is the last record's seq + 1. Two app instances appending in the same
  * millisecond could pick the same seq; the audit reader reports that as a
  * rollback rather than hiding it, and the O_APPEND write keeps lines whole.
+ *
+ * The receipts file is a control-plane file: a link, FIFO or device in its
+ * place is never appended through (it would let the agent aim the operator's
+ * writes at any file the SSH user can write). The seq is read and the line
+ * appended through one handle that was checked to be the regular file at
+ * that path (see droplet/sftp-regular.ts).
+ *
+ * When the receipt cannot be written safely, the action depends on which way
+ * it moves the switch. An action that gives the agent power back or changes
+ * the droplet (resume, trust, re-arm, vault, exec, export, ...) is not run at
+ * all (exit 3, naming the file): every action leaves a receipt. An action
+ * that only takes power away (FAIL_SAFE: pause, which hold-pause also uses,
+ * and the breaker trip) still runs, and then fails with `actionSucceeded`
+ * saying it took effect without its receipt: otherwise the agent could keep
+ * the off switch from working by putting a link where the receipts go.
  */
-import type { Droplet } from '../droplet/droplet.js';
-import { StratamError } from '../errors.js';
+import { describeType } from '../droplet/control-file.js';
+import type { Droplet, FileStat, RegularFile } from '../droplet/droplet.js';
+import { StratamError, refusedError } from '../errors.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 
 export type BlockedBy = null | 'flag' | 'trust' | 'blocklist' | 'confirmation';
@@ -43,10 +59,19 @@ export const receiptsPath = (droplet: Droplet) => homeFile(droplet.paths, CONTRA
 
 /** The seq of the last whole record in the file, or 0. */
 export async function lastSeq(droplet: Droplet, path: string): Promise<number> {
-  const st = await droplet.stat(path);
-  if (!st || st.size === 0) return 0;
-  const start = Math.max(0, st.size - TAIL_BYTES);
-  const lines = (await droplet.readRange(path, start, st.size)).toString('utf8').split('\n');
+  const file = await openReceipts(droplet, path, 'read');
+  try {
+    return file ? await lastSeqOf(file) : 0;
+  } finally {
+    await file?.close();
+  }
+}
+
+async function lastSeqOf(file: RegularFile): Promise<number> {
+  const size = file.stat.size;
+  if (size === 0) return 0;
+  const start = Math.max(0, size - TAIL_BYTES);
+  const lines = (await file.read(start, size - start)).toString('utf8').split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]?.trim();
     if (!line) continue;
@@ -60,24 +85,64 @@ export async function lastSeq(droplet: Droplet, path: string): Promise<number> {
   return 0;
 }
 
+function receiptsNotRegular(path: string, type: FileStat['type'], what: string): StratamError {
+  return refusedError(
+    `${what}: ${path} (the operator receipts) is ${describeType(type)}, not a regular file, and receipts are never appended through anything else.`,
+    `Inspect it on the droplet (ls -l ${path}); if it was not you, treat it as tampering. Put the real receipts file back (or move it away so a new one is started), then retry. To stop the agent meanwhile, stop its container on the droplet.`,
+    { path, type, notRegular: true },
+  );
+}
+
+function openReceipts(droplet: Droplet, path: string, how: 'read'): Promise<RegularFile | null>;
+function openReceipts(droplet: Droplet, path: string, how: 'append'): Promise<RegularFile>;
+async function openReceipts(droplet: Droplet, path: string, how: 'read' | 'append'): Promise<RegularFile | null> {
+  try {
+    return how === 'read' ? await droplet.openRegular(path, 'read') : await droplet.openRegular(path, 'append', 0o600);
+  } catch (err) {
+    const type = err instanceof StratamError ? err.detail?.type : undefined;
+    if (typeof type === 'string') throw receiptsNotRegular(path, type as FileStat['type'], how === 'read' ? 'The receipts were not read' : 'No receipt was written');
+    throw err;
+  }
+}
+
 export async function appendReceipt(droplet: Droplet, input: ReceiptInput): Promise<ReceiptRecord> {
   const path = receiptsPath(droplet);
   await droplet.mkdirp(droplet.paths.jarvisHome);
-  const record: ReceiptRecord = {
-    seq: (await lastSeq(droplet, path)) + 1,
-    ts: new Date().toISOString(),
-    turn: null,
-    channel: 'operator',
-    trust: 'owner',
-    tool: input.tool,
-    args: input.args,
-    result: input.result,
-    ok: input.ok,
-    elapsed_ms: Math.round(input.elapsedMs),
-    blocked: input.blocked ?? null,
-  };
-  await droplet.append(path, Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'), 0o600);
-  return record;
+  const file = await openReceipts(droplet, path, 'append');
+  try {
+    const record: ReceiptRecord = {
+      seq: (await lastSeqOf(file)) + 1,
+      ts: new Date().toISOString(),
+      turn: null,
+      channel: 'operator',
+      trust: 'owner',
+      tool: input.tool,
+      args: input.args,
+      result: input.result,
+      ok: input.ok,
+      elapsed_ms: Math.round(input.elapsedMs),
+      blocked: input.blocked ?? null,
+    };
+    await file.append(Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'));
+    return record;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Actions that only take power away from the agent: run even when their receipt cannot be written (see above). */
+export const FAIL_SAFE_TOOLS: ReadonlySet<string> = new Set(['pause', 'breaker_trip']);
+
+/**
+ * Why `tool`'s receipt could not be appended safely, or null: one lstat, so
+ * an action costs one SFTP round trip more, not an exec. The append itself
+ * checks again (and refuses a link swapped in meanwhile).
+ */
+export async function receiptsProblem(droplet: Droplet, tool: string): Promise<StratamError | null> {
+  const path = receiptsPath(droplet);
+  const st = await droplet.lstat(path);
+  if (!st || st.type === 'file') return null;
+  return receiptsNotRegular(path, st.type, FAIL_SAFE_TOOLS.has(tool) ? `${tool} ran, but no receipt was written` : `${tool} was not run, because its receipt could not be written`);
 }
 
 /**
@@ -92,11 +157,14 @@ export async function withReceipt<T>(
   action: () => Promise<T>,
   summarize: (value: T) => unknown = (v) => v,
 ): Promise<T> {
+  const problem = await receiptsProblem(droplet, tool);
+  if (problem && !FAIL_SAFE_TOOLS.has(tool)) throw problem;
   const started = performance.now();
   let value: T;
   try {
     value = await action();
   } catch (err) {
+    if (problem) throw err;
     const blocked = (err as { blocked?: BlockedBy }).blocked ?? null;
     await appendReceipt(droplet, {
       tool,
@@ -108,6 +176,8 @@ export async function withReceipt<T>(
     }).catch(() => undefined);
     throw err;
   }
+  // A fail-safe action that ran without a place for its receipt: it took effect, and the error says why there is no receipt.
+  if (problem) throw new StratamError('failed', problem.message, { hint: problem.hint, detail: { ...problem.detail, actionSucceeded: true } });
   try {
     await appendReceipt(droplet, { tool, args, ok: true, result: summarize(value), elapsedMs: performance.now() - started });
   } catch (err) {

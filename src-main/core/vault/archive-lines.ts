@@ -3,8 +3,12 @@
  * holding the file in memory: chunked reads through the Droplet, and the
  * `enc` token located by byte offsets so a rewrite changes only the token's
  * bytes (other fields keep their exact bytes, spacing and even invalid UTF-8).
+ *
+ * Every file read here is a control-plane file or our own copy of one: it is
+ * opened once through Droplet.openRegular (a link, FIFO or device is refused,
+ * exit 3) and read by that handle, so a link swapped in later is not followed.
  */
-import type { Droplet } from '../droplet/droplet.js';
+import type { Droplet, RegularFile } from '../droplet/droplet.js';
 
 export const CHUNK = 1024 * 1024;
 const NL = 0x0a;
@@ -32,9 +36,20 @@ export async function* readLines(
   path: string,
   opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number; maxLine?: number } = {},
 ): AsyncGenerator<ArchiveLine> {
-  const st = await droplet.stat(path);
-  if (!st) return;
-  const end = opts.end ?? st.size;
+  const file = await droplet.openRegular(path, 'read');
+  if (!file) return;
+  try {
+    yield* linesOf(file, opts);
+  } finally {
+    await file.close();
+  }
+}
+
+async function* linesOf(
+  file: RegularFile,
+  opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number; maxLine?: number },
+): AsyncGenerator<ArchiveLine> {
+  const end = opts.end ?? file.stat.size;
   const chunk = opts.chunk ?? CHUNK;
   const maxLine = opts.maxLine ?? Number.POSITIVE_INFINITY;
   let pos = opts.start ?? 0;
@@ -54,7 +69,7 @@ export async function* readLines(
     return out;
   };
   while (pos < end) {
-    const buf = await droplet.readRange(path, pos, Math.min(end, pos + chunk));
+    const buf = await file.read(pos, Math.min(end, pos + chunk) - pos);
     if (buf.length === 0) break;
     let from = 0;
     for (let nl = buf.indexOf(NL); nl !== -1; nl = buf.indexOf(NL, from)) {

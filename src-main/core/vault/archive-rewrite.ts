@@ -4,14 +4,24 @@
  *
  * The agent appends by open/write/close, so: copy whole lines into a temp
  * file, catching up until the old file stops growing; hard-link the old file
- * to a side name (so its inode stays reachable); rename the temp file over
- * the archive; then re-check the old inode through the side name and append
- * any tail that landed there after the last catch-up (a writer that opened
- * the old file just before the rename) to the new file. The side name is
- * removed last. A kill at any moment leaves the archive path holding either
+ * to a side name (so a crash recovery can still reach its inode); rename the
+ * temp file over the archive; then re-check the old inode (through our open
+ * handle) and append any tail that landed there after the last catch-up (a
+ * writer that opened the old file just before the rename) to the new file.
+ * The side name is removed last. A kill at any moment leaves the archive path holding either
  * the old bytes or the new, both readable with the keyring on disk.
+ *
+ * No path is read or written through a link (contract v2, the control
+ * plane): the archive is opened once with Droplet.openRegular (a link, FIFO
+ * or device is refused, exit 3) and read only by that handle, before and
+ * after the swap (it is the old inode the side name keeps). The temp copy is
+ * created exclusively under a fresh name, checked the same way, and written
+ * only by its handle, which after the rename is the new archive: the carried
+ * tail goes there too, never to whatever the path names by then. Lines that
+ * are not records are copied through untouched, so a followed link here
+ * would copy another file's bytes into a file the agent reads.
  */
-import type { Droplet } from '../droplet/droplet.js';
+import type { Droplet, RegularFile } from '../droplet/droplet.js';
 import { tempPathFor } from '../droplet/atomic-write.js';
 import { basenameOf, dirnameOf } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
@@ -49,15 +59,11 @@ class Cursor {
   consumed = 0;
   lineNo = 1;
   lines = 0;
-  /** Where the old bytes are read from: the archive path, then (after the swap) the side link. */
-  source: string;
   constructor(
-    private readonly droplet: Droplet,
-    path: string,
+    /** The old archive, by handle: the same inode before and after the swap. */
+    private readonly source: RegularFile,
     private readonly transform: RewriteOptions['transform'],
-  ) {
-    this.source = path;
-  }
+  ) {}
 
   /**
    * Transform whole lines in [consumed, size) and hand the output in batches
@@ -75,7 +81,7 @@ class Cursor {
       outLen = 0;
     };
     while (pos < size) {
-      const buf = await this.droplet.readRange(this.source, pos, Math.min(size, pos + CHUNK));
+      const buf = await this.source.read(pos, Math.min(size, pos + CHUNK) - pos);
       if (buf.length === 0) break;
       let from = 0;
       for (let nl = buf.indexOf(NL); nl !== -1; nl = buf.indexOf(NL, from)) {
@@ -107,70 +113,70 @@ class Cursor {
 }
 
 export async function rewriteArchive(droplet: Droplet, path: string, opts: RewriteOptions): Promise<RewriteResult> {
-  const st = await droplet.stat(path);
-  if (!st) return { lines: 0, carried: 0, bytes: 0 };
+  const src = await droplet.openRegular(path, 'read');
+  if (!src) return { lines: 0, carried: 0, bytes: 0 };
   const tmp = tempPathFor(path);
   const side = sidePathFor(path);
-  const cur = new Cursor(droplet, path, opts.transform);
+  let out: RegularFile | null = null;
   let swapped = false;
-  await droplet.writeNew(tmp, Buffer.alloc(0), st.mode & 0o777);
   try {
-    const toTmp = (b: Buffer) => droplet.append(tmp, b);
-    // Catch up until the file stops growing (the agent keeps appending).
-    let total = st.size;
-    opts.onProgress?.(0, total);
-    for (;;) {
-      const size = (await droplet.stat(path))?.size ?? 0;
-      if (size < cur.consumed) throw new StratamError('failed', `${path} shrank during rotation; nothing was swapped.`, { hint: 'Something else rewrote the archive. Run `stratam vault verify`, then rotate again.' });
-      total = Math.max(total, size);
-      if (size === cur.consumed) break;
-      const before = cur.consumed;
-      await cur.advance(size, toTmp, false, (d) => opts.onProgress?.(d, total));
-      if (cur.consumed === before) {
-        // Only a partial last line is left: give its writer a moment, then keep it as torn.
-        const deadline = Date.now() + TORN_WAIT_MS;
-        while (Date.now() < deadline && ((await droplet.stat(path))?.size ?? 0) === size) await sleep(50);
-        if (((await droplet.stat(path))?.size ?? 0) === size) await cur.advance(size, toTmp, true);
+    const cur = new Cursor(src, opts.transform);
+    const sizeNow = async () => (await src.fstat()).size;
+    try {
+      // writeNew sets the exact mode on its own handle (no chmod by path); the checked open then takes that file.
+      await droplet.writeNew(tmp, Buffer.alloc(0), src.stat.mode & 0o777);
+      out = await droplet.openRegular(tmp, 'append', src.stat.mode & 0o777);
+      const dst = out;
+      const toTmp = (b: Buffer) => dst.append(b);
+      // Catch up until the file stops growing (the agent keeps appending).
+      let total = src.stat.size;
+      opts.onProgress?.(0, total);
+      for (;;) {
+        const size = await sizeNow();
+        if (size < cur.consumed) throw new StratamError('failed', `${path} shrank during rotation; nothing was swapped.`, { hint: 'Something else rewrote the archive. Run `stratam vault verify`, then rotate again.' });
+        total = Math.max(total, size);
+        if (size === cur.consumed) break;
+        const before = cur.consumed;
+        await cur.advance(size, toTmp, false, (d) => opts.onProgress?.(d, total));
+        if (cur.consumed === before) {
+          // Only a partial last line is left: give its writer a moment, then keep it as torn.
+          const deadline = Date.now() + TORN_WAIT_MS;
+          while (Date.now() < deadline && (await sizeNow()) === size) await sleep(50);
+          if ((await sizeNow()) === size) await cur.advance(size, toTmp, true);
+        }
       }
+      await dst.sync();
+      await droplet.unlink(side).catch(() => undefined);
+      const ln = await droplet.exec(['ln', '--', path, side]);
+      if (ln.code !== 0) {
+        throw new StratamError('failed', `Could not hard-link ${path} to keep it reachable during the swap; nothing was swapped.`, {
+          hint: 'The droplet needs `ln` (coreutils) and a filesystem with hard links in jarvisHome.',
+        });
+      }
+      // A last catch-up shortens the window the post-swap check has to cover.
+      await cur.advance(await sizeNow(), toTmp, false);
+      await dst.sync();
+      await opts.beforeSwap?.();
+      await droplet.rename(tmp, path);
+      swapped = true;
+    } catch (err) {
+      if (!swapped) await droplet.unlink(tmp).catch(() => undefined);
+      await droplet.unlink(side).catch(() => undefined);
+      throw err;
     }
-    await syncFile(droplet, tmp);
-    await droplet.unlink(side).catch(() => undefined);
-    const ln = await droplet.exec(['ln', '--', path, side]);
-    if (ln.code !== 0) {
-      throw new StratamError('failed', `Could not hard-link ${path} to keep it reachable during the swap; nothing was swapped.`, {
-        hint: 'The droplet needs `ln` (coreutils) and a filesystem with hard links in jarvisHome.',
-      });
+    // Carry over whatever reached the old inode after the last catch-up, into the new one (our handle).
+    const dst = out;
+    const linesAtSwap = cur.lines;
+    for (const wait of TAIL_CHECKS_MS) {
+      if (wait) await sleep(wait);
+      const size = await sizeNow();
+      if (size > cur.consumed) await cur.advance(size, (b) => dst.append(b), true);
     }
-    // A last catch-up shortens the window the post-swap check has to cover.
-    await cur.advance((await droplet.stat(path))?.size ?? cur.consumed, toTmp, false);
-    await syncFile(droplet, tmp);
-    await opts.beforeSwap?.();
-    await droplet.rename(tmp, path);
-    swapped = true;
-  } catch (err) {
-    if (!swapped) await droplet.unlink(tmp).catch(() => undefined);
     await droplet.unlink(side).catch(() => undefined);
-    throw err;
+    opts.onProgress?.(cur.consumed, cur.consumed);
+    return { lines: cur.lines, carried: cur.lines - linesAtSwap, bytes: cur.consumed };
+  } finally {
+    await out?.close();
+    await src.close();
   }
-  // Carry over whatever reached the old inode after the last catch-up.
-  const linesAtSwap = cur.lines;
-  cur.source = side;
-  for (const wait of TAIL_CHECKS_MS) {
-    if (wait) await sleep(wait);
-    const size = (await droplet.stat(side))?.size ?? cur.consumed;
-    if (size > cur.consumed) await cur.advance(size, (b) => droplet.append(path, b), true);
-  }
-  await droplet.unlink(side).catch(() => undefined);
-  opts.onProgress?.(cur.consumed, cur.consumed);
-  return { lines: cur.lines, carried: cur.lines - linesAtSwap, bytes: cur.consumed };
-}
-
-/**
- * Flush the temp file to disk before it replaces the archive (a power cut
- * must not leave an empty archive). The Droplet interface has no fsync, so
- * coreutils `sync FILE` does it; where that is missing the rename still
- * gives process-crash safety.
- */
-async function syncFile(droplet: Droplet, path: string): Promise<void> {
-  await droplet.exec(['sync', '--', path]).catch(() => undefined);
 }

@@ -6,6 +6,7 @@
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { writeAtomic } from '../droplet/atomic-write.js';
+import { regularOrAbsent, withRegularFile } from '../droplet/control-file.js';
 import { refusedError } from '../errors.js';
 import { withReceipt } from '../receipts/receipts.js';
 import { generateKey } from './fernet.js';
@@ -16,12 +17,13 @@ import { archivePath } from './verify.js';
 export async function initVault(droplet: Droplet, opts: { now?: Date } = {}): Promise<{ keyId: string; path: string }> {
   return withReceipt(droplet, 'vault_init', {}, async () => {
     const path = keyringPath(droplet);
-    if (await droplet.stat(path)) {
+    // lstat: a link here (even a dangling one) is refused, not taken for "no keyring yet".
+    if (await regularOrAbsent(droplet, path)) {
       throw refusedError(`${path} already exists; vault init only creates the first keyring of a new droplet.`, 'To change keys use `stratam vault rotate --yes`.');
     }
     const vault = await readVaultFile(droplet);
     const archive = archivePath(droplet);
-    const archiveHead = (await droplet.stat(archive)) ? await droplet.readRange(archive, 0, 65536) : Buffer.alloc(0);
+    const archiveHead = await withRegularFile(droplet, archive, async (f) => (f ? f.read(0, 65536) : Buffer.alloc(0)));
     if ((vault && Object.keys(vault.vault.entries).length > 0) || archiveHead.includes('"enc"')) {
       throw refusedError(
         'This droplet already has encrypted vault data but no vault.keys; a new key could not open it.',

@@ -9,6 +9,7 @@
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { writeAtomic } from '../droplet/atomic-write.js';
+import { readControlFile } from '../droplet/control-file.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
 import { Fernet, InvalidToken, MultiFernet, decodeBase64UrlStrict } from './fernet.js';
@@ -161,14 +162,14 @@ export interface KeyringOnDisk {
 
 export async function readKeyringFile(droplet: Droplet): Promise<KeyringOnDisk> {
   const path = keyringPath(droplet);
-  const st = await droplet.stat(path);
-  if (!st) {
+  // A control-plane file: a link, FIFO or device here is refused (exit 3), never read through.
+  const read = await readControlFile(droplet, path);
+  if (!read) {
     throw new StratamError('failed', `No keyring at ${path}.`, {
       hint: 'On a new droplet run `stratam vault init`. If the droplet had a vault, restore vault.keys from a backup instead.',
     });
   }
-  const bytes = await droplet.readFile(path);
-  return { file: parseKeyring(bytes, path), bytes, mode: st.mode & 0o777 };
+  return { file: parseKeyring(read.bytes, path), bytes: read.bytes, mode: read.stat.mode & 0o777 };
 }
 
 /** The keyring on the droplet, ready to decrypt (the antifab helper uses this for the archive). */

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { readControlFile } from '../droplet/control-file.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
@@ -45,9 +46,11 @@ export async function acquireVaultLock(droplet: Droplet, action: string): Promis
     }
     let held: Partial<LockInfo> = {};
     try {
-      held = JSON.parse((await droplet.readFile(path)).toString('utf8')) as LockInfo;
+      // Read as a regular file only: a link or FIFO put here must not be read through (its text would reach the message).
+      const read = await readControlFile(droplet, path);
+      if (read) held = JSON.parse(read.bytes.toString('utf8')) as LockInfo;
     } catch {
-      /* unreadable lock: treated as held by someone unknown */
+      /* unreadable lock (not JSON, not a regular file): treated as held by someone unknown */
     }
     const stale = held.host === mine.host && typeof held.pid === 'number' && held.pid !== process.pid && !alive(held.pid);
     if (!stale) {
@@ -66,7 +69,7 @@ async function createWithContent(droplet: Droplet, path: string, body: Buffer): 
   try {
     const r = await droplet.exec(['ln', '--', tmp, path]);
     if (r.code === 0) return true;
-    if (await droplet.stat(path)) return false;
+    if (await droplet.lstat(path)) return false; // whatever holds the name, a dangling link included
     throw new StratamError('failed', `Could not create the vault lock ${path} (ln exited ${r.code}).`, {
       hint: 'The droplet needs `ln` (coreutils) and a filesystem with hard links in jarvisHome.',
     });

@@ -17,12 +17,13 @@
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { writeAtomic } from '../droplet/atomic-write.js';
+import { regularOrAbsent } from '../droplet/control-file.js';
 import { StratamError } from '../errors.js';
 import { withReceipt } from '../receipts/receipts.js';
 import { findEnc, replaceEnc } from './archive-lines.js';
 import { rewriteArchive } from './archive-rewrite.js';
 import { InvalidToken, generateKey } from './fernet.js';
-import { Keyring, type KeyringFile, isoSeconds, newKeyId, readKeyringFile, writeKeyring } from './keyring.js';
+import { Keyring, type KeyringFile, isoSeconds, keyringPath, newKeyId, readKeyringFile, writeKeyring } from './keyring.js';
 import { acquireVaultLock } from './rotate-lock.js';
 import { cleanupInterrupted } from './stale-files.js';
 import { readVaultFile, serializeVault, vaultPath } from './vault-file.js';
@@ -79,6 +80,9 @@ async function rotateLocked(droplet: Droplet, opts: RotateOptions): Promise<Rota
 async function rotate(droplet: Droplet, opts: RotateOptions): Promise<RotateResult> {
   const now = opts.now ?? (() => new Date());
   const progress = (phase: RotatePhase, done: number, total: number) => opts.onProgress?.({ kind: 'progress', phase, done, total });
+  // Every file this rewrites must be a regular file (or absent) before anything changes: a link found
+  // halfway would leave a rotated keyring beside an unrotated archive. Each read checks again.
+  for (const path of [keyringPath(droplet), vaultPath(droplet), archivePath(droplet)]) await regularOrAbsent(droplet, path);
   const warnings = await cleanupInterrupted(droplet);
 
   // 1. New keyring: new primary first, every old key still listed.

@@ -3,7 +3,13 @@
  * one while it holds the vault lock: temp copies of vault.keys, vault.json
  * and the archive (never renamed in, so never the live file), and the side
  * link the archive swap keeps to the old file.
+ *
+ * The side name and the archive are read only as regular files (a link,
+ * FIFO or device there is refused, exit 3): the recovery appends the side
+ * file's lines to the archive, so reading through a link would copy another
+ * file into one the agent reads.
  */
+import { appendControlFile, regularOrAbsent, withRegularFile } from '../droplet/control-file.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { sidePathFor } from './archive-rewrite.js';
@@ -20,10 +26,10 @@ export async function cleanupInterrupted(droplet: Droplet): Promise<string[]> {
   }
   const archive = homeFile(droplet.paths, CONTRACT_FILES.archive);
   const side = sidePathFor(archive);
-  const sideStat = await droplet.stat(side);
+  const sideStat = await regularOrAbsent(droplet, side);
   if (sideStat) {
-    const liveStat = await droplet.stat(archive);
-    const head = (p: string) => droplet.readRange(p, 0, 4096);
+    const liveStat = await regularOrAbsent(droplet, archive);
+    const head = (p: string) => withRegularFile(droplet, p, async (f) => (f ? f.read(0, 4096) : Buffer.alloc(0)));
     // Killed before the swap: the side name is a second link to the live file.
     const same = liveStat !== null && liveStat.size === sideStat.size && (await head(archive)).equals(await head(side));
     if (same) await droplet.unlink(side).catch(() => undefined);
@@ -58,6 +64,16 @@ const MAX_AFTER_SWAP = 100_000;
 async function recoverSideTail(droplet: Droplet, side: string, archive: string): Promise<number | null> {
   const sideLines = readLines(droplet, side, { maxLine: 16 * 1024 * 1024 });
   const liveLines = readLines(droplet, archive, { maxLine: 16 * 1024 * 1024 });
+  try {
+    return await carrySideTail(droplet, archive, sideLines, liveLines);
+  } finally {
+    // Close both files even when the walk stopped early.
+    await sideLines.return(undefined);
+    await liveLines.return(undefined);
+  }
+}
+
+async function carrySideTail(droplet: Droplet, archive: string, sideLines: AsyncGenerator<ArchiveLine>, liveLines: AsyncGenerator<ArchiveLine>): Promise<number | null> {
   let s: IteratorResult<ArchiveLine> = await sideLines.next();
   let l: IteratorResult<ArchiveLine> = await liveLines.next();
   while (!s.done && !l.done && identity(s.value.line) === identity(l.value.line)) {
@@ -75,6 +91,6 @@ async function recoverSideTail(droplet: Droplet, side: string, archive: string):
     if (line.torn || line.oversized !== undefined || line.line.length === 0) return null;
     if (!afterSwap.has(identity(line.line))) missing.push(line.line, Buffer.from('\n'));
   }
-  if (missing.length) await droplet.append(archive, Buffer.concat(missing));
+  if (missing.length) await appendControlFile(droplet, archive, Buffer.concat(missing));
   return missing.length / 2;
 }

@@ -3,6 +3,7 @@
  * a Fernet token of a refresh token and its update time. Unknown fields are
  * kept through a rewrite, so a newer agent's additions survive a rotation.
  */
+import { readControlFile } from '../droplet/control-file.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
@@ -55,8 +56,8 @@ export interface VaultOnDisk {
 /** null when the droplet has no vault.json yet (no credentials stored). */
 export async function readVaultFile(droplet: Droplet): Promise<VaultOnDisk | null> {
   const path = vaultPath(droplet);
-  const st = await droplet.stat(path);
-  if (!st) return null;
-  const bytes = await droplet.readFile(path);
-  return { vault: parseVault(bytes, path), bytes, mode: st.mode & 0o777 };
+  // A control-plane file: a link, FIFO or device here is refused (exit 3), never read through.
+  const read = await readControlFile(droplet, path);
+  if (!read) return null;
+  return { vault: parseVault(read.bytes, path), bytes: read.bytes, mode: read.stat.mode & 0o777 };
 }

@@ -3,6 +3,7 @@
  * must open with the keyring on disk. Read-only: it writes nothing, not even
  * a receipt (it is not an action on the droplet), so files stay byte-identical.
  */
+import { regularOrAbsent } from '../droplet/control-file.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { findEnc, readLines } from './archive-lines.js';
@@ -69,7 +70,8 @@ export async function verifyVault(droplet: Droplet, opts: VerifyOptions = {}): P
     }
     const archive = { ...tally(), present: false, lines: 0, badLines: [] as number[], badCount: 0 };
     const path = archivePath(droplet);
-    const st = await droplet.stat(path);
+    // A link, FIFO or device in the archive's place is refused (exit 3), never read through.
+    const st = await regularOrAbsent(droplet, path);
     if (st) {
       archive.present = true;
       let last = 0;
