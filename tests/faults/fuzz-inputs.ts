@@ -1,22 +1,11 @@
 /**
- * Inputs for the fuzz campaign: a seeded PRNG (so any failure is reproduced
- * from its seed and index), and for each target a mix of plain random bytes
- * and mutations of realistic samples (random bytes alone rarely reach the
- * deeper branches of a parser).
+ * Inputs for the fuzz campaign (driven by the seeded PRNG in helpers/prng.ts,
+ * so any failure is reproduced from its seed and index): for each target a
+ * mix of plain random bytes and mutations of realistic samples (random bytes
+ * alone rarely reach the deeper branches of a parser).
  */
 import type { Target } from './fuzz-worker.js';
 
-/** mulberry32: small, fast, good enough to drive a fuzzer. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ED25519 = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 

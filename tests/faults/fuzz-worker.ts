@@ -10,12 +10,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { parseDotenv, parseEnvLines, setEnvValue } from '../../src-main/core/flags/dotenv.js';
+import { checkedEdit, readDotenv } from '../../src-main/core/flags/dotenv.js';
+import { StratamError } from '../../src-main/core/errors.js';
 import { parseKnownHosts, verifyHostKey } from '../../src-main/core/ssh/known-hosts.js';
 import { LineReader, type LineSink } from '../../src-main/core/audit/line-reader.js';
 import { FrameDecoder } from '../../src-main/core/audit/frame-decoder.js';
 import { checkCommand } from '../../src-main/core/guard/blocklist.js';
-import { makeInput, mulberry32 } from './fuzz-inputs.js';
+import { mulberry32 } from '../helpers/prng.js';
+import { makeInput } from './fuzz-inputs.js';
 
 export type Target = 'dotenv' | 'known-hosts' | 'jsonl' | 'frames' | 'blocklist';
 
@@ -34,23 +36,25 @@ function fail(index: number, input: Buffer, what: string): never {
 }
 
 function dotenv(input: Buffer, index: number): void {
-  for (const source of [input.toString('utf8'), input.toString('latin1')]) {
-    const lines = parseEnvLines(source);
-    // The editor's promise: every byte is accounted for by some line.
-    if (lines.map((l) => l.text + l.eol).join('') !== source) fail(index, input, 'parseEnvLines does not give the source back');
-    parseDotenv(source);
+  for (const bytes of [input, Buffer.from(input.toString('latin1'), 'utf8')]) {
+    const r = readDotenv(bytes);
+    // The editor's promise: every character is accounted for by some statement.
+    if (r.statements.map((s) => r.text.slice(s.span.start, s.span.end)).join('') !== r.text) fail(index, input, 'the statements do not give the text back');
     for (const [key, value] of [['JARVIS_SELF_MODIFY_ALLOWED', '0'], ['DISCORD_TRUSTED_USER_IDS', '12345678901234567,23456789012345678'], ['EMAIL_TRUSTED_SENDERS', '']] as const) {
-      const out = setEnvValue(source, key, value);
-      if (parseDotenv(out).get(key) !== value) fail(index, input, `setEnvValue(${key}, ${JSON.stringify(value)}) does not read back`);
-      // Every byte outside the one edited line is kept: either a change inside
-      // one line, or exactly one line appended.
-      let p = 0;
-      while (p < source.length && p < out.length && source[p] === out[p]) p++;
-      let s = 0;
-      while (s < source.length - p && s < out.length - p && source[source.length - 1 - s] === out[out.length - 1 - s]) s++;
-      const inLine = !source.slice(p, source.length - s).includes('\n') && !out.slice(p, out.length - s).includes('\n');
-      const appended = out.startsWith(source) && /^(\r?\n)?[^\n]*\r?\n$/.test(out.slice(source.length));
-      if (!inLine && !appended) fail(index, input, `setEnvValue(${key}) changed more than one line`);
+      let after;
+      try {
+        after = checkedEdit(r, [{ key, value }]);
+      } catch (err) {
+        // A refusal is the editor's designed answer to a file it doubts; nothing else may throw.
+        if (!(err instanceof StratamError) || err.kind !== 'refused') fail(index, input, `checkedEdit(${key}) threw ${String(err)}`);
+        continue;
+      }
+      if (after.values.get(key) !== value) fail(index, input, `checkedEdit(${key}, ${JSON.stringify(value)}) does not read back`);
+      // Every byte outside the edited value is kept: the change sits inside the key's last binding, or is one appended line.
+      const s = r.statements.findLast((x) => x.key === key);
+      const at = s ? (s.valueSpan ?? { start: s.keySpan!.end, end: s.keySpan!.end }) : { start: r.text.length, end: r.text.length };
+      const out = after.text;
+      if (!out.startsWith(r.text.slice(0, at.start)) || !out.endsWith(r.text.slice(at.end))) fail(index, input, `checkedEdit(${key}) changed bytes outside its value`);
     }
   }
 }

@@ -12,7 +12,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { makeInput, mulberry32 } from './fuzz-inputs.js';
+import { mulberry32 } from '../helpers/prng.js';
+import { makeInput } from './fuzz-inputs.js';
 import type { Target } from './fuzz-worker.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -5,7 +5,7 @@
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { refusedError } from '../errors.js';
-import { editEnv, FLAG_KEYS, readEnv } from '../flags/env-editor.js';
+import { assertCertain, editEnv, FLAG_KEYS, readEnv } from '../flags/env-editor.js';
 import { splitList, TRUST_KEYS, TRUST_CHANNELS, validateIdentifier, type TrustChannel } from '../flags/identifiers.js';
 import { withReceipt } from '../receipts/receipts.js';
 
@@ -42,6 +42,8 @@ export async function addTrust(droplet: Droplet, channel: TrustChannel, rawId: s
   const id = validateIdentifier(channel, rawId);
   return withReceipt(droplet, 'trust_add', { channel, id, via }, async () => {
     const snap = await readEnv(droplet);
+    // "Already trusted" is a decision too: never take it from a reading the agent may not share.
+    assertCertain(droplet, snap, [TRUST_KEYS[channel]]);
     const list = splitList(snap.values.get(TRUST_KEYS[channel]));
     if (list.some((x) => same(channel, x, id))) return { channel, id, changed: false, trusted: list };
     const next = [...list, id];
@@ -54,6 +56,7 @@ export async function revokeTrust(droplet: Droplet, channel: TrustChannel, rawId
   const id = validateIdentifier(channel, rawId);
   return withReceipt(droplet, 'trust_revoke', { channel, id, via }, async () => {
     const snap = await readEnv(droplet);
+    assertCertain(droplet, snap, channel === 'discord' ? [TRUST_KEYS[channel], FLAG_KEYS.discordOwner] : [TRUST_KEYS[channel]]);
     if (channel === 'discord' && snap.values.get(FLAG_KEYS.discordOwner) === id) {
       throw Object.assign(
         refusedError(`${id} is the droplet's owner (DISCORD_OWNER_ID) and is always trusted; it cannot be revoked.`, 'To hand the droplet to someone else, change DISCORD_OWNER_ID on the droplet itself.'),

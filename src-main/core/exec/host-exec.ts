@@ -5,9 +5,10 @@
  * then the flag, then the command; each refusal writes its receipt and never
  * reaches the droplet's shell.
  */
+import { controlPlane } from '../droplet/control-plane.js';
 import type { Droplet, ExecOptions } from '../droplet/droplet.js';
 import { StratamError } from '../errors.js';
-import { parseDotenv } from '../flags/dotenv.js';
+import { assertCertain, flagOn, readEnv } from '../flags/env-editor.js';
 import { checkCommand, type Verdict } from '../guard/blocklist.js';
 import { appendReceipt } from '../receipts/receipts.js';
 
@@ -20,17 +21,22 @@ export interface HostExecResult {
   verdict: Verdict;
 }
 
-/** Is the droplet un-paused? Absent file, absent key or anything but `1` means paused. */
+/**
+ * Is the droplet un-paused, as the agent reads .env? Absent file, absent key or
+ * anything but `1` means paused; a file the agent may read differently is
+ * refused (exit 3, naming the line), never guessed either way.
+ */
 export async function selfModifyAllowed(droplet: Droplet): Promise<boolean> {
-  const path = droplet.paths.envFile;
-  if (!(await droplet.stat(path))) return false;
-  return parseDotenv((await droplet.readFile(path)).toString('utf8')).get(SELF_MODIFY_FLAG) === '1';
+  const env = await readEnv(droplet);
+  if (env.bytes === null) return false;
+  assertCertain(droplet, env, [SELF_MODIFY_FLAG]);
+  return flagOn(env.values, SELF_MODIFY_FLAG);
 }
 
 export async function hostExec(droplet: Droplet, cmd: string, io: Pick<ExecOptions, 'onStdout' | 'onStderr' | 'signal'>): Promise<HostExecResult> {
   const started = performance.now();
   const args = { cmd };
-  const verdict = await checkCommand(cmd);
+  const verdict = await checkCommand(cmd, { plane: controlPlane(droplet.paths, droplet.home) });
   if (!verdict.allowed) {
     await appendReceipt(droplet, { tool: HOST_EXEC_TOOL, args, ok: false, result: { rule: verdict.rule, reason: verdict.reason }, elapsedMs: performance.now() - started, blocked: 'blocklist' });
     throw new StratamError('refused', `Blocked by the shell blocklist: ${verdict.reason}.`, {
@@ -42,8 +48,14 @@ export async function hostExec(droplet: Droplet, cmd: string, io: Pick<ExecOptio
   try {
     allowed = await selfModifyAllowed(droplet);
   } catch (err) {
-    await appendReceipt(droplet, { tool: HOST_EXEC_TOOL, args, ok: false, result: { error: 'could not read the flags file' }, elapsedMs: performance.now() - started, blocked: 'flag' });
-    throw new StratamError('refused', `Could not read the flags file ${droplet.paths.envFile}; refusing (fail safe).`, { cause: err, detail: { blocked: 'flag' } });
+    // A doubt's message names a line and a reason, never a value, so it may go into the receipt.
+    const why = err instanceof StratamError && err.kind === 'refused' ? err.message : `Could not read the flags file ${droplet.paths.envFile}.`;
+    await appendReceipt(droplet, { tool: HOST_EXEC_TOOL, args, ok: false, result: { error: why }, elapsedMs: performance.now() - started, blocked: 'flag' });
+    throw new StratamError('refused', `${why} Refusing the command (fail safe).`, {
+      cause: err,
+      ...(err instanceof StratamError && err.hint ? { hint: err.hint } : {}),
+      detail: { blocked: 'flag' },
+    });
   }
   if (!allowed) {
     await appendReceipt(droplet, { tool: HOST_EXEC_TOOL, args, ok: false, result: { reason: `${SELF_MODIFY_FLAG} is not 1` }, elapsedMs: performance.now() - started, blocked: 'flag' });

@@ -1,14 +1,18 @@
 /**
- * Reads and edits the droplet's <envFile>. Every edit is: read, change the
- * intended values in memory, write atomically with a compare-and-swap against
- * the bytes read (writeAtomic), then parse the file read back and confirm each
- * value took. The file keeps its mode. A missing file is created 0600 so that
- * a pause on a fresh droplet still lands (absent flags mean paused anyway).
+ * Reads and edits the droplet's <envFile> on the agent's grammar (dotenv.ts).
+ * Every edit is: read (a regular file only, never through a link), refuse if
+ * the file holds a doubt that touches the edited keys, change the intended
+ * values in memory and prove the result on the same grammar, write atomically
+ * with a compare-and-swap against the bytes read (writeAtomic), then read the
+ * file back and confirm each value took. The file keeps its mode. A missing
+ * file is created 0600 so that a pause on a fresh droplet still lands.
  */
 import type { Droplet } from '../droplet/droplet.js';
+import { readControlFile } from '../droplet/control-file.js';
 import { writeAtomic } from '../droplet/atomic-write.js';
 import { StratamError } from '../errors.js';
-import { parseDotenv, setEnvValue, isValidKey } from './dotenv.js';
+import { checkedEdit, doubtsFor, isValidKey, readDotenv, refuseOnDoubt, type Doubt } from './dotenv.js';
+import { CONTRACT_KEYS } from './contract-keys.js';
 import { assertSafeValue } from './identifiers.js';
 
 export const FLAG_KEYS = {
@@ -18,28 +22,32 @@ export const FLAG_KEYS = {
 } as const;
 
 /** Only the keys the contract defines may be read into status, exports or the UI. */
-export const CONTRACT_KEYS = [
-  'JARVIS_SELF_MODIFY_ALLOWED',
-  'JARVIS_ETERNAL_LOOP',
-  'DISCORD_OWNER_ID',
-  'DISCORD_TRUSTED_USER_IDS',
-  'TELEGRAM_TRUSTED_USER_IDS',
-  'EMAIL_TRUSTED_SENDERS',
-  'SMS_TRUSTED_NUMBERS',
-] as const;
+export { CONTRACT_KEYS };
+
+export type { Doubt };
 
 export interface EnvSnapshot {
+  /** The file's bytes; null when there is no file. */
   bytes: Buffer | null;
   mode: number;
+  /**
+   * The values python-dotenv gives the agent. A key it reads as None (`KEY`
+   * with no `=`) is absent, like a key never assigned: for the agent both
+   * mean unset, and an unset flag is off.
+   */
   values: Map<string, string>;
+  /**
+   * Where the app cannot be sure the agent reads the file as it does, by line
+   * (key null: the whole file; otherwise that key only). See dotenv-reading.ts.
+   */
+  doubts: Doubt[];
 }
 
 export async function readEnv(droplet: Droplet): Promise<EnvSnapshot> {
-  const path = droplet.paths.envFile;
-  const st = await droplet.stat(path);
-  if (!st) return { bytes: null, mode: 0o600, values: new Map() };
-  const bytes = await droplet.readFile(path);
-  return { bytes, mode: st.mode, values: parseDotenv(bytes.toString('utf8')) };
+  const read = await readControlFile(droplet, droplet.paths.envFile);
+  if (!read) return { bytes: null, mode: 0o600, values: new Map(), doubts: [] };
+  const r = readDotenv(read.bytes);
+  return { bytes: read.bytes, mode: read.stat.mode, values: r.values, doubts: r.doubts };
 }
 
 /** The contract's flags and lists only; other .env values (API keys) never leave this module. */
@@ -49,27 +57,27 @@ export function contractValues(values: Map<string, string>): Record<string, stri
   return out;
 }
 
+/** Refuse (exit 3, naming the line and the fix) when a doubt touches `keys`: for callers that decide from a reading. */
+export function assertCertain(droplet: Droplet, snap: EnvSnapshot, keys: readonly string[]): void {
+  refuseOnDoubt(snap.doubts, keys, droplet.paths.envFile);
+}
+
 export async function editEnv(droplet: Droplet, edits: ReadonlyArray<{ key: string; value: string }>, base?: EnvSnapshot): Promise<EnvSnapshot> {
   for (const e of edits) {
     if (!isValidKey(e.key)) throw new StratamError('usage', `"${e.key}" is not a valid .env key.`);
     assertSafeValue(e.value);
   }
+  const path = droplet.paths.envFile;
   const snap = base ?? (await readEnv(droplet));
-  if (snap.bytes !== null && snap.bytes.includes(0)) {
-    throw new StratamError('failed', `${droplet.paths.envFile} contains a NUL byte; refusing to edit it.`, { hint: 'Inspect the file on the droplet.' });
-  }
-  let text = snap.bytes?.toString('utf8') ?? '';
-  if (snap.bytes !== null && !Buffer.from(text, 'utf8').equals(snap.bytes)) {
-    throw new StratamError('failed', `${droplet.paths.envFile} is not valid UTF-8; refusing to edit it, so no byte is altered.`, { hint: 'Fix its encoding on the droplet, then retry.' });
-  }
-  for (const e of edits) text = setEnvValue(text, e.key, e.value);
-  const next = Buffer.from(text, 'utf8');
+  // Doubts first: a file we may read differently from the agent is never rewritten, not even to the same bytes.
+  const planned = checkedEdit(readDotenv(snap.bytes ?? Buffer.alloc(0)), edits, path);
+  const next = Buffer.from(planned.text, 'utf8');
   if (snap.bytes !== null && next.equals(snap.bytes)) return snap;
-  await writeAtomic(droplet, droplet.paths.envFile, next, { mode: snap.mode, expect: snap.bytes });
+  await writeAtomic(droplet, path, next, { mode: snap.mode, expect: snap.bytes });
   const after = await readEnv(droplet);
-  for (const e of edits) {
-    if (after.values.get(e.key) !== e.value) {
-      throw new StratamError('failed', `${e.key} did not read back as written; the droplet may have changed it.`, { hint: 'Run `stratam status` and retry.' });
+  for (const [key, value] of new Map(edits.map((e) => [e.key, e.value]))) {
+    if (after.values.get(key) !== value || doubtsFor(after.doubts, [key]).length > 0) {
+      throw new StratamError('failed', `${key} did not read back as written; the droplet may have changed it.`, { hint: 'Run `stratam status` and retry.' });
     }
   }
   return after;
@@ -79,5 +87,5 @@ export function setFlag(droplet: Droplet, key: string, value: string): Promise<E
   return editEnv(droplet, [{ key, value }]);
 }
 
-/** The contract's fail-safe reading: anything but exactly "1" is off. */
+/** The contract's fail-safe reading: anything but exactly "1" is off. Check the snapshot's doubts first (doubtsFor). */
 export const flagOn = (values: Map<string, string>, key: string) => values.get(key) === '1';

@@ -22,8 +22,12 @@ const RULES: Readonly<Record<TrustChannel, { re: RegExp; what: string; example: 
   sms: { re: /^\+[1-9][0-9]{6,14}$/, what: 'an E.164 phone number (+ then 7 to 15 digits, not starting with 0)', example: '+14155550100' },
 };
 
-/** Anything that could break out of a dotenv value or hide in it. */
-const UNSAFE = /[\r\n=#"'`\\\u0000-\u001f\u007f]/;
+/**
+ * Anything that could break out of a dotenv value, hide in it, or be read
+ * differently by python-dotenv: `$` starts an interpolation (even inside
+ * single quotes), and C1 controls include \x85, which Python strips as space.
+ */
+const UNSAFE = /[\r\n=#"'`\\$\u0000-\u001f\u007f-\u009f]/;
 
 export function isTrustChannel(s: string): s is TrustChannel {
   return (TRUST_CHANNELS as readonly string[]).includes(s);
@@ -38,7 +42,7 @@ export function assertChannel(s: string): TrustChannel {
 export function validateIdentifier(channel: TrustChannel, id: string): string {
   const rule = RULES[channel];
   if (UNSAFE.test(id)) {
-    throw usageError(`Refused ${channel} id ${JSON.stringify(printable(id))}: it contains a newline, quote, '=', '#' or control character, which would corrupt the .env file.`, `Give ${rule.what}, e.g. ${rule.example}.`);
+    throw usageError(`Refused ${channel} id ${JSON.stringify(printable(id))}: it contains a newline, quote, '=', '#', '$' or control character, which would corrupt the .env file.`, `Give ${rule.what}, e.g. ${rule.example}.`);
   }
   if (!rule.re.test(id) || id.length > 254) {
     throw usageError(`"${printable(id)}" is not ${rule.what}.`, `For example: ${rule.example}.`);
@@ -48,7 +52,7 @@ export function validateIdentifier(channel: TrustChannel, id: string): string {
 
 /** Defence in depth: no value reaches the .env writer unless it is plain. */
 export function assertSafeValue(value: string): void {
-  if (UNSAFE.test(value)) throw usageError('Refused a .env value with a newline, quote, =, # or control character.');
+  if (UNSAFE.test(value)) throw usageError('Refused a .env value with a newline, quote, =, #, $ or control character.');
 }
 
 /** Show user input in an error without letting control characters through. */

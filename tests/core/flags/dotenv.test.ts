@@ -1,66 +1,108 @@
+/**
+ * The editor's exact output on the cases it must get right by construction,
+ * the reading's spans and lines, and the identifier rules. What python-dotenv
+ * makes of every result is checked in dotenv-parity.test.ts and the fuzz.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomInt } from 'node:crypto';
-import { parseDotenv, parseEnvLines, setEnvValue } from '../../../src-main/core/flags/dotenv.js';
-import { validateIdentifier } from '../../../src-main/core/flags/identifiers.js';
+import { checkedEdit, lineBreakOf, parseStatements, readDotenv, setEnvValue } from '../../../src-main/core/flags/dotenv.js';
+import { StratamError } from '../../../src-main/core/errors.js';
+import { assertSafeValue, validateIdentifier } from '../../../src-main/core/flags/identifiers.js';
 
-test('parse: quotes, export, inline comments, last assignment wins', () => {
-  const m = parseDotenv('A=1\nexport B = two \nC="x # not a comment"\nD=\'y\'\nE=val # note\nA=3\n#F=9\n  G=\n');
-  assert.equal(m.get('A'), '3');
-  assert.equal(m.get('B'), 'two');
-  assert.equal(m.get('C'), 'x # not a comment');
-  assert.equal(m.get('D'), 'y');
-  assert.equal(m.get('E'), 'val');
-  assert.equal(m.has('F'), false);
-  assert.equal(m.get('G'), '');
+test('read: quotes, export, inline comments, last assignment wins, KEY alone is unset', () => {
+  const r = readDotenv('A=1\nexport B = two \nC="x # not a comment"\nD=\'y\'\nE=val # note\nA=3\n#F=9\n  G=\nH\n');
+  assert.deepEqual([...r.dict], [['A', '3'], ['B', 'two'], ['C', 'x # not a comment'], ['D', 'y'], ['E', 'val'], ['G', ''], ['H', null]]);
+  assert.equal(r.values.has('H'), false, 'None is absent from values');
+  assert.equal(r.values.has('F'), false);
+  assert.deepEqual(r.doubts, []);
+});
+
+test('read: spans and lines count \\r\\n, lone \\r and \\n as one break each', () => {
+  const text = 'A=1\r\nB="x\ry"\rC=3';
+  const s = parseStatements(text).filter((x) => x.key !== null);
+  assert.deepEqual(s.map((x) => [x.key, x.value, x.atLine, text.slice(x.valueSpan!.start, x.valueSpan!.end)]), [
+    ['A', '1', 1, '1'],
+    ['B', 'x\ny', 2, 'x\ry'],
+    ['C', '3', 4, '3'],
+  ]);
 });
 
 test('edit: only the effective value changes; style and neighbours kept', () => {
-  assert.equal(setEnvValue('A=1\nA=2\n', 'A', '0'), 'A=1\nA=0\n');
-  assert.equal(setEnvValue("X='1' # c\n", 'X', '0'), "X='0' # c\n");
-  assert.equal(setEnvValue('X=\n', 'X', '5'), 'X=5\n');
-  assert.equal(setEnvValue('X= # c\n', 'X', '5'), 'X=5 # c\n');
-  assert.equal(setEnvValue('', 'X', '1'), 'X=1\n');
-  assert.equal(setEnvValue('Y=2', 'X', '1'), 'Y=2\nX=1\n');
-  assert.equal(setEnvValue('Y=2\r\n', 'X', '1'), 'Y=2\r\nX=1\r\n');
+  const cases: Array<[string, string, string, string]> = [
+    ['A=1\nA=2\n', 'A', '0', 'A=1\nA=0\n'],
+    ["X='1' # c\n", 'X', '0', "X='0' # c\n"],
+    ['X="1"\r\n', 'X', '0', 'X="0"\r\n'],
+    ['X=\n', 'X', '5', 'X=5\n'],
+    // python-dotenv reads `X= # c` as "# c": that is the value, and it is what is replaced.
+    ['X= # c\n', 'X', '5', 'X= 5\n'],
+    ['X=abc # c\n', 'X', '', "X='' # c\n"],
+    ['X=abc  \n', 'X', '', 'X=  \n'],
+    ['X="a\nb"\nY=1', 'X', '0', 'X="0"\nY=1'],
+    ['export\tJARVIS_SELF_MODIFY_ALLOWED=1', 'JARVIS_SELF_MODIFY_ALLOWED', '0', 'export\tJARVIS_SELF_MODIFY_ALLOWED=0'],
+    ['A=1\rX=1\rB=2\r', 'X', '0', 'A=1\rX=0\rB=2\r'],
+    // KEY alone becomes an assignment, before its comment
+    ['X\n', 'X', '1', 'X=1\n'],
+    ['X #c\n', 'X', '1', 'X=1 #c\n'],
+    ['X#c', 'X', '1', 'X=1 #c'],
+    ['X #c', 'X', '', "X='' #c"],
+    ['X', 'X', '', 'X='],
+    ["'X'\n", 'X', '1', "'X'=1\n"],
+    ['export X\n', 'X', '1', 'export X=1\n'],
+    ['X=1\nX\n', 'X', '0', 'X=1\nX=0\n'],
+    // absent: one line appended with the file's own line break
+    ['', 'X', '1', 'X=1\n'],
+    ['Y=2', 'X', '1', 'Y=2\nX=1\n'],
+    ['Y=2\r\n', 'X', '1', 'Y=2\r\nX=1\r\n'],
+    ['Y=2\r\nZ=3', 'X', '1', 'Y=2\r\nZ=3\r\nX=1\r\n'],
+    ['Y=2\r', 'X', '1', 'Y=2\rX=1\r'],
+    ['Y=2\n# end', 'X', '1', 'Y=2\n# end\nX=1\n'],
+  ];
+  for (const [src, key, value, want] of cases) {
+    assert.equal(setEnvValue(src, key, value), want, JSON.stringify(src));
+    assert.equal(checkedEdit(readDotenv(src), [{ key, value }]).values.get(key), value, JSON.stringify(src));
+  }
+  assert.equal(lineBreakOf('a\r\nb\n'), '\n');
+  assert.equal(lineBreakOf('a\nb\r'), '\r');
 });
 
-const KEYS = ['JARVIS_SELF_MODIFY_ALLOWED', 'JARVIS_ETERNAL_LOOP', 'DISCORD_TRUSTED_USER_IDS', 'OTHER', 'A_B'];
-const pieces = ['#', ' ', '\t', '=', '"', "'", '\r\n', '\n', 'export ', 'x', '1', '0', ',', 'é', '\u0001', ...KEYS];
-
-function randomEnv(): string {
-  let s = '';
-  const n = randomInt(0, 40);
-  for (let i = 0; i < n; i++) {
-    if (randomInt(0, 3) === 0) s += `${KEYS[randomInt(0, KEYS.length)]}=${pieces[randomInt(0, pieces.length)]}\n`;
-    else s += pieces[randomInt(0, pieces.length)];
-  }
-  return s;
-}
-
-test('round-trip fuzz: after an edit, the key reads back, every other line is byte-identical, and other keys keep their values', () => {
-  for (let i = 0; i < 3000; i++) {
-    const src = randomEnv();
-    const key = KEYS[randomInt(0, KEYS.length)]!;
-    const value = ['0', '1', '', '123456789012345678,234567890123456789'][randomInt(0, 4)]!;
-    const out = setEnvValue(src, key, value);
-    const after = parseDotenv(out);
-    assert.equal(after.get(key), value, JSON.stringify({ src, key, value, out }));
-    const before = parseDotenv(src);
-    for (const [k, v] of before) if (k !== key) assert.equal(after.get(k), v, JSON.stringify({ src, key, out }));
-    // Lines other than the edited one (or an appended one) are unchanged
-    const a = parseEnvLines(src);
-    const b = parseEnvLines(out);
-    let diffs = 0;
-    for (let j = 0; j < a.length; j++) if (a[j]!.text + a[j]!.eol !== (b[j]?.text ?? '') + (b[j]?.eol ?? '')) diffs++;
-    assert.ok(diffs <= 1, JSON.stringify({ src, out }));
-    // Editing to the same value again is a no-op
-    assert.equal(setEnvValue(out, key, value), out);
-  }
+test('edit: a doubt that touches the key refuses, naming the line, reason and fix; other keys\' doubts do not', () => {
+  const file = 'JARVIS_SELF_MODIFY_ALLOWED=1\nNOTE="\nJARVIS_SELF_MODIFY_ALLOWED=0\n"\n';
+  assert.throws(
+    () => checkedEdit(readDotenv(file), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }], '/opt/jarvis/.env'),
+    (err: unknown) => {
+      assert.ok(err instanceof StratamError);
+      assert.equal(err.kind, 'refused');
+      assert.match(err.message, /^\/opt\/jarvis\/\.env line 3: line 3 looks like an assignment/);
+      assert.match(err.message, /nothing was written/);
+      assert.match(err.hint!, /Close the quote on line 2/);
+      assert.equal(err.detail?.line, 3);
+      assert.equal(err.detail?.key, null);
+      return true;
+    },
+  );
+  const api = 'OPENAI_API_KEY=${KEY}\nJARVIS_SELF_MODIFY_ALLOWED=1\n';
+  assert.equal(checkedEdit(readDotenv(api), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]).text, 'OPENAI_API_KEY=${KEY}\nJARVIS_SELF_MODIFY_ALLOWED=0\n');
+  assert.throws(() => checkedEdit(readDotenv('JARVIS_SELF_MODIFY_ALLOWED=${X}\n'), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]), /line 1: the value of "JARVIS_SELF_MODIFY_ALLOWED"/);
 });
 
-test('fuzz: random bytes never crash the parser', () => {
-  for (let i = 0; i < 2000; i++) parseDotenv(randomBytes(randomInt(0, 300)).toString('utf8'));
+test('edit: a later key interpolating the edited one follows it, and nothing else changes', () => {
+  const r = checkedEdit(readDotenv('JARVIS_SELF_MODIFY_ALLOWED=1\nJARVIS_ETERNAL_LOOP=${JARVIS_SELF_MODIFY_ALLOWED}\n'), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]);
+  assert.deepEqual([...r.values], [['JARVIS_SELF_MODIFY_ALLOWED', '0'], ['JARVIS_ETERNAL_LOOP', '0']]);
+});
+
+test('random bytes never crash the reader or the editor', () => {
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  for (let i = 0; i < 2000; i++) {
+    const bytes = Buffer.from(Array.from({ length: next() % 300 }, () => next() % 256));
+    const r = readDotenv(bytes);
+    assert.equal(r.statements.map((s) => r.text.slice(s.span.start, s.span.end)).join(''), r.text, 'statements cover the text exactly');
+    try {
+      checkedEdit(r, [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]);
+    } catch (err) {
+      assert.ok(err instanceof StratamError && err.kind === 'refused', String(err));
+    }
+  }
 });
 
 test('identifiers per channel', () => {
@@ -71,7 +113,8 @@ test('identifiers per channel', () => {
   assert.throws(() => validateIdentifier('telegram', '0'));
   assert.throws(() => validateIdentifier('telegram', '-5'));
   assert.equal(validateIdentifier('email', 'a.b+c@example.co.uk'), 'a.b+c@example.co.uk');
-  for (const bad of ['a@@b', 'a b@c', 'ab.c', 'a@b,c', "a'@b", 'a@b\n', '@b', 'a@']) assert.throws(() => validateIdentifier('email', bad), bad);
+  for (const bad of ['a@@b', 'a b@c', 'ab.c', 'a@b,c', "a'@b", 'a@b\n', '@b', 'a@', 'a${X}@b', 'a\x85@b']) assert.throws(() => validateIdentifier('email', bad), bad);
   assert.equal(validateIdentifier('sms', '+1234567'), '+1234567');
   for (const bad of ['+123456', '+1234567890123456', '+0123456789', '1234567', '+12 34567']) assert.throws(() => validateIdentifier('sms', bad), bad);
+  for (const bad of ['${X}', 'a$b', '\x85', '\u009f']) assert.throws(() => assertSafeValue(bad), JSON.stringify(bad));
 });
