@@ -2,35 +2,84 @@
  * Walks a tree-sitter-bash syntax tree and applies the hard block to every
  * command in it, wherever it sits: inside `if`, loops, functions, `$(...)`,
  * pipelines and lists. Shell text carried inside a command (`sh -c`, here
- * documents fed to a shell, `echo ... | sh`) is parsed and walked in turn.
- * Anything we cannot read is refused rather than guessed.
+ * documents fed to a shell, `echo ... | sh`, an alias, an interpreter's shell
+ * call) is parsed and walked in turn. Anything we cannot read is refused
+ * rather than guessed.
+ *
+ * The walk follows the script's own shell state (shell-state.ts): `cd`,
+ * variables it assigns, aliases it defines, functions it calls. Around each
+ * statement the state is snapshotted and merged back (the statement may have
+ * stopped part-way); subshells, pipeline stages and `$(...)` restore it.
  */
 import type { Node, Parser } from 'web-tree-sitter';
-import { type Finding, argvOf, checkArgv } from './command-rules.js';
-import { couldBeDevice, normalizePath } from './targets.js';
-import { commandName, unwrap } from './unwrap.js';
-import { HOME, type Word, wordOf } from './words.js';
+import type { ControlSet } from './control-targets.js';
+import { type Finding, type RuleContext } from './finding.js';
+import { CommandStep } from './analyze-command.js';
+import { forkBomb } from './stdin-code.js';
+import { ShellState } from './shell-state.js';
+import { ANY, wordOf } from './words.js';
 
 export const MAX_SCRIPT_DEPTH = 6;
 const MAX_NODES = 500_000;
 
-const DECODERS = new Set([
-  'base64', 'base32', 'basenc', 'xxd', 'uudecode', 'openssl', 'gpg', 'gunzip', 'zcat', 'gzip', 'bzip2', 'bunzip2', 'bzcat',
-  'xz', 'unxz', 'xzcat', 'lzma', 'unlzma', 'zstd', 'unzstd', 'zstdcat', 'lz4', 'rev', 'od',
+/** Where a statement sits: its state is merged back when it may have stopped part-way. */
+const STATEMENT_PARENTS = new Set(['program', 'compound_statement', 'do_group', 'subshell', 'if_statement', 'elif_clause', 'else_clause', 'case_item', 'while_statement', 'until_statement']);
+const STATEMENTS = new Set([
+  'command', 'list', 'pipeline', 'redirected_statement', 'subshell', 'compound_statement', 'if_statement', 'while_statement', 'until_statement',
+  'for_statement', 'c_style_for_statement', 'case_statement', 'function_definition', 'negated_command', 'test_command', 'unset_command',
 ]);
-const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'nc', 'ncat', 'netcat', 'socat', 'aria2c', 'http', 'https', 'lynx', 'tftp', 'ftp']);
-const OUTPUT_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
+/** Each runs in a subshell: whatever it does to the shell is undone after it. */
+const SUBSHELLS = new Set(['subshell', 'command_substitution', 'process_substitution']);
+const LOOPS = new Set(['c_style_for_statement', 'while_statement', 'until_statement']);
+const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+
+type Item = Node | (() => Finding | null);
 
 export class Analyzer {
-  cwd: string | null = null;
   readonly commands: string[][] = [];
+  state = new ShellState();
+  /** Functions defined in the tree being walked (name to body). */
+  functions = new Map<string, Node>();
+  /** Aliases and functions being expanded now: no expansion inside its own expansion. */
+  readonly expanding = new Set<string>();
+  /** Redirects already checked with their command (by node id, per tree). */
+  handled = new Set<number>();
+  /** The redirects of a redirected_statement, by the id of its body (per tree). */
+  outerRedirects = new Map<number, Node[]>();
   private nodes = 0;
+  private readonly step: CommandStep;
+  /**
+   * States a statement may end in besides its last one (`cd / && cd /gone`
+   * leaves `/` when the second cd fails), merged when the statement ends.
+   */
+  private sides: ShellState[][] = [];
+
+  /** A state the current statement may end in. */
+  private side(s: ShellState): void {
+    const frame = this.sides[this.sides.length - 1];
+    if (frame) frame.push(s);
+    else this.state.merge(s);
+  }
 
   constructor(
     private readonly parser: Parser,
     private readonly deadline: number,
-  ) {}
+    readonly control: ControlSet,
+  ) {
+    this.step = new CommandStep(this);
+  }
 
+  /** The rule context for a command at `depth`, in the current state. */
+  context(depth: number): RuleContext {
+    return {
+      cwds: this.state.cwds,
+      control: this.control,
+      script: (text) => this.nested(text, depth),
+      exec: (words) => this.step.effective(words, depth),
+    };
+  }
+
+  /** Shell text run by the same shell (an alias): same state, same functions. */
   script(text: string, depth: number): Finding | null {
     const show = [text.length > 200 ? `${text.slice(0, 200)}…` : text];
     if (depth > MAX_SCRIPT_DEPTH) return { rule: 'too-deep', reason: `shell text nested more than ${MAX_SCRIPT_DEPTH} levels deep`, argv: show };
@@ -40,180 +89,209 @@ export class Analyzer {
     this.parser.reset();
     const tree = this.parser.parse(text, null, { progressCallback });
     if (!tree) return { rule: 'parse-error', reason: 'the command took too long to parse', argv: show };
+    // Node ids and function bodies belong to this tree, which is freed below.
+    const outer = { functions: this.functions, handled: this.handled, outerRedirects: this.outerRedirects, sides: this.sides.length };
+    this.functions = new Map(outer.functions);
+    this.handled = new Set();
+    this.outerRedirects = new Map();
     try {
       if (tree.rootNode.hasError) return { rule: 'parse-error', reason: 'the command does not parse as shell', argv: show };
-      return this.walk(tree.rootNode, depth);
+      const found = this.walk(tree.rootNode, depth);
+      if (found) return found;
+      if (this.state.overflow) return { rule: 'too-deep', reason: 'the command changes folders or variables in more ways than can be followed', argv: show };
+      return null;
     } finally {
+      this.functions = outer.functions;
+      this.handled = outer.handled;
+      this.outerRedirects = outer.outerRedirects;
+      this.sides.length = outer.sides;
       tree.delete();
     }
   }
 
-  private walk(root: Node, depth: number): Finding | null {
-    const stack: Node[] = [root];
+  /** Shell text run by a new shell (`sh -c`, a here-document, `os.system`): it starts in our folder, and its changes stay in it. */
+  nested(text: string, depth: number): Finding | null {
+    const saved = this.state.clone();
+    const functions = this.functions;
+    this.functions = new Map();
+    try {
+      return this.script(text, depth + 1);
+    } finally {
+      this.state.copyFrom(saved);
+      this.functions = functions;
+    }
+  }
+
+  walk(root: Node, depth: number): Finding | null {
+    const stack: Item[] = [root];
     while (stack.length) {
-      const node = stack.pop()!;
+      const item = stack.pop()!;
+      if (typeof item === 'function') {
+        const f = item();
+        if (f) return f;
+        continue;
+      }
       if (++this.nodes > MAX_NODES) return { rule: 'too-deep', reason: 'the command is too large to check', argv: [] };
-      if (node.isMissing || node.type === 'ERROR') return { rule: 'parse-error', reason: 'the command does not parse as shell', argv: [node.text] };
-      let found: Finding | null = null;
-      switch (node.type) {
-        case 'command':
-          found = this.command(node, depth);
-          break;
-        case 'function_definition':
-          found = forkBomb(node);
-          break;
-        case 'pipeline':
-          found = this.pipeline(node, depth);
-          break;
-        case 'file_redirect':
-          found = redirect(node);
-          break;
-        default:
-          break;
-      }
+      // The parse budget covers the whole check: a walk that expands aliases and functions stays bounded in time too.
+      if ((this.nodes & 1023) === 0 && performance.now() > this.deadline) return { rule: 'too-deep', reason: 'the command took too long to check', argv: [] };
+      if (this.state.overflow) return { rule: 'too-deep', reason: 'the command changes folders or variables in more ways than can be followed', argv: [] };
+      // script() refused any tree with an error or a missing node, so only the type is checked here.
+      if (item.type === 'ERROR') return { rule: 'parse-error', reason: 'the command does not parse as shell', argv: [item.text] };
+      const found = this.enter(item, depth, stack);
       if (found) return found;
-      const kids = node.children;
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
     return null;
   }
 
-  private wordsOf(node: Node): Word[] | null {
-    const name = node.childForFieldName('name');
-    if (!name) return null;
-    return [wordOf(name), ...node.childrenForFieldName('argument').map(wordOf)];
-  }
-
-  private command(node: Node, depth: number): Finding | null {
-    const words = this.wordsOf(node);
-    if (!words) return null;
-    const found = this.effective(words, depth);
-    if (found) return found;
-    const u = unwrap(words);
-    if (u.shellReadsStdin) return this.shellStdin(node, u.argv, depth);
-    return null;
-  }
-
-  /** Unwrap, check carried scripts, track `cd`, apply the command rules. */
-  effective(words: Word[], depth: number): Finding | null {
-    if (words[0]?.literal === null) {
-      return { rule: 'non-literal-command', reason: `the command name ${words[0].text} is not a literal word`, argv: argvOf(words) };
-    }
-    const u = unwrap(words);
-    if (u.argv.length && u.argv[0]!.literal === null) {
-      return { rule: 'non-literal-command', reason: `the command name ${u.argv[0]!.text} is not a literal word`, argv: argvOf(u.argv) };
-    }
-    if (u.argv.length) this.commands.push(argvOf(u.argv));
-    for (const s of u.scripts) {
-      if (s.literal === null) return { rule: 'non-literal-script', reason: `shell text ${s.text} is not literal`, argv: argvOf(words) };
-      const inner = this.script(s.literal, depth + 1);
-      if (inner) return inner;
-    }
-    if (u.shellRunsSubstitution) return { rule: 'pipe-to-shell', reason: 'a shell runs the output of a process substitution', argv: argvOf(u.argv) };
-    const name = commandName(u.argv[0]);
-    if (name === 'cd' || name === 'pushd') this.cwd = changeDir(this.cwd, u.argv[1]);
-    if (name === 'popd') this.cwd = null;
-    return checkArgv(u.argv, this.cwd, (inner) => this.effective(inner, depth));
-  }
-
-  /** A shell reading its script from stdin: a here-document or here-string we can read, else allowed only from a pipe (checked by pipeline()). */
-  private shellStdin(node: Node, argv: Word[], depth: number): Finding | null {
-    const redirects = [...node.childrenForFieldName('redirect')];
-    if (node.parent?.type === 'redirected_statement') redirects.push(...node.parent.childrenForFieldName('redirect'));
-    for (const r of redirects) {
-      if (r.type === 'heredoc_redirect') {
-        const body = r.namedChildren.find((c) => c.type === 'heredoc_body');
-        const inner = this.script(body?.text ?? '', depth + 1);
-        if (inner) return inner;
-      } else if (r.type === 'herestring_redirect') {
-        const w = r.namedChildren[r.namedChildren.length - 1];
-        const word = w ? wordOf(w) : null;
-        if (!word || word.literal === null) return { rule: 'non-literal-script', reason: 'a shell reads a here-string that is not literal', argv: argvOf(argv) };
-        const inner = this.script(word.literal, depth + 1);
-        if (inner) return inner;
-      }
-    }
-    return null;
-  }
-
-  private pipeline(node: Node, depth: number): Finding | null {
-    const stages = node.namedChildren;
-    for (let i = 1; i < stages.length; i++) {
-      const cmd = stageCommand(stages[i]!);
-      const words = cmd ? this.wordsOf(cmd) : null;
-      if (!words || words[0]?.literal === null) continue;
-      const u = unwrap(words);
-      if (!u.shellReadsStdin) continue;
-      for (let k = 0; k < i; k++) {
-        for (const c of descendantsOfType(stages[k]!, 'command')) {
-          const cw = this.wordsOf(c);
-          const name = cw && cw[0]!.literal !== null ? commandName(unwrap(cw).argv[0]) : null;
-          if (name !== null && (DECODERS.has(name) || DOWNLOADERS.has(name))) {
-            return { rule: 'pipe-to-shell', reason: `${name} output is piped into a shell`, argv: argvOf(u.argv) };
-          }
+  /** Check one node and queue its children, with the state changes scoped as the shell scopes them. */
+  private enter(node: Node, depth: number, stack: Item[]): Finding | null {
+    const type = node.type;
+    const kids = node.children;
+    const statements = STATEMENT_PARENTS.has(type);
+    // Children are pushed last-first; a statement is wrapped in a snapshot taken when it starts
+    // and merged back after it, unless its changes surely hold (`X=1`, `cd D || exit`).
+    const push = (list: readonly Node[]) => {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const kid = list[i]!;
+        if (!statements || !STATEMENTS.has(kid.type)) {
+          stack.push(kid);
+          continue;
         }
+        let pre: ShellState | null = null;
+        stack.push(() => {
+          const sides = this.sides.pop() ?? [];
+          if (pre) this.state.merge(pre);
+          for (const side of sides) this.state.merge(side);
+          return null;
+        });
+        stack.push(kid);
+        stack.push(() => {
+          pre = this.step.certain(kid) ? null : this.state.clone();
+          this.sides.push([]);
+          return null;
+        });
       }
-      const prev = stageCommand(stages[i - 1]!);
-      const pw = prev ? this.wordsOf(prev) : null;
-      const pname = pw && pw[0]!.literal !== null ? commandName(unwrap(pw).argv[0]) : null;
-      if (pw && (pname === 'echo' || pname === 'printf')) {
-        const args = unwrap(pw).argv.slice(1);
-        if (args.some((a) => a.literal === null || (pname === 'printf' && /[\\%]/.test(a.literal)) || a.literal === '-e')) {
-          return { rule: 'pipe-to-shell', reason: `${pname} output that cannot be read statically is piped into a shell`, argv: argvOf(u.argv) };
+    };
+    // A subshell's changes are undone, its side states (below) with them.
+    const subshell = (): (() => null) => {
+      const pre = this.state.clone();
+      const depthAt = this.sides.length;
+      this.sides.push([]);
+      return () => {
+        this.state.copyFrom(pre);
+        this.sides.length = depthAt;
+        return null;
+      };
+    };
+    const mergeLoop = (pre: ShellState) => () => {
+      this.state.mergeLoop(pre);
+      return null;
+    };
+    switch (type) {
+      case 'command': {
+        const f = this.step.command(node, kids, depth);
+        if (f) return f;
+        // `X=1 cmd` sets X for cmd only: walk what the value runs, assign nothing.
+        push(kids.flatMap((k) => (k.type === 'file_redirect' ? [] : k.type === 'variable_assignment' ? k.children : [k])));
+        return null;
+      }
+      case 'function_definition': {
+        const f = forkBomb(node);
+        if (f) return f;
+        const name = node.childForFieldName('name');
+        const body = node.childForFieldName('body');
+        if (name && body) this.functions.set(name.text, body);
+        // The body runs when called (analyze-command walks it again then); walked here too, its changes undone.
+        stack.push(subshell());
+        push(kids);
+        return null;
+      }
+      case 'pipeline': {
+        const f = this.step.pipeline(node, depth);
+        if (f) return f;
+        // Each stage runs in a subshell of its own, from the same state.
+        const stages = node.namedChildren;
+        const undo: Array<() => null> = [];
+        for (let i = stages.length - 1; i >= 0; i--) {
+          stack.push(() => (undo.pop()?.(), null));
+          stack.push(stages[i]!);
+          stack.push(() => (undo.push(subshell()), null));
         }
-        const text = args.filter((a) => !/^-[neE]+$/.test(a.literal!)).map((a) => a.literal).join(' ');
-        const inner = this.script(text, depth + 1);
-        if (inner) return inner;
+        return null;
       }
+      case 'redirected_statement': {
+        // The redirects are opened before the body runs (and before any `cd` in it).
+        const body = kids.find((k) => !REDIRECTS.has(k.type));
+        const redirects = kids.filter((k) => k !== body);
+        if (body) {
+          this.outerRedirects.set(body.id, redirects);
+          stack.push(body);
+        }
+        push(redirects);
+        return null;
+      }
+      case 'file_redirect': {
+        if (!this.handled.has(node.id)) {
+          const f = this.step.redirect(node, depth);
+          if (f) return f;
+        }
+        push(kids);
+        return null;
+      }
+      case 'list': {
+        // `L && R` / `L || R`: either side may fail part-way, so afterwards the state is any of
+        // the left's or the right's; the right of `||` runs where the left failed. One exception:
+        // `L || exit` continues only where L succeeded.
+        const [left, op, right] = kids;
+        if (!left || !right || (op?.type !== '||' && op?.type !== '&&')) {
+          push(kids);
+          return null;
+        }
+        if (op.type === '&&') {
+          // The right runs only where the left succeeded; where it did not, the left's state
+          // stands, and the statement merges it back at its end.
+          stack.push(right);
+          stack.push(() => {
+            this.side(this.state.clone());
+            return null;
+          });
+          stack.push(left);
+          return null;
+        }
+        const pre = this.state.clone();
+        const exits = this.step.exits(right);
+        let afterLeft: ShellState | null = null;
+        stack.push(() => {
+          if (exits) this.state.copyFrom(afterLeft!);
+          else this.state.merge(afterLeft!);
+          return null;
+        });
+        stack.push(right);
+        stack.push(() => {
+          afterLeft = this.state.clone();
+          this.state.merge(pre);
+          return null;
+        });
+        stack.push(left);
+        return null;
+      }
+      case 'for_statement': {
+        const variable = node.childForFieldName('variable');
+        const values = node.childrenForFieldName('value').flatMap((v) => wordOf(v, this.state).values);
+        if (variable) this.state.assign(variable.text, values.length ? values : [ANY]);
+        stack.push(mergeLoop(this.state.clone()));
+        push(kids);
+        return null;
+      }
+      case 'variable_assignment':
+        this.step.assignment(node);
+        push(kids);
+        return null;
+      default:
+        if (SUBSHELLS.has(type)) stack.push(subshell());
+        else if (LOOPS.has(type)) stack.push(mergeLoop(this.state.clone()));
+        push(kids);
+        return null;
     }
-    return null;
   }
 }
-
-function changeDir(cwd: string | null, arg: Word | undefined): string | null {
-  if (!arg || arg.literal === '~') return HOME;
-  if (arg.literal === '-') return null;
-  return normalizePath(arg.value, cwd);
-}
-
-function stageCommand(stage: Node): Node | null {
-  if (stage.type === 'command') return stage;
-  if (stage.type === 'redirected_statement') {
-    const body = stage.childForFieldName('body');
-    return body?.type === 'command' ? body : null;
-  }
-  return null;
-}
-
-function descendantsOfType(node: Node, type: string): Node[] {
-  return node.type === type ? [node, ...node.descendantsOfType(type)] : node.descendantsOfType(type);
-}
-
-/** A function that calls itself twice, in a pipeline or in the background: `:(){ :|:& };:` under any name. */
-function forkBomb(node: Node): Finding | null {
-  const nameNode = node.childForFieldName('name');
-  const body = node.childForFieldName('body');
-  if (!nameNode || !body) return null;
-  const name = nameNode.text;
-  const calls = body.descendantsOfType('command').filter((c) => {
-    const n = c.childForFieldName('name');
-    return n !== null && wordOf(n).literal === name;
-  });
-  if (calls.length === 0) return null;
-  const background = body.descendantsOfType('&').length > 0 || body.descendantsOfType('pipeline').length > 0;
-  if (calls.length < 2 && !background) return null;
-  return { rule: 'fork-bomb', reason: `function ${name} spawns copies of itself (fork bomb)`, argv: [node.text.slice(0, 200)] };
-}
-
-function redirect(node: Node): Finding | null {
-  const op = node.children.find((c) => !c.isNamed);
-  const dest = node.childForFieldName('destination');
-  if (!op || !dest || !OUTPUT_REDIRECTS.has(op.type)) return null;
-  const w = wordOf(dest);
-  if (op.type === '>&' && /^\d+-?$/.test(w.literal ?? '')) return null;
-  // `> "$LOG"` is everyday shell; `> /dev/sda` and `> /dev/$X` are not.
-  return couldBeDeviceOut(w) ? { rule: 'redirect-device', reason: `output redirected into device ${w.literal ?? w.text}`, argv: [node.text] } : null;
-}
-
-const couldBeDeviceOut = (w: Word) => couldBeDevice(w.value, true);
-

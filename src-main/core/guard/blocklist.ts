@@ -5,11 +5,22 @@
  * it cannot read with certainty. It never throws for bad input: every
  * surprise is a refusal.
  */
+import type { ControlPlane } from '../droplet/control-plane.js';
 import { Analyzer } from './analyze.js';
 import { bashParser } from './bash-parser.js';
-import type { RuleId } from './command-rules.js';
+import { controlSet } from './control-targets.js';
+import type { RuleId } from './finding.js';
 
-export type { RuleId } from './command-rules.js';
+export type { RuleId } from './finding.js';
+
+export interface CheckOptions {
+  /**
+   * The droplet's control plane (`controlPlane(droplet.paths, droplet.home)`):
+   * its paths, the SSH user's home, the agent container and backups volume.
+   * Without it, the contract defaults with the home unknown.
+   */
+  plane?: ControlPlane | null;
+}
 
 export interface Verdict {
   allowed: boolean;
@@ -25,15 +36,22 @@ export interface Verdict {
 
 /** Longer command lines are refused unread: nobody types 64 KiB at a prompt. */
 export const MAX_COMMAND_CHARS = 64 * 1024;
+/** The whole check (parsing, and walking aliases and functions) must finish within this, or the command is refused. */
 const PARSE_BUDGET_MS = 2000;
 
-export async function checkCommand(text: string): Promise<Verdict> {
+export async function checkCommand(text: string, opts: CheckOptions = {}): Promise<Verdict> {
   if (typeof text !== 'string') return refuse('parse-error', 'the command is not text', []);
   if (text.length > MAX_COMMAND_CHARS) return refuse('too-long', `the command is longer than ${MAX_COMMAND_CHARS} characters`, []);
   if (text.trim() === '') return refuse('parse-error', 'the command is empty', []);
   const parser = await bashParser();
-  const analyzer = new Analyzer(parser, performance.now() + PARSE_BUDGET_MS);
+  let analyzer: Analyzer;
   let finding;
+  try {
+    analyzer = new Analyzer(parser, performance.now() + PARSE_BUDGET_MS, controlSet(opts?.plane));
+  } catch (err) {
+    // A malformed plane must not let a command through.
+    return refuse('parse-error', `the command could not be checked (${err instanceof Error ? err.name : 'error'})`, []);
+  }
   try {
     finding = analyzer.script(text, 0);
   } catch (err) {

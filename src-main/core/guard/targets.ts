@@ -8,7 +8,7 @@
 import { ANY, HOME, QMARK, STAR, hasMarker } from './words.js';
 
 /** Stands for "any entry inside": only a wildcard last component matches it. */
-const ENTRY = '\uF8FF';
+export const ENTRY = '\uF8FF';
 
 export const SYSTEM_DIRS = [
   'bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt', 'opt',
@@ -43,12 +43,15 @@ export function normalizePath(pattern: string, cwd: string | null): string | nul
     p = `${cwd}/${p}`;
   }
   let prefix = '';
+  // `${X}.jsonl`: the unknown part is glued to the first name, not a folder of its own.
+  let glued = false;
   if (p.startsWith(HOME)) {
     prefix = HOME;
     p = p.slice(1);
   } else if (p.startsWith(ANY)) {
     prefix = ANY;
     p = p.slice(1);
+    glued = p !== '' && !p.startsWith('/');
   }
   const out: string[] = [];
   for (const comp of p.split('/')) {
@@ -66,6 +69,7 @@ export function normalizePath(pattern: string, cwd: string | null): string | nul
     out.push(collapse(comp));
   }
   if (prefix === HOME) return out.length ? `${HOME}/${out.join('/')}` : HOME;
+  if (prefix === ANY && glued && out.length) return `${ANY}${out.join('/')}`;
   if (prefix === ANY) return out.length ? `${ANY}/${out.join('/')}` : ANY;
   return `/${out.join('/')}`;
 }
@@ -84,6 +88,36 @@ function collapse(s: string): string {
   return out;
 }
 
+/**
+ * One step of the matcher: from the path prefixes a pattern prefix can
+ * consume (`reach[j]`: exactly path[0..j)), those the pattern prefix plus
+ * `ch` can. Glob `*` and `?` stop at `/` and do not match a leading dot.
+ */
+function step(reach: Uint8Array, ch: string, path: string): Uint8Array<ArrayBuffer> {
+  const n = path.length;
+  const next = new Uint8Array(n + 1);
+  if (ch === ANY) {
+    let on = 0;
+    for (let j = 0; j <= n; j++) {
+      if (reach[j]) on = 1;
+      next[j] = on;
+    }
+  } else if (ch === STAR) {
+    for (let j = 0; j <= n; j++) {
+      if (!reach[j]) continue;
+      next[j] = 1;
+      const atStart = j === 0 || path[j - 1] === '/';
+      if (atStart && path[j] === '.') continue;
+      for (let k = j; k < n && path[k] !== '/'; k++) next[k + 1] = 1;
+    }
+  } else if (ch === QMARK) {
+    for (let j = 0; j < n; j++) if (reach[j] && path[j] !== '/' && !(path[j] === '.' && (j === 0 || path[j - 1] === '/'))) next[j + 1] = 1;
+  } else {
+    for (let j = 0; j < n; j++) if (reach[j] && path[j] === ch) next[j + 1] = 1;
+  }
+  return next;
+}
+
 /** Could some value of `pattern` equal `path`? (glob `*` and `?` stop at `/` and skip leading dots; ANY matches anything) */
 export function couldEqual(pattern: string, path: string): boolean {
   if (!hasMarker(pattern)) return pattern === path;
@@ -92,30 +126,33 @@ export function couldEqual(pattern: string, path: string): boolean {
   let reach = new Uint8Array(n + 1);
   reach[0] = 1;
   for (const ch of pattern) {
-    const next = new Uint8Array(n + 1);
-    if (ch === ANY) {
-      let on = 0;
-      for (let j = 0; j <= n; j++) {
-        if (reach[j]) on = 1;
-        next[j] = on;
-      }
-    } else if (ch === STAR) {
-      for (let j = 0; j <= n; j++) {
-        if (!reach[j]) continue;
-        next[j] = 1;
-        const atStart = j === 0 || path[j - 1] === '/';
-        if (atStart && path[j] === '.') continue;
-        for (let k = j; k < n && path[k] !== '/'; k++) next[k + 1] = 1;
-      }
-    } else if (ch === QMARK) {
-      for (let j = 0; j < n; j++) if (reach[j] && path[j] !== '/' && !(path[j] === '.' && (j === 0 || path[j - 1] === '/'))) next[j + 1] = 1;
-    } else {
-      for (let j = 0; j < n; j++) if (reach[j] && path[j] === ch) next[j + 1] = 1;
-    }
-    reach = next;
+    reach = step(reach, ch, path);
     if (!reach.includes(1)) return false;
   }
   return reach[n] === 1;
+}
+
+/**
+ * Could some value of `pattern` name something strictly inside folder `dir`
+ * (that is, start with `dir/` and go on)? The same matcher as couldEqual,
+ * asking at each step whether `dir/` has been consumed with pattern left over.
+ */
+export function couldBeInside(pattern: string, dir: string): boolean {
+  const path = dir === '/' ? '/' : `${dir}/`;
+  if (!hasMarker(pattern)) return pattern.length > path.length && pattern.startsWith(path);
+  const n = path.length;
+  let reach = new Uint8Array(n + 1);
+  reach[0] = 1;
+  let last = '';
+  for (const ch of pattern) {
+    // `dir/` consumed and pattern text left: the rest names an entry inside.
+    if (reach[n]) return true;
+    reach = step(reach, ch, path);
+    last = ch;
+    if (!reach.includes(1)) return false;
+  }
+  // A trailing wildcard that reached `dir/` can go on to name an entry.
+  return reach[n] === 1 && (last === ANY || last === STAR);
 }
 
 export function couldNameAny(pattern: string, paths: readonly string[]): string | null {

@@ -174,6 +174,22 @@ export function unwrap(input: Word[], viaXargs = false): Unwrapped {
         else if (rest.length) scripts.push(literalWord(rest.map((w) => w.literal).join(' ')));
         return finish([], [...wrappers, name], scripts, false, false, xargs);
       }
+      case 'script': {
+        // util-linux `script -c CMD`: the command runs in a shell.
+        const c = findOption(words, 1, words.length, 'c', 'command');
+        if (c) scripts.push(c.value ?? unknownWord('script -c'));
+        return finish([], [...wrappers, name], scripts, false, false, xargs);
+      }
+      case 'ssh': {
+        // `ssh host CMD...`: the words after the host are joined and run by a shell there,
+        // and "there" is often this droplet (localhost).
+        const at = skipOptions(words, 1, { short: 'BbcDEeFIiJLlmOoPpQRSWw' });
+        const rest = words.slice(at + 1);
+        if (rest.length === 0) return finish(words, wrappers, scripts, false, false, xargs);
+        if (rest.some((w) => w.literal === null)) scripts.push(unknownWord('ssh command'));
+        else scripts.push(literalWord(rest.map((w) => w.literal).join(' ')));
+        return finish([], [...wrappers, name], scripts, false, false, xargs);
+      }
       case 'trap':
         if (words[1] && words[1].literal !== '-' && !words[1].literal?.startsWith('-')) scripts.push(words[1]);
         return finish(words, wrappers, scripts, false, false, xargs);
@@ -212,7 +228,8 @@ export function substitute(words: Word[], placeholder: string): Word[] {
   if (placeholder === '') return words;
   return words.map((w) => {
     if (w.literal === null || !w.literal.includes(placeholder)) return w;
-    return { ...w, value: w.literal.split(placeholder).join(ANY), literal: null };
+    const value = w.literal.split(placeholder).join(ANY);
+    return { ...w, value, values: [value], literal: null };
   });
 }
 
