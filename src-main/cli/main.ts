@@ -104,14 +104,16 @@ export async function main(argv: string[]): Promise<number> {
 function report(out: Output, err: unknown): number {
   if (err instanceof StratamError) {
     if (out.json) out.event({ error: { kind: err.kind, message: err.message, hint: err.hint ?? null, ...(err.detail ?? {}) } });
-    out.warn(`stratam: ${err.message}`);
-    if (err.hint) out.warn(`  hint: ${err.hint}`);
+    // A message can quote droplet text (a path, a line of .env): one line, always. Hints are
+    // one line too, except a usage error's, which is our own usage text.
+    out.warn(`stratam: ${out.field(err.message)}`);
+    if (err.hint) out.warn(`  hint: ${err.kind === 'usage' ? err.hint : out.field(err.hint)}`);
     return err.exitCode;
   }
   // Unexpected: say what failed, never dump objects (they may hold configs).
   const message = err instanceof Error ? err.message : String(err);
   if (out.json) out.event({ error: { kind: 'failed', message } });
-  out.warn(`stratam: ${message}`);
+  out.warn(`stratam: ${out.field(message)}`);
   if (process.env.STRATAM_DEBUG && err instanceof Error && err.stack) out.warn(err.stack);
   return 1;
 }

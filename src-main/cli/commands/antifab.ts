@@ -29,10 +29,12 @@ export const command: Command = {
     try {
       const r = await scanDroplet(droplet, { keyring, ...(sinceMs === undefined ? {} : { sinceMs }) });
       ctx.out.result(r, () => {
+        // Times, turns, phrases and tool names are the agent's: each one field (out.field).
+        const f = (v: unknown) => ctx.out.field(v);
         const lines = r.warnings.map((w) => {
-          const own = w.droplet ? (w.droplet.tier === null ? ' (agent: no verdict)' : ` (agent: tier ${w.droplet.tier})`) : '';
-          const calls = w.calls.length ? w.calls.map((c) => `${c.tool}${c.ok ? '' : c.blocked ? `[blocked:${c.blocked}]` : '[failed]'}`).join(', ') : 'no tool calls';
-          return `${ctx.out.c.yellow(`tier ${w.tier}`)}  ${w.ts}  ${w.turn}  "${w.phrase}" (${w.claim}) — ${calls}${own}`;
+          const own = w.droplet ? (w.droplet.tier === null ? ' (agent: no verdict)' : ` (agent: tier ${f(w.droplet.tier)})`) : '';
+          const calls = w.calls.length ? w.calls.map((c) => `${f(c.tool)}${c.ok ? '' : c.blocked ? `[blocked:${f(c.blocked)}]` : '[failed]'}`).join(', ') : 'no tool calls';
+          return `${ctx.out.c.yellow(`tier ${w.tier}`)}  ${f(w.ts)}  ${f(w.turn)}  "${f(w.phrase)}" (${f(w.claim)}) — ${calls}${own}`;
         });
         const tail = `${r.warnings.length} warning(s) in ${r.scanned.replies} replies${r.scanned.unreadable ? `, ${r.scanned.unreadable} unreadable` : ''}${r.skippedLines ? `, ${r.skippedLines} lines skipped` : ''}.`;
         return [...lines, tail].join('\n');

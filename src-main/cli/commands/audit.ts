@@ -7,9 +7,11 @@ import { AuditFeed } from '../../core/audit/audit-feed.js';
 import type { AuditRecord, Diagnostic, FeedItem } from '../../core/audit/diagnostics.js';
 import { fetchRecord } from '../../core/audit/fetch-record.js';
 import { loadGuardChecker } from '../../core/audit/second-line.js';
+import { controlPlane } from '../../core/droplet/control-plane.js';
 import { verifyWitness } from '../../core/audit/witness-verify.js';
 import { usageError } from '../../core/errors.js';
 import type { Command, CommandContext } from '../command.js';
+import { escapeField as esc, safeJson } from '../terminal-safe.js';
 
 const USAGE = `Usage:
   stratam audit tail [--follow] [--from-seq N] [--lines N] [--receipts] [--no-witness] [--json]
@@ -61,6 +63,9 @@ function wholeNumber(f: Flags, key: string): number | undefined {
 /**
  * Batches stdout writes: a backlog of a million records must not be a
  * million writes. A write that fills the pipe holds the feed until it drains.
+ * Its bytes are the agent's own (records with --json) or text made safe per
+ * field: `commandOut` keeps them exact for a pipe and escapes them for a
+ * terminal (terminal-safe.ts).
  */
 class Batch {
   private parts: Buffer[] = [];
@@ -69,7 +74,7 @@ class Batch {
   private release: (() => void) | null = null;
   /** Set once the feed exists: stops reading from the droplet until stdout drains. */
   hold: (() => () => void) | null = null;
-  constructor(private readonly out: CommandContext['out']) {}
+  constructor(private readonly out: CommandContext['out'], private readonly json: boolean) {}
   push(b: Buffer): void {
     this.parts.push(b);
     this.len += b.length;
@@ -85,7 +90,7 @@ class Batch {
     const b = Buffer.concat(this.parts, this.len);
     this.parts = [];
     this.len = 0;
-    if (this.out.raw(b) || !this.hold || this.release) return;
+    if (this.out.commandOut(b, 'out', this.json) || !this.hold || this.release) return;
     this.release = this.hold();
     this.out.onceDrained(() => {
       const release = this.release;
@@ -97,9 +102,22 @@ class Batch {
 
 const NL = Buffer.from('\n');
 
+/**
+ * A record value as one escaped field. Not String(v): a record's "tool" may be
+ * an object with its own "toString" key, and String() of that throws (it
+ * used to end `audit tail` at such a record).
+ */
+function show(v: unknown, absent = '?'): string {
+  if (v === undefined || v === null) return absent;
+  if (typeof v === 'string') return esc(v);
+  // A parsed JSON value: stringify cannot throw (no cycles, no BigInt).
+  return esc(typeof v === 'object' ? JSON.stringify(v) : String(v));
+}
+
+/** One record as a line. Every value is the agent's, so each is escaped as one field: it cannot move the cursor or start a line. */
 function humanRecord(r: AuditRecord): string {
   const v = r.value;
-  const outcome = v.blocked ? `BLOCKED(${String(v.blocked)})` : v.ok === true ? 'ok' : 'FAILED';
+  const outcome = v.blocked ? `BLOCKED(${show(v.blocked)})` : v.ok === true ? 'ok' : 'FAILED';
   let args = '';
   try {
     args = JSON.stringify(v.args ?? null);
@@ -107,7 +125,7 @@ function humanRecord(r: AuditRecord): string {
     args = '';
   }
   if (args.length > 100) args = `${args.slice(0, 99)}…`;
-  return `#${r.seq} ${String(v.ts ?? '')} ${String(v.channel ?? '?')}/${String(v.trust ?? '?')} ${String(v.tool ?? '?')} ${outcome} ${args}${r.stream === 'receipts' ? ' [operator]' : ''}`;
+  return `#${r.seq} ${show(v.ts, '')} ${show(v.channel)}/${show(v.trust)} ${show(v.tool)} ${outcome} ${esc(args)}${r.stream === 'receipts' ? ' [operator]' : ''}`;
 }
 
 function humanDiag(d: Diagnostic): string {
@@ -119,9 +137,12 @@ function humanDiag(d: Diagnostic): string {
     case 'truncated':
       return `! truncated: ${d.stream} seq ${d.record_seq ?? '?'}, ${d.length} bytes; full text: ${d.fetch}`;
     case 'connection':
-      return `! connection ${d.state}: ${d.detail}`;
+      return `! connection ${d.state}: ${esc(d.detail)}`;
+    case 'control':
+      return `!! CONTROL PLANE (${d.severity}) ${d.event}${d.file ? ` ${d.file}` : ''}: ${esc(d.detail)}`;
     default:
-      return `!! ALERT (${d.severity}) ${d.reason} at ${d.stream} seq ${d.at_seq}: ${d.detail}`;
+      // The detail can quote the agent's command (second line).
+      return `!! ALERT (${d.severity}) ${d.reason} at ${d.stream} seq ${d.at_seq}: ${esc(d.detail)}`;
   }
 }
 
@@ -140,9 +161,9 @@ async function tail(ctx: CommandContext): Promise<number> {
   const follow = f.bools.has('--follow');
   const { droplet, own } = await openFollowDroplet(ctx, follow);
   try {
-    const batch = new Batch(ctx.out);
     const json = ctx.globals.json;
-    const checkCommand = await loadGuardChecker();
+    const batch = new Batch(ctx.out, json);
+    const checkCommand = await loadGuardChecker(controlPlane(droplet.paths, droplet.home));
     const onItem = (i: FeedItem) => {
       if (i.type === 'record') {
         if (json) {
@@ -150,7 +171,7 @@ async function tail(ctx: CommandContext): Promise<number> {
           batch.push(NL);
         } else batch.push(Buffer.from(`${humanRecord(i.record)}\n`));
       } else {
-        batch.push(Buffer.from(`${json ? JSON.stringify(i.diagnostic) : humanDiag(i.diagnostic)}\n`));
+        batch.push(Buffer.from(`${json ? safeJson(i.diagnostic) : humanDiag(i.diagnostic)}\n`));
         if (i.diagnostic.kind === 'alert') batch.flush();
       }
     };
@@ -180,7 +201,7 @@ async function tail(ctx: CommandContext): Promise<number> {
 async function verify(ctx: CommandContext): Promise<number> {
   parseFlags(ctx.argv, [], []);
   const report = await verifyWitness(await ctx.droplet(), ctx.globals.stateDir);
-  ctx.out.line(JSON.stringify(report));
+  ctx.out.line(safeJson(report));
   if (!ctx.globals.json) {
     ctx.out.warn(report.ok ? 'The droplet logs agree with the witness.' : 'The droplet logs do NOT agree with the witness: see the report above.');
   }
@@ -192,7 +213,8 @@ async function fetch(ctx: CommandContext): Promise<number> {
   const fileId = f.values.get('--file-id');
   const offset = wholeNumber(f, '--offset');
   if (fileId === undefined || offset === undefined) throw usageError('fetch needs --file-id and --offset (both from a "truncated" diagnostic).');
-  await fetchRecord(await ctx.droplet(), { fileId, offset, receipts: f.bools.has('--receipts'), onChunk: (c) => ctx.out.raw(c) });
+  // The line exactly as on the droplet into a pipe; escaped on a terminal (it may not even be valid JSON).
+  await fetchRecord(await ctx.droplet(), { fileId, offset, receipts: f.bools.has('--receipts'), onChunk: (c) => ctx.out.commandOut(c) });
   ctx.out.raw('\n');
   return 0;
 }

@@ -21,10 +21,11 @@ export const command: Command = {
     if (ctx.argv.length > 0) throw usageError(`backups takes no arguments (got "${ctx.argv[0]!.slice(0, 40)}").`);
     const droplet = await ctx.droplet();
     const r = await listBackupsWith(droplet, (volume) => listVolumeFiles(droplet, volume));
-    for (const p of r.health.problems) ctx.out.warn(ctx.out.c.yellow(`warning: ${p}`));
+    for (const p of r.health.problems) ctx.out.warn(ctx.out.c.yellow(`warning: ${ctx.out.field(p)}`));
     ctx.out.result(r, () =>
       [
-        ...r.files.map((f) => `${f.time}  ${humanBytes(f.size).padStart(9)}  ${f.name}`),
+        // File names come from the volume: one field each.
+        ...r.files.map((f) => `${ctx.out.field(f.time)}  ${humanBytes(f.size).padStart(9)}  ${ctx.out.field(f.name)}`),
         r.health.ok ? ctx.out.c.green(`Healthy: ${r.health.count} backups, latest ${r.health.latest?.ageHours} h old.`) : ctx.out.c.red(`Unhealthy: ${r.health.problems.length} problem(s), see above.`),
       ].join('\n'),
     );

@@ -53,7 +53,8 @@ export const command: Command = {
         r.findings
           .map((f) => {
             const tag = f.level === 'ok' ? ctx.out.c.green('ok  ') : f.level === 'warn' ? ctx.out.c.yellow('warn') : ctx.out.c.red('FAIL');
-            return `${tag} ${f.check.padEnd(12)} ${f.message}${f.hint ? `\n     ${''.padEnd(12)} ${ctx.out.c.dim(`hint: ${f.hint}`)}` : ''}`;
+            // Messages quote the droplet (server versions, paths, container state): one field each.
+            return `${tag} ${f.check.padEnd(12)} ${ctx.out.field(f.message)}${f.hint ? `\n     ${''.padEnd(12)} ${ctx.out.c.dim(`hint: ${ctx.out.field(f.hint)}`)}` : ''}`;
           })
           .join('\n'),
       );

@@ -19,8 +19,9 @@ export const command: Command = {
     const err: Buffer[] = [];
     const json = ctx.out.json;
     const r = await hostExec(droplet, cmd, {
-      onStdout: (c) => (json ? out.push(c) : ctx.out.raw(c)),
-      onStderr: (c) => (json ? err.push(c) : ctx.out.rawErr(c)),
+      // The command's own output: exact into a pipe, escaped on a terminal (Output.commandOut).
+      onStdout: (c) => (json ? out.push(c) : ctx.out.commandOut(c, 'out')),
+      onStderr: (c) => (json ? err.push(c) : ctx.out.commandOut(c, 'err')),
       signal: ctx.signal,
     });
     const code = r.code ?? 128 + ((r.signal && constants.signals[r.signal as keyof typeof constants.signals]) || 1);

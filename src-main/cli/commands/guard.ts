@@ -16,8 +16,8 @@ export const command: Command = {
     const verdict = await checkCommand(words.join(' '));
     ctx.out.result(verdict, () =>
       verdict.allowed
-        ? `${ctx.out.c.green('allowed')}  ${verdict.commands.map((a) => a.join(' ')).join(' ; ')}`
-        : `${ctx.out.c.red('blocked')}  ${verdict.rule}: ${verdict.reason}\n  argv: ${JSON.stringify(verdict.argv)}`,
+        ? `${ctx.out.c.green('allowed')}  ${verdict.commands.map((a) => ctx.out.field(a.join(' '))).join(' ; ')}`
+        : `${ctx.out.c.red('blocked')}  ${verdict.rule}: ${ctx.out.field(verdict.reason)}\n  argv: ${ctx.out.field(JSON.stringify(verdict.argv))}`,
     );
     return verdict.allowed ? 0 : 3;
   },

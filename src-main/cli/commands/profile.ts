@@ -30,12 +30,12 @@ export const command: Command = {
     if (sub === 'add') {
       const p = await resolveProfile({ ...ctx.globals, profile: undefined });
       await store.save({ ...p, name });
-      ctx.out.result({ saved: name }, () => `Saved droplet "${name}" in ${store.file}.`);
+      ctx.out.result({ saved: name }, () => `Saved droplet "${ctx.out.field(name)}" in ${ctx.out.field(store.file)}.`);
       return 0;
     }
     if (sub === 'remove') {
       const removed = await store.remove(name);
-      ctx.out.result({ removed }, () => (removed ? `Removed "${name}".` : `No saved droplet named "${name}".`));
+      ctx.out.result({ removed }, () => (removed ? `Removed "${ctx.out.field(name)}".` : `No saved droplet named "${ctx.out.field(name)}".`));
       return removed ? 0 : 1;
     }
     throw usageError(`Unknown profile subcommand "${sub}".`, USAGE);

@@ -47,8 +47,9 @@ async function run(ctx: CommandContext, argv: string[]): Promise<number> {
       ...opts,
       signal: ctx.signal,
       via: 'cli',
-      onStdout: (c) => (ctx.out.json ? ctx.out.event({ kind: 'stdout', data: c.toString('utf8') }) : ctx.out.raw(c)),
-      onStderr: (c) => (ctx.out.json ? ctx.out.event({ kind: 'stderr', data: c.toString('utf8') }) : ctx.out.rawErr(c)),
+      // The command's own output: exact into a pipe, escaped on a terminal (Output.commandOut).
+      onStdout: (c) => (ctx.out.json ? ctx.out.event({ kind: 'stdout', data: c.toString('utf8') }) : ctx.out.commandOut(c, 'out')),
+      onStderr: (c) => (ctx.out.json ? ctx.out.event({ kind: 'stderr', data: c.toString('utf8') }) : ctx.out.commandOut(c, 'err')),
     });
     if (ctx.out.json) ctx.out.event({ kind: 'exit', ...r });
     else if (r.timedOut) ctx.out.warn(`sandbox: killed after ${opts.timeoutSec} s (timeout).`);
@@ -71,7 +72,8 @@ export const command: Command = {
       const r = await checkSandboxes(droplet);
       ctx.out.result(r, () => {
         if (r.violations.length === 0) return `${r.checked} sandbox container(s) checked; all follow the policy.`;
-        const lines = r.violations.map((v) => `${ctx.out.c.red('violation')} ${v.id.slice(0, 12)} ${v.name}: ${v.setting} is ${JSON.stringify(v.actual)}, must be ${JSON.stringify(v.expected)}`);
+        const f = (v: unknown) => ctx.out.field(v);
+        const lines = r.violations.map((v) => `${ctx.out.c.red('violation')} ${f(v.id.slice(0, 12))} ${f(v.name)}: ${v.setting} is ${f(JSON.stringify(v.actual))}, must be ${JSON.stringify(v.expected)}`);
         lines.push('hint: remove these containers (docker rm -f ID) and find what started them without the sandbox flags.');
         return lines.join('\n');
       });

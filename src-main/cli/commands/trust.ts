@@ -35,7 +35,7 @@ export const command: Command = {
     const droplet = await ctx.droplet();
     const r = sub === 'add' ? await addTrust(droplet, channel, id) : await revokeTrust(droplet, channel, id);
     const verb = sub === 'add' ? (r.changed ? 'Now trusted' : 'Already trusted') : r.changed ? 'Revoked' : 'Was not trusted; nothing to revoke';
-    ctx.out.result(r, () => `${verb}: ${channel} ${id}.`);
+    ctx.out.result(r, () => `${verb}: ${channel} ${ctx.out.field(id)}.`);
     return 0;
   },
 };

@@ -56,9 +56,9 @@ export const command: Command = {
       case 'rotate': {
         needYes(ctx, 're-encrypts every token under a new key');
         const r = await rotateVault(await ctx.droplet(), { onProgress: (e) => out.progress(e.phase, e.done, e.total) });
-        for (const w of r.warnings) out.warn(out.c.yellow(`warning: ${w}`));
+        for (const w of r.warnings) out.warn(out.c.yellow(`warning: ${out.field(w)}`));
         out.result(r, () =>
-          `${out.c.green('Rotated.')} New primary ${r.newKeyId}; ${r.retiredKeyId} retired (kept for backups).\n` +
+          `${out.c.green('Rotated.')} New primary ${out.field(r.newKeyId)}; ${out.field(r.retiredKeyId)} retired (kept for backups).\n` +
           `${r.vaultEntries} vault entries and ${r.archiveTokens} archive messages re-encrypted${r.carriedLines ? `, ${r.carriedLines} lines appended meanwhile carried over` : ''}; all verified.`,
         );
         return 0;
@@ -68,7 +68,7 @@ export const command: Command = {
         const r = await verifyVault(await ctx.droplet(), { onProgress: (p, d, t) => out.progress(p, d, t) });
         out.result(r, () => {
           const lines = [
-            `vault.json: ${r.vault.tokens} tokens, ${r.vault.badEntries.length} bad${r.vault.badEntries.length ? `: ${r.vault.badEntries.join(', ')}` : ''}`,
+            `vault.json: ${r.vault.tokens} tokens, ${r.vault.badEntries.length} bad${r.vault.badEntries.length ? `: ${r.vault.badEntries.map((e) => out.field(e)).join(', ')}` : ''}`,
             `archive: ${r.archive.tokens} tokens in ${r.archive.lines} lines, ${r.archive.badCount} bad${r.archive.badCount ? ` at lines ${r.archive.badLines.join(', ')}${r.archive.badCount > r.archive.badLines.length ? ', ...' : ''}` : ''}`,
           ];
           const retired = r.vault.retired + r.archive.retired;
@@ -83,14 +83,14 @@ export const command: Command = {
         needYes(ctx, 'deletes retired keys for good');
         const r = await purgeRetiredKeys(await ctx.droplet());
         out.result(r, () =>
-          [r.purged.length ? `Purged ${r.purged.join(', ')}.` : 'No key could be purged.', ...r.kept.map((k) => `kept ${k.id}: ${k.reason}`)].join('\n'),
+          [r.purged.length ? `Purged ${r.purged.map((id) => out.field(id)).join(', ')}.` : 'No key could be purged.', ...r.kept.map((k) => `kept ${out.field(k.id)}: ${out.field(k.reason)}`)].join('\n'),
         );
         return 0;
       }
       case 'init': {
         flags(ctx, []);
         const r = await initVault(await ctx.droplet());
-        out.result(r, () => `${out.c.green('Created')} ${r.path} (mode 0600) with primary key ${r.keyId}.`);
+        out.result(r, () => `${out.c.green('Created')} ${out.field(r.path)} (mode 0600) with primary key ${out.field(r.keyId)}.`);
         return 0;
       }
       default:

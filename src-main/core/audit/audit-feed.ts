@@ -3,10 +3,11 @@
  * follower-script.ts) over one exec channel for every followed file, turns its
  * frames into records and diagnostics, and keeps going across dropped
  * connections by restarting the follower at the exact file identity and byte
- * offset where the last complete line ended. Seq checks on top: a hole is a
- * `gap` diagnostic, a record at or below the last delivered seq is dropped as
- * a duplicate when the witness holds the same bytes, and is a `rollback`
- * alert otherwise. The witness (when a state dir is given) is kept current;
+ * offset where the last complete line ended. Seq checks on top (seq-check.ts):
+ * a hole is a `gap` diagnostic, a record at or below the last delivered seq is
+ * dropped as a duplicate when the witness holds the same bytes, and is one
+ * `rollback` alert otherwise, after which the feed re-baselines on it. The
+ * witness (when a state dir is given) is kept current;
  * a record whose bytes differ from what the witness holds is a `rewritten`
  * alert.
  *
@@ -17,7 +18,8 @@
  * channel is paused, which stops the SSH window and so the droplet's reader:
  * memory stays flat. Small frames (the live tail) are handled inline.
  */
-import type { Droplet, ExecFlow } from '../droplet/droplet.js';
+import { describeType } from '../droplet/control-file.js';
+import type { Droplet, ExecFlow, FileType } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
 import type { AuditRecord, Diagnostic, FeedItem, StreamName, TruncatedDiagnostic } from './diagnostics.js';
@@ -27,6 +29,7 @@ import { LineReader, MAX_LINE, scannableRegion, type PreScan } from './line-read
 import { OrderedOps } from './ordered-ops.js';
 import { ScanPool, defaultScanWorkers } from './scan-pool.js';
 import type { CommandChecker, CommandVerdict } from './second-line.js';
+import { SeqTracker, seqAlertDetail } from './seq-check.js';
 import { WitnessStore, type Observation } from './witness-store.js';
 
 export interface FeedOptions {
@@ -87,8 +90,17 @@ export interface FeedSummary {
 const STREAM_ID: Record<StreamName, string> = { activity: 'a', receipts: 'r' };
 
 class StreamState {
-  lastSeq: number | null = null;
-  skipThrough: number | null = null;
+  /** The seq checks (seq-check.ts): baseline, re-read skipping, anomalies. */
+  readonly seq: SeqTracker;
+  get lastSeq(): number | null {
+    return this.seq.last;
+  }
+  get skipThrough(): number | null {
+    return this.seq.skipThrough;
+  }
+  set skipThrough(v: number | null) {
+    this.seq.skipThrough = v;
+  }
   readonly reader: LineReader;
   witness: WitnessStore | null = null;
   /** The last line read, in the file being read: proves that file's identity on resume (see follower-script.ts). */
@@ -103,7 +115,9 @@ class StreamState {
     readonly initial: StartSpec,
     feed: AuditFeed,
     maxLine: number | undefined,
+    fromSeq: number | undefined,
   ) {
+    this.seq = new SeqTracker(fromSeq);
     this.reader = new LineReader(name, {
       record: (r) => feed.onRecord(this, r),
       malformed: (d) => void (this.rescan || feed.emitDiag(d)),
@@ -162,7 +176,7 @@ export class AuditFeed {
     if ((opts.scanWorkers ?? 1) < 1) this.pool = null;
     const initial: StartSpec = opts.fromSeq !== undefined ? { kind: 'all' } : (opts.lines ?? 10) > 0 ? { kind: 'last', lines: opts.lines ?? 10 } : { kind: 'end' };
     const add = (name: StreamName, file: string) => {
-      const st = new StreamState(name, homeFile(droplet.paths, file), initial, this, opts.maxLine);
+      const st = new StreamState(name, homeFile(droplet.paths, file), initial, this, opts.maxLine, opts.fromSeq);
       if (opts.stateDir) st.witness = WitnessStore.open(opts.stateDir, droplet.identity, name);
       this.streams.set(STREAM_ID[name], st);
     };
@@ -193,6 +207,9 @@ export class AuditFeed {
       this.caughtUp = false;
       const specs: StreamSpec[] = [...this.streams.entries()].map(([id, s]) => ({ name: id, path: s.path, start: s.nextStart() }));
       this.rescanRequested = null;
+      this.notRegularBefore = this.notRegularNow;
+      this.notRegularNow = new Map();
+      this.notRegularSeen.clear();
       this.failure = null;
       this.assembly = null;
       this.paused = false;
@@ -280,6 +297,10 @@ export class AuditFeed {
     }
   }
 
+  /** Non-regular log files as this follower reports them, as the previous one left them, and those it has reported (see notRegularFile). */
+  private notRegularNow = new Map<string, string>();
+  private notRegularBefore = new Map<string, string>();
+  private readonly notRegularSeen = new Set<string>();
   private fastFailures = 0;
   private rescanRequested: StreamState | null = null;
   private stopFollower: () => void = () => undefined;
@@ -390,6 +411,7 @@ export class AuditFeed {
       if (st.anchor && (st.anchor.fileId !== String(f.inode) || f.offset < st.anchor.end)) st.anchor = null;
       return st.reader.push(String(f.inode), f.offset, f.bytes, pre);
     }
+    if (f.type === 'not-regular') return this.notRegularFile(st, f);
     if (f.type === 'truncated') {
       st.reader.reset(String(f.inode), 0);
       this.emitDiag({ kind: 'connection', state: 'file-truncated', stream: st.name, detail: `${st.path} shrank below the read offset; reading it again from the start.` });
@@ -401,6 +423,27 @@ export class AuditFeed {
     st.anchor = null;
     st.reader.reset('', 0);
     this.emitDiag({ kind: 'connection', state: 'file-gone', stream: st.name, detail: `The file being read (inode ${f.inode}) is no longer retained; reading every retained file again.` });
+  }
+
+  /**
+   * A log file the follower found to be a link, FIFO, ... and did not read:
+   * one critical alert per episode. A follower restarted after a drop reports
+   * what is still there again; that first report is not a new alert.
+   */
+  private notRegularFile(st: StreamState, f: Frame & { type: 'not-regular' }): void {
+    const path = f.index > 0 ? `${st.path}.${f.index}` : st.path;
+    const first = !this.notRegularSeen.has(path);
+    this.notRegularSeen.add(path);
+    if (f.fileType === 'file' || f.fileType === 'absent') {
+      this.notRegularNow.delete(path);
+      return;
+    }
+    this.notRegularNow.set(path, f.fileType);
+    if (first && this.notRegularBefore.get(path) === f.fileType) return;
+    this.emitDiag({
+      kind: 'alert', severity: 'critical', reason: 'not-regular-file', stream: st.name, at_seq: st.lastSeq ?? 0, path, file_type: f.fileType,
+      detail: `${path} is ${describeType(f.fileType as FileType)}, not a regular file: it is not read (an audit file is never followed through a link), so records in it are not shown. If it was not you, treat it as tampering and put the real file back.`,
+    });
   }
 
   emitDiag(d: Diagnostic): void {
@@ -432,33 +475,13 @@ export class AuditFeed {
     if (obs === 'mismatch') {
       this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rewritten', stream: st.name, at_seq: seq, detail: `The ${st.name} record at seq ${seq} differs from the copy the witness holds: it was rewritten on the droplet.` });
     }
-    if (st.skipThrough !== null) {
-      if (seq <= st.skipThrough && obs !== 'mismatch') {
-        this.summary.duplicatesSkipped++;
-        return false;
-      }
-      st.skipThrough = null;
-    }
-    const last = st.lastSeq;
-    if (last !== null && seq <= last) {
-      if (obs === 'same') {
-        this.summary.duplicatesSkipped++;
-        return false;
-      }
-      this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rollback', stream: st.name, at_seq: seq, detail: `The ${st.name} seq went back from ${last} to ${seq}.` });
-      return true;
-    }
-    const from = this.opts.fromSeq;
-    if (from !== undefined && seq < from) {
-      st.lastSeq = seq;
-      return false;
-    }
-    const expected = last !== null ? last + 1 : from;
-    if (expected !== undefined && seq > expected) {
-      this.emitDiag({ kind: 'gap', stream: st.name, from: expected, to: seq - 1, missing: seq - expected });
-    }
-    st.lastSeq = seq;
-    return true;
+    // One finding per anomaly, then the tracker re-baselines (seq-check.ts).
+    const step = st.seq.step(seq, obs);
+    if (step.duplicate) this.summary.duplicatesSkipped++;
+    const f = step.finding;
+    if (f?.kind === 'gap') this.emitDiag({ kind: 'gap', stream: st.name, from: f.from, to: f.to, missing: f.missing });
+    else if (f) this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rollback', stream: st.name, at_seq: seq, detail: seqAlertDetail(st.name, f) });
+    return step.deliver;
   }
 
   /**

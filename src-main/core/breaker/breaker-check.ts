@@ -15,7 +15,7 @@
  * See docs/breaker.md.
  */
 import type { Droplet } from '../droplet/droplet.js';
-import { inspectContainer, type ContainerFacts } from '../docker/agent-status.js';
+import { requireAgentContainer, type ContainerFacts } from '../docker/agent-status.js';
 import { eventHistory } from '../docker/events.js';
 import { readBreaker, rearmedAtMs } from './breaker-file.js';
 import { tripBreaker, type TripResult } from './breaker-actions.js';
@@ -33,7 +33,7 @@ export interface CheckResult {
   history: 'complete' | 'partial';
   /** Set when RestartCount/StartedAt decided or added to the count. */
   fallback: string | null;
-  container: { name: string; state: string; restartCount: number; startedAt: string | null } | null;
+  container: { name: string; state: string; restartCount: number; startedAt: string | null };
   /** True when this check tripped the breaker. */
   trippedNow: boolean;
   trip: TripResult | null;
@@ -86,6 +86,7 @@ export function withFallback(h: History, facts: ContainerFacts, windowStart: num
   return { times: seen, fallback: 'Docker\'s event memory does not reach back over the window; the count is a lower bound.' };
 }
 
+
 /**
  * `now` and `clock` are in droplet time: the window, Docker's `until` and the
  * comparison with `rearmed_at` all use the droplet's clock (droplet-clock.ts).
@@ -96,9 +97,8 @@ export async function checkBreaker(droplet: Droplet, opts: { via?: string; now?:
   const b = await readBreaker(droplet);
   const rearmed = rearmedAtMs(b.record);
   const windowStart = Math.max(rearmed ?? 0, now - WINDOW_MS);
-  const facts = await inspectContainer(droplet, droplet.paths.agentContainer);
+  const facts = await requireAgentContainer(droplet, 'the breaker would count no restarts; nothing was checked');
   const base = { windowStart: new Date(windowStart).toISOString(), trippedNow: false, trip: null };
-  if (!facts) return { ...base, state: b.state, restarts: [], history: 'complete', fallback: null, container: null };
   const h = await restartHistory(droplet, facts, windowStart, now);
   const { times, fallback } = withFallback(h, facts, windowStart, now);
   const counted = times.filter((t) => t >= windowStart && (rearmed === null || t > rearmed));

@@ -58,7 +58,12 @@ export class BreakerWatcher extends EventEmitter {
     return this.lastState;
   }
 
-  /** Catch up (a one-shot check), seed the counter from history, then follow. */
+  /**
+   * Catch up (a one-shot check), seed the counter from history, then follow.
+   * Rejects (refused, exit 3 in the CLI) when the agent container does not
+   * exist, before anything is followed: a watcher of a wrong name would count
+   * nothing and look healthy. The session reports that rejection as a warning.
+   */
   async start(): Promise<void> {
     this.clock = await measureDropletClock(this.droplet);
     const check = await checkBreaker(this.droplet, { via: this.opts.via ?? 'watch', clock: this.clock });

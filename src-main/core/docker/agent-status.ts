@@ -3,6 +3,7 @@
  * image, when it started, Docker's RestartCount and the restarts of the last
  * hour (by the breaker's rule, from Docker's event history).
  */
+import { refusedError } from '../errors.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { RESTART_ACTIONS, WINDOW_MS, restartTimes } from '../breaker/restart-window.js';
 import { dockerFor, isNotFound } from './docker-client.js';
@@ -52,6 +53,23 @@ export async function inspectContainer(droplet: Droplet, name: string): Promise<
     if (isNotFound(err)) return null;
     throw err;
   }
+}
+
+/**
+ * The agent container's facts, or a refusal (exit 3) when there is no such
+ * container: Docker reports no events for a name it does not know, so a check
+ * or a watch of a wrong name would see nothing and report all is well while
+ * the real agent runs unwatched. `consequence` says what would have gone wrong.
+ */
+export async function requireAgentContainer(droplet: Droplet, consequence: string): Promise<ContainerFacts> {
+  const name = droplet.paths.agentContainer;
+  const facts = await inspectContainer(droplet, name);
+  if (facts) return facts;
+  throw refusedError(
+    `There is no container "${name}" on the droplet, so ${consequence}. Name the agent's container with --container NAME (or the profile's agent container).`,
+    "Run `docker ps -a` on the droplet to find the agent container's name.",
+    { container: name },
+  );
 }
 
 /** Restart instants of one container from Docker's event history. */

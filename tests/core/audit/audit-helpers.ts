@@ -1,24 +1,11 @@
-import { readdirSync, readFileSync, appendFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FOLLOWER_MARK } from '../../../src-main/core/audit/follower-script.js';
+import { helpersWith } from '../../helpers/processes.js';
 import type { FeedItem } from '../../../src-main/core/audit/diagnostics.js';
 
 /** Follower processes on this machine (the reference droplet) reading files under `home`. */
-export function followersFor(home: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let cmd = '';
-    try {
-      cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    const argv0 = cmd.split('\0')[0] ?? '';
-    if (cmd.includes(FOLLOWER_MARK) && cmd.includes(home) && /python3?$/.test(argv0.split('/').pop() ?? '')) pids.push(Number(name));
-  }
-  return pids;
-}
+export const followersFor = (home: string): number[] => helpersWith(FOLLOWER_MARK, home);
 
 export const record = (seq: number, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ seq, ts: new Date(1_700_000_000_000 + seq * 1000).toISOString(), turn: 't_1', channel: 'discord', trust: 'owner', tool: 'read_file', args: { path: `/tmp/${seq}` }, result: 'ok', ok: true, elapsed_ms: 3, blocked: null, ...extra });
