@@ -5,8 +5,11 @@
 import { useEffect } from 'react';
 import type { ChannelName } from '../../src-main/ipc/api.js';
 import { Confirm } from './components/confirm.js';
-import type { ViewName } from './state/app-store.js';
+import { ControlAlertsBanner } from './components/control-alerts.js';
+import { ReadAge, SwitchBadge } from './components/switch-state.js';
+import { visibleToast, type ViewName } from './state/app-store.js';
 import { useAppState, useStore } from './state/hooks.js';
+import { switchView } from './state/switch-view.js';
 import { AuditFeed } from './views/audit-feed.js';
 import { Controls, PauseButton } from './views/controls.js';
 import { Dashboard } from './views/dashboard.js';
@@ -34,7 +37,9 @@ export function App() {
   const views = VIEWS.filter((v) => v.needs.every((c) => app.platform.has(c)));
   const sel = s.selected;
   const drop = sel ? s.droplets[sel] : undefined;
-  const paused = sel ? s.details[sel]?.status?.flags.selfModifyAllowed === false : false;
+  // The header states only what the latest pushed read says (never a call result kept aside).
+  const sw = switchView(drop);
+  const toast = visibleToast(s);
   const warnCount = s.warnings.filter((w) => !sel || w.name === sel).length;
 
   useEffect(() => {
@@ -76,14 +81,15 @@ export function App() {
           </select>
         )}
         {drop && <span className={`dot dot-${drop.link.state}`} role="img" aria-label={`link ${drop.link.state}`} />}
-        {sel && s.details[sel]?.status && (
-          <span className={`badge ${paused ? 'b-paused' : 'b-ok'}`} data-testid="flag-state">
-            {paused ? 'paused' : 'destructive tools allowed'}
+        {sel && (
+          <span className={`header-switch${sw.stale ? ' stale' : ''}`}>
+            <SwitchBadge v={sw} testId="flag-state" />
+            {sw.checkedAt && <ReadAge at={sw.checkedAt} testId="header-read-age" />}
           </span>
         )}
         <span className="spacer" />
         {!s.transportUp && <span className="badge b-failed">harness unreachable — retrying</span>}
-        {sel && app.platform.has('pause') && <PauseButton name={sel} paused={paused} compact />}
+        {sel && app.platform.has('pause') && <PauseButton name={sel} paused={sw.selfModify === 'paused'} compact />}
       </header>
       <nav className="side" aria-label="Views">
         {views.map((v) => (
@@ -98,6 +104,7 @@ export function App() {
         </p>
       </nav>
       <main className="main">
+        <ControlAlertsBanner />
         {needsDroplet && !sel ? (
           <p className="empty">Add a droplet under Settings first.</p>
         ) : s.view === 'dashboard' ? (
@@ -118,9 +125,9 @@ export function App() {
           <Settings />
         )}
       </main>
-      {s.toast && (
-        <div className={`toast t-${s.toast.tone}`} role={s.toast.tone === 'error' ? 'alert' : 'status'}>
-          {s.toast.text}
+      {toast && (
+        <div className={`toast t-${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'}>
+          {toast.text}
           <button type="button" className="link" aria-label="Dismiss message" onClick={() => app.set({ toast: null })}>
             ×
           </button>

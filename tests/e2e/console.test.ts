@@ -46,6 +46,8 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     const { page } = b;
     await page.getByText(/^Connected/).waitFor({ timeout: 30_000 });
     await page.getByText('All checks pass.').or(page.locator('.problems')).first().waitFor({ timeout: 30_000 });
+    // The header says nothing about the switch until it was read ("not read yet"), so wait for the read.
+    await page.getByTestId('flag-state').filter({ hasText: /^(destructive tools allowed|paused|switch unknown)$/ }).waitFor({ timeout: 30_000 });
     assert.equal(await page.getByTestId('flag-state').textContent(), 'destructive tools allowed');
     await shot(page, '01-dashboard');
   });

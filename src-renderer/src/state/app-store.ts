@@ -2,10 +2,21 @@
  * The console's state: droplets and their link, warnings, the selected view,
  * and one AuditStore per droplet. Filled from pushed events and from calls;
  * nothing here is invented: an unknown value stays null and is shown as such.
+ *
+ * The droplet states (switch, breaker, hold-pause, when each was read) come
+ * only from the core's pushed `dropletState`, merged by read number
+ * (droplet-merge.ts). Call results such as `status` feed the details the
+ * state does not carry (trust lists, agent, vault...), never the switch, so
+ * no view can show a switch value the latest push disagrees with.
  */
 import type { DropletStateView, Envelope, IpcError, ProfileView, WarningView } from '../../../src-main/ipc/api.js';
 import type { Platform, StratamApi } from '../platform/platform.js';
 import { AuditStore } from './audit-store.js';
+import { mergeDroplets } from './droplet-merge.js';
+import type { Toast } from './toast.js';
+import { mergeWarnings, upsert } from './warning-list.js';
+
+export { visibleToast, type Toast } from './toast.js';
 
 export type ViewName = 'dashboard' | 'audit' | 'warnings' | 'controls' | 'vault' | 'sandbox' | 'data' | 'settings';
 
@@ -19,14 +30,18 @@ export interface AppState {
   mutedUntil: string | null;
   /** A host key waiting for the person's decision. */
   hostKeyPrompt: { name: string; host: string; port: number; keyType: string; offered: string } | null;
-  toast: { text: string; tone: 'ok' | 'error' } | null;
+  toast: Toast | null;
   loadError: string | null;
   details: Record<string, Details>;
+  /** Alerts the person dismissed from the banner (this window only; the Warnings view keeps them). */
+  dismissed: ReadonlySet<string>;
 }
+
 
 type R<C extends keyof StratamApi> = StratamApi[C] extends (a: never) => Promise<Envelope<infer T>> ? T : never;
 /** What the dashboard and views know about one droplet beyond its link, each with its own error. */
 export interface Details {
+  /** When this read began (this page's clock). */
   at: number;
   status: R<'status'> | null;
   statusError: string | null;
@@ -51,10 +66,14 @@ export class AppStore {
     toast: null,
     loadError: null,
     details: {},
+    dismissed: new Set(),
   };
   private readonly listeners = new Set<() => void>();
   private readonly audits = new Map<string, AuditStore>();
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly detailsIssued = new Map<string, number>();
+  private readonly detailsApplied = new Map<string, number>();
 
   constructor(readonly platform: Platform) {}
 
@@ -80,15 +99,22 @@ export class AppStore {
     return s;
   }
 
-  toast(text: string, tone: 'ok' | 'error' = 'ok'): void {
+  toast(text: string, tone: 'ok' | 'error' = 'ok', claim: Toast['claim'] = null): void {
     if (this.toastTimer) clearTimeout(this.toastTimer);
-    this.set({ toast: { text, tone } });
+    this.set({ toast: { text, tone, claim } });
     this.toastTimer = setTimeout(() => this.set({ toast: null }), tone === 'error' ? 9000 : 4000);
   }
 
   /** Unwrap an envelope; an error becomes a toast and `null`. */
   async call<T>(p: Promise<Envelope<T>>, what: string): Promise<T | null> {
-    const env = await p;
+    let env: Envelope<T>;
+    try {
+      env = await p;
+    } catch (err) {
+      // The host's transport itself failed (not the core): say so, like any other error.
+      this.toast(`${what} failed: ${err instanceof Error ? err.message : String(err)}`, 'error');
+      return null;
+    }
     if (env.error) {
       this.toast(describe(env.error, what), 'error');
       return null;
@@ -96,18 +122,37 @@ export class AppStore {
     return env.result as T;
   }
 
+  /** Take in droplet states (see droplet-merge.ts); the only way the switch enters the console. */
+  takeDroplets(list: readonly DropletStateView[], source: 'push' | 'call', complete: boolean): void {
+    this.set({ droplets: mergeDroplets(this.state.droplets, list, source, complete) });
+  }
+
+  dismissAlert(id: string): void {
+    this.set({ dismissed: new Set([...this.state.dismissed, id]) });
+  }
+
   async start(): Promise<void> {
     const api = this.api;
     api.on('link', (e) => {
       const was = this.state.droplets[e.name]?.link.state;
-      this.set({ droplets: { ...this.state.droplets, [e.name]: e.droplet } });
+      this.takeDroplets([e.droplet], 'push', false);
       if (e.link.state === 'connected' && was !== 'connected') void this.refresh(e.name);
     });
     api.on('breaker', (e) => void this.refresh(e.name));
     api.on('audit', (e) => this.audit(e.name).push(e.item));
-    api.on('warning', (w) => this.set({ warnings: upsert(this.state.warnings, w) }));
-    api.on('tray', (t) => this.set({ droplets: Object.fromEntries(t.droplets.map((d) => [d.name, d])) }));
-    this.platform.onTransport?.((up) => this.set({ transportUp: up }));
+    api.on('warning', (w) => {
+      this.set({ warnings: upsert(this.state.warnings, w) });
+      // A control-plane change may have touched what the details show (trust lists); the switch itself arrives pushed.
+      if (w.kind === 'control-tampered' || w.kind === 'hold-pause') this.refreshSoon(w.name);
+    });
+    // The `state` push: every droplet the session holds, sent whenever a value changes.
+    api.on('tray', (t) => this.takeDroplets(t.droplets, 'push', true));
+    this.platform.onTransport?.((up) => {
+      const was = this.state.transportUp;
+      this.set({ transportUp: up });
+      // Pushes sent while the event stream was down are lost: read the states and warnings again.
+      if (up && !was) void this.resync();
+    });
 
     const [profiles, conns, warns, tray] = await Promise.all([
       api.profilesList({}),
@@ -119,12 +164,12 @@ export class AppStore {
       this.set({ loadError: describe(profiles.error, 'Loading droplets') });
       return;
     }
-    const droplets = conns.result ? Object.fromEntries(conns.result.droplets.map((d) => [d.name, d])) : {};
+    if (conns.result) this.takeDroplets(conns.result.droplets, 'call', true);
+    const droplets = this.state.droplets;
     this.set({
       profiles: profiles.result.profiles,
-      droplets,
       selected: profiles.result.profiles[0]?.name ?? null,
-      warnings: warns.result?.warnings ?? [],
+      warnings: mergeWarnings(this.state.warnings, warns.result?.warnings ?? []),
       mutedUntil: tray.result?.mutedUntil ?? null,
     });
     for (const p of profiles.result.profiles) {
@@ -137,17 +182,65 @@ export class AppStore {
     }
   }
 
+  private async resync(): Promise<void> {
+    const [conns, warns] = await Promise.all([this.api.connections({}), this.api.warningsList({})]);
+    if (conns.result) this.takeDroplets(conns.result.droplets, 'call', true);
+    else if (conns.error) this.toast(describe(conns.error, 'Reading the droplet states again'), 'error');
+    if (warns.result) this.set({ warnings: mergeWarnings(this.state.warnings, warns.result.warnings) });
+  }
+
+  /** Coalesce bursts (20 tamper alerts in a row) into one details refresh. */
+  private refreshSoon(name: string): void {
+    if (this.refreshTimers.has(name)) return;
+    this.refreshTimers.set(
+      name,
+      setTimeout(() => {
+        this.refreshTimers.delete(name);
+        void this.refresh(name);
+      }, 500),
+    );
+  }
+
+  /** Pause: one click. The answer is toasted, but the switch shown is the one the core pushes after its read-back. */
+  async pause(name: string): Promise<void> {
+    const r = await this.call(this.api.pause({ name }), `Pause on ${name}`);
+    if (r) {
+      const text = r.changed ? `Paused ${name}: destructive tools refused (read back from .env).` : `${name} was already paused (read back from .env).`;
+      this.toast(text, 'ok', r.selfModifyAllowed === false ? { name, selfModify: 'paused' } : null);
+    }
+    void this.refresh(name);
+  }
+
+  /** Resume, after the person confirmed. */
+  async resume(name: string): Promise<void> {
+    const r = await this.call(this.api.resume({ name, confirm: true }), 'Resume');
+    if (r) this.toast(`Destructive tools on ${name} are allowed again (read back from .env).`, 'ok', r.selfModifyAllowed === true ? { name, selfModify: 'allowed' } : null);
+    void this.refresh(name);
+  }
+
+  /** Hold-pause on or off: saved by the core with the profile; the toggle shows what the core then pushes. */
+  async setHoldPause(name: string, on: boolean): Promise<void> {
+    await this.call(this.api.holdPauseSet({ name, on }), `Turning hold-pause ${on ? 'on' : 'off'} for ${name}`);
+  }
+
   /** Re-read status, vault and sandbox for one droplet (each failure kept beside its card, not toasted). */
   async refresh(name: string): Promise<void> {
     const has = this.platform.has;
+    // Numbered like the core's reads: a refresh that returns after a later one began never replaces it.
+    const n = (this.detailsIssued.get(name) ?? 0) + 1;
+    this.detailsIssued.set(name, n);
+    const startedAt = Date.now();
     const [st, va, sb, bk] = await Promise.all([
       this.api.status({ name }),
       has('vaultStatus') ? this.api.vaultStatus({ name }) : Promise.resolve(null),
       has('sandboxCheck') ? this.api.sandboxCheck({ name }) : Promise.resolve(null),
       has('backupsList') ? this.api.backupsList({ name }) : Promise.resolve(null),
     ]);
+    if (n < (this.detailsApplied.get(name) ?? 0)) return;
+    this.detailsApplied.set(name, n);
     const d: Details = {
-      at: Date.now(),
+      // When the read began: the values are at least this old.
+      at: startedAt,
       status: st.result ?? null,
       statusError: st.error ? describe(st.error, 'Reading status') : null,
       vault: va?.result ?? null,
@@ -225,12 +318,4 @@ export class AppStore {
 
 export function describe(e: IpcError, what: string): string {
   return `${what} failed: ${e.message}${e.hint ? ` ${e.hint}` : ''}`;
-}
-
-function upsert(list: WarningView[], w: WarningView): WarningView[] {
-  const i = list.findIndex((x) => x.id === w.id);
-  if (i < 0) return [w, ...list];
-  const copy = list.slice();
-  copy[i] = w;
-  return copy;
 }

@@ -8,7 +8,7 @@ import type { AuditItemView } from '../../../src-main/ipc/api.js';
 import { asText, oneLine } from '../text/inert.js';
 
 export type Outcome = 'ok' | 'failed' | 'blocked';
-export type RowKind = 'record' | 'gap' | 'malformed' | 'alert' | 'truncated' | 'connection';
+export type RowKind = 'record' | 'gap' | 'malformed' | 'alert' | 'truncated' | 'connection' | 'control';
 
 export interface AuditRow {
   id: number;
@@ -30,6 +30,8 @@ export interface AuditRow {
   text: string;
   /** Full size in bytes when the line was longer than what arrived (truncated records). */
   fullLength: number | null;
+  /** Markers that carry one (alert, control): how loud the row is. */
+  severity: 'critical' | 'warning' | 'info' | null;
 }
 
 let nextId = 1;
@@ -61,6 +63,7 @@ export function toRow(item: AuditItemView): AuditRow {
       summary: result ? `${args}  →  ${result}` : args,
       text: r.text,
       fullLength: null,
+      severity: null,
     };
   }
   const d = item.diagnostic as Record<string, unknown> & { kind: RowKind };
@@ -77,12 +80,28 @@ export function toRow(item: AuditItemView): AuditRow {
     elapsed: null,
     turn: null,
     fullLength: null,
+    severity: d.severity === 'critical' || d.severity === 'warning' || d.severity === 'info' ? d.severity : null,
   } satisfies Partial<AuditRow>;
   switch (d.kind) {
     case 'gap':
       return { ...base, seq: num(d.from), tool: 'gap', summary: `${num(d.missing) ?? '?'} record(s) missing: seq ${num(d.from)}–${num(d.to)}`, text: JSON.stringify(d) };
     case 'malformed':
       return { ...base, seq: null, tool: 'malformed', summary: `Malformed line (${str(d.reason, 32)}): ${oneLine(asText(d.preview), 160)}`, text: JSON.stringify(d) };
+    case 'control': {
+      // The session's control-plane marker: a change no receipt explains, hold-pause's revert, a destructive call while paused.
+      const ts = typeof d.at === 'string' ? oneLine(d.at, 40) : '';
+      // The detail already names the key; the file id says which control-plane entry it was.
+      const file = str(d.file, 24);
+      return {
+        ...base,
+        seq: null,
+        ts,
+        tsMs: Date.parse(ts) || 0,
+        tool: str(d.event, 32) || 'control',
+        summary: `${str(d.severity, 16).toUpperCase()} ${file ? `[${file}] ` : ''}${oneLine(asText(d.detail), 200)}`,
+        text: JSON.stringify(d),
+      };
+    }
     case 'alert':
       return { ...base, seq: num(d.at_seq), tool: 'alert', summary: `${str(d.severity, 16).toUpperCase()} ${str(d.reason, 40)}: ${oneLine(asText(d.detail), 200)}`, text: JSON.stringify(d) };
     case 'truncated': {

@@ -143,16 +143,16 @@ export function AuditFeed({ name }: { name: string }) {
 
 function FeedRow({ row, top, active, onOpen }: { row: AuditRow; top: number; active: boolean; onOpen(): void }) {
   const marker = row.kind !== 'record';
-  const cls = `feed-row ${marker ? `marker marker-${row.kind}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
+  const cls = `feed-row ${marker ? `marker marker-${row.kind}${row.severity ? ` sev-${row.severity}` : ''}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
   return (
-    <div role="listitem" className={cls} style={{ transform: `translateY(${top}px)` }} data-seq={row.seq ?? undefined} data-stream={row.stream ?? undefined}>
+    <div role="listitem" className={cls} style={{ transform: `translateY(${top}px)` }} data-seq={row.seq ?? undefined} data-stream={row.stream ?? undefined} data-kind={row.kind}>
       <button type="button" className="row-button" onClick={onOpen} title="Open details">
         <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
           {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : row.seq ?? '—'}
         </span>
         <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
         <span className="tool">{row.tool}</span>
-        <span>{marker ? <span className={`badge b-${row.kind}`}>{row.kind}</span> : <Outcome row={row} />}</span>
+        <span>{marker ? <span className={`badge b-${row.kind}${row.severity === 'info' ? ' b-sev-info' : ''}`}>{row.kind}</span> : <Outcome row={row} />}</span>
         <span className="muted">{row.channel ? `${row.channel} · ${row.trust}` : ''}</span>
         <span className="num muted">{row.elapsed ?? ''}</span>
         <span className="summary">{row.summary}</span>

@@ -1,13 +1,22 @@
 /**
  * The operator's levers: the kill switch (Pause is one click, Resume asks
- * first), who the agent trusts per channel, and the restart breaker.
+ * first), hold-pause, who the agent trusts per channel, and the restart
+ * breaker. The switch, hold-pause and the breaker's state come from the
+ * core's pushed state; trust lists and the breaker's details from the last
+ * `status` call, marked with when it was read.
  */
 import { useState } from 'react';
-import type { Envelope } from '../../../src-main/ipc/api.js';
+import type { DropletStateView, Envelope } from '../../../src-main/ipc/api.js';
 import { Confirm } from '../components/confirm.js';
+import { ReadAge } from '../components/switch-state.js';
 import { ago, clock, useNow } from '../components/time.js';
-import { describe } from '../state/app-store.js';
+import { describe, type Details } from '../state/app-store.js';
 import { useAppState, useStore } from '../state/hooks.js';
+import { switchView } from '../state/switch-view.js';
+import { HoldPausePanel } from './hold-pause.js';
+import { SwitchPanel } from './switch-panel.js';
+
+export { PauseButton } from './switch-panel.js';
 
 type TrustChannel = 'discord' | 'telegram' | 'email' | 'sms';
 const CHANNELS: Array<{ id: TrustChannel; label: string; example: string }> = [
@@ -21,15 +30,11 @@ export function Controls({ name }: { name: string }) {
   const app = useStore();
   const s = useAppState();
   const now = useNow(5000);
-  const st = s.details[name]?.status ?? null;
-  const [confirm, setConfirm] = useState<'resume' | 'rearm' | null>(null);
+  const details = s.details[name];
+  const st = details?.status ?? null;
+  const sw = switchView(s.droplets[name]);
+  const [confirm, setConfirm] = useState<'rearm' | null>(null);
 
-  const resume = async () => {
-    setConfirm(null);
-    const r = await app.call(app.api.resume({ name, confirm: true }), 'Resume');
-    if (r) app.toast(`Destructive tools on ${name} are allowed again (read back from .env).`);
-    await app.refresh(name);
-  };
   const rearm = async () => {
     setConfirm(null);
     const r = await app.call(app.api.breakerRearm({ name, confirm: true }), 'Re-arm');
@@ -37,93 +42,78 @@ export function Controls({ name }: { name: string }) {
     await app.refresh(name);
   };
 
-  if (!st) return <section className="page" aria-label="Controls"><h1>Controls</h1><p className="empty">{s.details[name]?.statusError ?? 'Reading the droplet…'}</p></section>;
-  const b = st.breaker;
   return (
     <section className="page" aria-label="Controls">
       <h1>Controls · {name}</h1>
-      <div className="panel">
-        <h2>Destructive tools</h2>
-        <p>
-          {st.flags.selfModifyAllowed ? (
-            <>
-              <span className="badge b-ok">allowed</span> self_modify_code, self_restart, docker_cmd and host_exec may run for trusted senders.
-            </>
-          ) : (
-            <>
-              <span className="badge b-paused">paused</span> the agent refuses every destructive call. <span className="muted">({st.flags.envFile})</span>
-            </>
-          )}
-        </p>
-        <div className="row">
-          <PauseButton name={name} paused={!st.flags.selfModifyAllowed} />
-          <button type="button" disabled={st.flags.selfModifyAllowed} onClick={() => setConfirm('resume')}>
-            Resume destructive tools…
-          </button>
-        </div>
-      </div>
-
-      <div className="panel">
-        <h2>Trusted senders</h2>
-        <p className="muted small">Only these may drive destructive tools. Changes are written to the .env file and read back; the agent applies them on its next call.</p>
-        <div className="trust-grid">
-          {CHANNELS.map((c) => (
-            <TrustColumn key={c.id} name={name} channel={c.id} label={c.label} example={c.example} owner={c.id === 'discord' ? st.trust.discord.owner : null} ids={c.id === 'discord' ? st.trust.discord.trusted : st.trust[c.id]} />
-          ))}
-        </div>
-      </div>
-
-      <div className="panel">
-        <h2>Restart breaker</h2>
-        <p>
-          {b.state === 'tripped' ? (
-            <>
-              <span className="badge b-failed">tripped</span> {clock(b.trippedAt)} by {b.by ?? 'unknown'}: {b.reason ?? 'no reason recorded'}. The improvement loop stays off until re-armed.
-            </>
-          ) : b.state === 'armed' ? (
-            <>
-              <span className="badge b-ok">armed</span> four restarts within 60 minutes trip it. {b.rearmedAt ? `Last re-armed ${ago(b.rearmedAt, now)}.` : ''}
-            </>
-          ) : (
-            <>
-              <span className="badge b-failed">unreadable</span> breaker.json could not be read.
-            </>
-          )}
-        </p>
-        <RestartTimeline restarts={b.restarts} now={now} />
-        <button type="button" className={b.state === 'tripped' ? 'primary' : ''} disabled={b.state !== 'tripped'} onClick={() => setConfirm('rearm')}>
-          Re-arm breaker…
-        </button>
-      </div>
-
-      {confirm === 'resume' && (
-        <Confirm title={`Resume destructive tools on ${name}?`} confirmLabel="Resume" danger onConfirm={() => void resume()} onCancel={() => setConfirm(null)}>
-          <p>The agent will again be able to modify its own code, restart itself, run Docker commands and host shell commands for trusted senders.</p>
-        </Confirm>
+      <SwitchPanel name={name} />
+      <HoldPausePanel name={name} />
+      {!st || !details ? (
+        <p className="empty">{details?.statusError ?? 'Reading the droplet…'}</p>
+      ) : (
+        <>
+          <div className={`panel${sw.stale ? ' stale' : ''}`}>
+            <h2>Trusted senders</h2>
+            <p className="muted small">
+              Only these may drive destructive tools. Changes are written to the .env file and read back; the agent applies them on its next call.{' '}
+              <ReadAge at={new Date(details.at).toISOString()} testId="trust-read-age" />
+            </p>
+            <div className="trust-grid">
+              {CHANNELS.map((c) => (
+                <TrustColumn key={c.id} name={name} channel={c.id} label={c.label} example={c.example} owner={c.id === 'discord' ? st.trust.discord.owner : null} ids={c.id === 'discord' ? st.trust.discord.trusted : st.trust[c.id]} />
+              ))}
+            </div>
+          </div>
+          <BreakerPanel breaker={s.droplets[name]?.breaker ?? null} stale={sw.stale !== null} checkedAt={sw.checkedAt} details={st.breaker} now={now} onRearm={() => setConfirm('rearm')} />
+        </>
       )}
-      {confirm === 'rearm' && (
+
+      {confirm === 'rearm' && st && (
         <Confirm title={`Re-arm the breaker on ${name}?`} confirmLabel="Re-arm" danger onConfirm={() => void rearm()} onCancel={() => setConfirm(null)}>
-          <p>It tripped because: {b.reason ?? 'no reason recorded'}. Re-arming turns the eternal-improvement loop back on. Make sure the crash that caused the restarts is fixed.</p>
+          <p>It tripped because: {st.breaker.reason ?? 'no reason recorded'}. Re-arming turns the eternal-improvement loop back on. Make sure the crash that caused the restarts is fixed.</p>
         </Confirm>
       )}
     </section>
   );
 }
 
-export function PauseButton({ name, paused, compact }: { name: string; paused: boolean; compact?: boolean }) {
-  const app = useStore();
-  const [busy, setBusy] = useState(false);
-  const pause = async () => {
-    setBusy(true);
-    const r = await app.call(app.api.pause({ name }), `Pause on ${name}`);
-    setBusy(false);
-    if (r) app.toast(r.changed ? `Paused ${name}: destructive tools refused (read back from .env).` : `${name} was already paused.`);
-    await app.refresh(name);
-  };
+type BreakerDetails = NonNullable<Details['status']>['breaker'];
+
+/**
+ * The breaker: its state as pushed (greyed as "last read" while the link is
+ * not current); the reason, time and restarts from the last status call,
+ * shown only while that call agrees with the pushed state.
+ */
+function BreakerPanel(props: { breaker: DropletStateView['breaker']; stale: boolean; checkedAt: string | null; details: BreakerDetails; now: number; onRearm(): void }) {
+  const { breaker, stale, details, now } = props;
+  const b = details.state === breaker ? details : null;
   return (
-    <button type="button" className="pause" onClick={() => void pause()} disabled={busy} aria-label={`Pause destructive tools on ${name}`} title="Shift+P">
-      {busy ? 'Pausing…' : paused ? (compact ? 'Paused' : 'Paused — pause again') : compact ? 'Pause' : 'Pause destructive tools'}
-    </button>
+    <div className={`panel${stale ? ' stale' : ''}`}>
+      <h2>Restart breaker</h2>
+      <p>
+        {breaker === null ? (
+          <span className="badge b-unknown">not read yet</span>
+        ) : stale ? (
+          <span className="badge b-stale">last read: {breaker}</span>
+        ) : breaker === 'tripped' ? (
+          <>
+            <span className="badge b-failed">tripped</span> {b ? `${clock(b.trippedAt)} by ${b.by ?? 'unknown'}: ${b.reason ?? 'no reason recorded'}.` : ''} The improvement loop stays off until re-armed.
+          </>
+        ) : breaker === 'armed' ? (
+          <>
+            <span className="badge b-ok">armed</span> four restarts within 60 minutes trip it. {b?.rearmedAt ? `Last re-armed ${ago(b.rearmedAt, now)}.` : ''}
+          </>
+        ) : (
+          <>
+            <span className="badge b-failed">unreadable</span> breaker.json could not be read.
+          </>
+        )}{' '}
+        <ReadAge at={props.checkedAt} />
+      </p>
+      <RestartTimeline restarts={b?.restarts ?? []} now={now} />
+      <button type="button" className={breaker === 'tripped' && !stale ? 'primary' : ''} disabled={breaker !== 'tripped' || stale} onClick={props.onRearm}>
+        Re-arm breaker…
+      </button>
+    </div>
   );
 }
 

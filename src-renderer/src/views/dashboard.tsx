@@ -1,11 +1,21 @@
 /**
  * Every droplet at a glance. Each problem is listed with the one action that
  * fixes it, so the operator never has to hunt for the right view.
+ *
+ * Two groups of values, each marked with when it was read: the switch,
+ * loop, breaker and hold-pause from the core's pushed state (so a flag the
+ * control-plane watch saw change is here at once), and the health details
+ * from the last `status`/vault/sandbox/backups calls. While the link is not
+ * connected both are greyed under a mark saying since when and how old.
  */
-import type { DropletStateView, ProfileView } from '../../../src-main/ipc/api.js';
+import type { DropletStateView, ProfileView, WarningView } from '../../../src-main/ipc/api.js';
 import type { Details, ViewName } from '../state/app-store.js';
+import { controlAlerts, KIND_LABEL } from '../state/control-alerts.js';
 import { useAppState, useStore } from '../state/hooks.js';
+import { holdWord, loopWord, switchView } from '../state/switch-view.js';
+import { ReadAge, StaleMark, SwitchBadge } from '../components/switch-state.js';
 import { ago, useNow } from '../components/time.js';
+import { legible, oneLine } from '../text/inert.js';
 
 interface Problem {
   severity: 'critical' | 'warning';
@@ -28,20 +38,25 @@ export function Dashboard() {
       <h1>Droplets</h1>
       <div className="cards">
         {s.profiles.map((p) => (
-          <DropletCard key={p.name} profile={p} drop={s.droplets[p.name]} details={s.details[p.name]} />
+          <DropletCard key={p.name} profile={p} drop={s.droplets[p.name]} details={s.details[p.name]} alerts={controlAlerts(s.warnings, s.dismissed, p.name).map((a) => a.warning)} />
         ))}
       </div>
     </section>
   );
 }
 
-function DropletCard({ profile, drop, details }: { profile: ProfileView; drop: DropletStateView | undefined; details: Details | undefined }) {
+function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView; drop: DropletStateView | undefined; details: Details | undefined; alerts: WarningView[] }) {
   const app = useStore();
   const now = useNow();
   const go = (view: ViewName) => app.set({ selected: profile.name, view });
   const link = drop?.link ?? { state: 'idle' as const };
   const st = details?.status ?? null;
+  const sw = switchView(drop);
+  // The breaker's state is the pushed one; the call's details (reason, restarts) only while they agree with it.
+  const breaker = drop?.breaker ?? null;
+  const bd = st && st.breaker.state === breaker ? st.breaker : null;
   const problems: Problem[] = [];
+  const markId = `stale-${profile.name}`;
 
   let linkText: string;
   switch (link.state) {
@@ -70,10 +85,18 @@ function DropletCard({ profile, drop, details }: { profile: ProfileView; drop: D
       problems.push({ severity: 'warning', text: 'Not connected.', fix: { label: 'Connect', run: () => void app.connect(profile.name) } });
   }
 
+  for (const w of alerts.slice(0, 3)) {
+    problems.push({ severity: 'critical', text: `${KIND_LABEL[w.kind] ?? w.kind}: ${oneLine(w.message, 240)}`, fix: { label: 'Review warnings', run: () => go('warnings') } });
+  }
+  if (!sw.stale && sw.unknown && sw.unknown.reason !== 'not-read' && sw.unknown.reason !== 'link-down') {
+    problems.push({ severity: 'critical', text: `The switch is unknown: ${legible(sw.unknown.detail)} Fix: ${legible(sw.unknown.fix)}`, fix: { label: 'Open controls', run: () => go('controls') } });
+  }
+  if (sw.selfModify === 'paused') problems.push({ severity: 'warning', text: 'Destructive tools are paused.', fix: { label: 'Resume…', run: () => go('controls') } });
+  if (!sw.stale) {
+    if (breaker === 'tripped') problems.push({ severity: 'critical', text: `Breaker tripped${bd ? ` ${ago(bd.trippedAt, now)}: ${bd.reason ?? 'no reason recorded'}` : ''}. The improvement loop is off.`, fix: { label: 'Review and re-arm', run: () => go('controls') } });
+    if (breaker === 'unreadable') problems.push({ severity: 'critical', text: 'breaker.json is unreadable.', fix: { label: 'Open controls', run: () => go('controls') } });
+  }
   if (st) {
-    if (!st.flags.selfModifyAllowed) problems.push({ severity: 'warning', text: st.flags.envPresent ? 'Destructive tools are paused.' : 'Destructive tools are paused (no .env file).', fix: { label: 'Resume…', run: () => go('controls') } });
-    if (st.breaker.state === 'tripped') problems.push({ severity: 'critical', text: `Breaker tripped ${ago(st.breaker.trippedAt, now)}: ${st.breaker.reason ?? 'no reason recorded'}. The improvement loop is off.`, fix: { label: 'Review and re-arm', run: () => go('controls') } });
-    if (st.breaker.state === 'unreadable') problems.push({ severity: 'critical', text: 'breaker.json is unreadable.', fix: { label: 'Open controls', run: () => go('controls') } });
     if (st.agent && st.agent.state !== 'running') problems.push({ severity: 'critical', text: `Agent container ${st.agent.name} is ${st.agent.state}.` });
     if (!st.agent && st.agentError) problems.push({ severity: 'warning', text: `Agent unknown: ${st.agentError}` });
   }
@@ -100,54 +123,75 @@ function DropletCard({ profile, drop, details }: { profile: ProfileView; drop: D
         <span className="spacer" />
         <span className="small" data-testid="link-state">{linkText}</span>
       </header>
-      <dl className="facts grid2">
-        <dt>Destructive tools</dt>
-        <dd>{st ? (st.flags.selfModifyAllowed ? <span className="badge b-ok">allowed</span> : <span className="badge b-paused">paused</span>) : '—'}</dd>
-        <dt>Improvement loop</dt>
-        <dd>{st ? (st.flags.eternalLoop ? 'armed' : 'off') : '—'}</dd>
-        <dt>Breaker</dt>
-        <dd>{st ? `${st.breaker.state}${st.breaker.restarts.length ? ` · ${st.breaker.restarts.length} restart(s) counted` : ''}` : '—'}</dd>
-        <dt>Agent</dt>
-        <dd>{st?.agent ? `${st.agent.name}: ${st.agent.state}${st.agent.health ? ` (${st.agent.health})` : ''} · ${st.agent.restartsLastHour} restart(s) in the last hour` : st ? 'unknown' : '—'}</dd>
-        {v && (
-          <>
-            <dt>Vault key</dt>
-            <dd>
-              {v.primary.id}, {Math.floor(v.primary.ageDays)} days old · rotation {v.primary.rotationDue ? 'due now' : `due ${v.primary.rotationDueAt.slice(0, 10)}`}
-            </dd>
-          </>
-        )}
-        {details?.vaultError && !v && (
-          <>
-            <dt>Vault</dt>
-            <dd className="muted">{details.vaultError}</dd>
-          </>
-        )}
-        {sb && (
-          <>
-            <dt>Sandbox</dt>
-            <dd>{sb.violations.length === 0 ? `compliant (${sb.checked} container(s) checked)` : `${sb.violations.length} violation(s)`}</dd>
-          </>
-        )}
-        {bk && (
-          <>
-            <dt>Backups</dt>
-            <dd>{bk.health.ok ? 'healthy' : 'needs attention'} · {bk.health.count} file(s){bk.health.latest ? `, newest ${Math.round(bk.health.latest.ageHours)} h old` : ''}</dd>
-          </>
-        )}
-        {link.state === 'connected' && (
-          <>
-            <dt>Host key</dt>
-            <dd className="mono small">{link.hostKey}</dd>
-          </>
-        )}
-        {drop?.checkedAt && (
-          <>
-            <dt>Flags read</dt>
-            <dd>{ago(drop.checkedAt, now)}</dd>
-          </>
-        )}
-      </dl>
+      <StaleMark v={sw} id={markId} />
+      <div className={sw.stale ? 'values stale' : 'values'}>
+        <dl className="facts grid2" aria-label={`Switch of ${profile.name}`} aria-describedby={sw.stale ? markId : undefined}>
+          <dt>Destructive tools</dt>
+          <dd>
+            {sw.stale && sw.last && sw.last.selfModify !== 'unknown' ? (
+              <span className="badge b-stale" data-testid="switch-state">
+                last read: {sw.last.selfModify}
+              </span>
+            ) : (
+              <SwitchBadge v={sw} testId="switch-state" />
+            )}
+          </dd>
+          <dt>Improvement loop</dt>
+          <dd>{sw.stale ? (sw.last ? `last read: ${loopWord(sw.last.eternalLoop)}` : '—') : sw.last ? loopWord(sw.eternalLoop) : '—'}</dd>
+          <dt>Breaker</dt>
+          <dd>{breaker ? `${sw.stale ? 'last read: ' : ''}${breaker}${bd?.restarts.length ? ` · ${bd.restarts.length} restart(s) counted` : ''}` : '—'}</dd>
+          <dt>Hold-pause</dt>
+          <dd data-testid="hold-state">{drop ? holdWord(drop.hold) : '—'}</dd>
+          <dt>Switch read</dt>
+          <dd>
+            <ReadAge at={sw.checkedAt} testId="switch-read" />
+          </dd>
+        </dl>
+        <dl className="facts grid2" aria-label={`Health of ${profile.name}`} aria-describedby={sw.stale ? markId : undefined}>
+          <dt>Agent</dt>
+          <dd>{st?.agent ? `${st.agent.name}: ${st.agent.state}${st.agent.health ? ` (${st.agent.health})` : ''} · ${st.agent.restartsLastHour} restart(s) in the last hour` : st ? 'unknown' : '—'}</dd>
+          {v && (
+            <>
+              <dt>Vault key</dt>
+              <dd>
+                {v.primary.id}, {Math.floor(v.primary.ageDays)} days old · rotation {v.primary.rotationDue ? 'due now' : `due ${v.primary.rotationDueAt.slice(0, 10)}`}
+              </dd>
+            </>
+          )}
+          {details?.vaultError && !v && (
+            <>
+              <dt>Vault</dt>
+              <dd className="muted">{details.vaultError}</dd>
+            </>
+          )}
+          {sb && (
+            <>
+              <dt>Sandbox</dt>
+              <dd>{sb.violations.length === 0 ? `compliant (${sb.checked} container(s) checked)` : `${sb.violations.length} violation(s)`}</dd>
+            </>
+          )}
+          {bk && (
+            <>
+              <dt>Backups</dt>
+              <dd>{bk.health.ok ? 'healthy' : 'needs attention'} · {bk.health.count} file(s){bk.health.latest ? `, newest ${Math.round(bk.health.latest.ageHours)} h old` : ''}</dd>
+            </>
+          )}
+          {link.state === 'connected' && (
+            <>
+              <dt>Host key</dt>
+              <dd className="mono small">{link.hostKey}</dd>
+            </>
+          )}
+          {details && (
+            <>
+              <dt>Health read</dt>
+              <dd>
+                <ReadAge at={new Date(details.at).toISOString()} testId="health-read" />
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
       {problems.length > 0 ? (
         <ul className="problems" aria-label={`Problems on ${profile.name}`}>
           {problems.map((p, i) => (
@@ -162,7 +206,7 @@ function DropletCard({ profile, drop, details }: { profile: ProfileView; drop: D
           ))}
         </ul>
       ) : (
-        st && <p className="allgood">All checks pass.</p>
+        st && !sw.stale && <p className="allgood">All checks pass.</p>
       )}
     </article>
   );

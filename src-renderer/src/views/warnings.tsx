@@ -3,9 +3,12 @@
  * excerpt with the claim highlighted (as text: the highlight is a <mark>
  * around a substring, never parsed markup), its tier, the turn's tool calls
  * as receipts (or their absence) and whether the droplet's own verdict agrees.
+ * A control-plane alert shows what changed (file, key, from → to), whether a
+ * receipt explained it and what hold-pause did.
  */
 import type { WarningView } from '../../../src-main/ipc/api.js';
 import { clock } from '../components/time.js';
+import { KIND_LABEL } from '../state/control-alerts.js';
 import { useAppState } from '../state/hooks.js';
 import { legible, oneLine } from '../text/inert.js';
 
@@ -18,7 +21,7 @@ export function Warnings({ name }: { name: string | null }) {
     <section className="page" aria-label="Warnings">
       <h1>Warnings{name ? ` · ${name}` : ''}</h1>
       {list.length === 0 ? (
-        <p className="empty">No warnings. Replies that claim an action without a tool call behind it will appear here.</p>
+        <p className="empty">No warnings. Replies that claim an action without a tool call behind it, control-plane changes no operator receipt explains, and blocked commands that ran will appear here.</p>
       ) : (
         <ul className="warnings">
           {list.map((w) => (
@@ -39,7 +42,9 @@ function WarningCard({ w }: { w: WarningView }) {
   return (
     <li className={`warning sev-${w.severity}`} aria-label={`${w.kind} warning on ${w.name}`}>
       <header className="row">
-        <span className={`badge b-${w.severity === 'critical' ? 'failed' : 'paused'}`}>{w.kind}</span>
+        <span className={`badge b-${w.severity === 'critical' ? 'failed' : w.severity === 'info' ? 'ok' : 'paused'}`} title={KIND_LABEL[w.kind]}>
+          {w.kind}
+        </span>
         {w.tier !== null && <span className="badge">{TIER[w.tier] ?? `Tier ${w.tier}`}</span>}
         <span className="muted small">{w.name}</span>
         {typeof d.turn === 'string' && <span className="muted small mono">turn {oneLine(d.turn, 40)}</span>}
@@ -52,6 +57,7 @@ function WarningCard({ w }: { w: WarningView }) {
           <Highlighted text={legible(excerpt.slice(0, 4000))} phrase={phrase} />
         </blockquote>
       )}
+      {(w.kind === 'control-tampered' || w.kind === 'hold-pause' || w.kind === 'destructive-while-paused') && <ControlFacts kind={w.kind} d={d} />}
       {w.kind === 'fabrication' && calls !== null && (
         <div className="receipts">
           <h3>Tool calls in this turn</h3>
@@ -73,6 +79,35 @@ function WarningCard({ w }: { w: WarningView }) {
         </div>
       )}
     </li>
+  );
+}
+
+/** The watch event's fields (droplet-provided values rendered inert, one line each). */
+function ControlFacts({ kind, d }: { kind: WarningView['kind']; d: Record<string, unknown> }) {
+  const v = (x: unknown) => (x === null || x === undefined || x === '' ? null : oneLine(String(x), 160));
+  const changed = v(d.from) !== null || v(d.to) !== null;
+  const facts: Array<[string, string | null]> = [
+    ['file', v(d.path) ?? v(d.file)],
+    ['key', v(d.key)],
+    ['change', changed ? `${v(d.from) ?? '(none)'} → ${v(d.to) ?? '(none)'}` : null],
+    ['what', v(d.what)],
+    // Only a tamper is about a receipt (there is none); hold-pause's own revert writes one of its own.
+    ['receipt', kind === 'control-tampered' ? (d.receipt === null || d.receipt === undefined ? 'none explains it' : v(d.receipt)) : null],
+    ['hold-pause', d.reverted === true ? `put it back${typeof d.latencyMs === 'number' ? ` in ${d.latencyMs} ms` : ''}` : d.reverted === false ? 'putting it back' : null],
+    ['tool', v(d.tool)],
+    ['audit record', v(d.seq)],
+  ];
+  return (
+    <dl className="facts small">
+      {facts
+        .filter((f): f is [string, string] => f[1] !== null)
+        .map(([k, val]) => (
+          <div key={k} className="fact">
+            <dt>{k}</dt>
+            <dd className="mono">{val}</dd>
+          </div>
+        ))}
+    </dl>
   );
 }
 
