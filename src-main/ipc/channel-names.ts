@@ -19,6 +19,7 @@ export const CHANNEL_NAMES = [
   'pause',
   'pauseAll',
   'resume',
+  'holdPauseSet',
   'trustList',
   'trustAdd',
   'trustRevoke',

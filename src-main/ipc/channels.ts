@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { ChannelName } from './channel-names.js';
 import {
   auditItem, breakerEvent, byName, confirmTrue, dropletState, fingerprint, flagResult, opId, profileInput, profileName, profileView, trustChange, trustChannel,
-  trustLists, warning,
+  switchReading, trustLists, warning,
 } from './schemas.js';
 
 const none = z.object({}).strict();
@@ -26,7 +26,8 @@ const breakerStatus = z.object({
   restarts: z.array(z.string()),
   rearmedAt: z.string().nullable(),
   by: z.string().nullable(),
-  eternalLoop: z.boolean(),
+  /** null: JARVIS_ETERNAL_LOOP could not be read with certainty (see the status's switch). */
+  eternalLoop: z.boolean().nullable(),
 });
 
 const agentView = z.object({
@@ -42,7 +43,7 @@ const agentView = z.object({
 const statusResult = z.object({
   droplet: z.object({ host: z.string(), port: z.number(), user: z.string(), hostKey: z.string().nullable(), kind: z.enum(['ssh', 'local']) }),
   connected: z.boolean(),
-  flags: z.object({ selfModifyAllowed: z.boolean(), eternalLoop: z.boolean(), envFile: z.string(), envPresent: z.boolean() }),
+  flags: z.object({ selfModifyAllowed: z.boolean().nullable(), eternalLoop: z.boolean().nullable(), envFile: z.string(), envPresent: z.boolean(), switch: switchReading }),
   trust: trustLists,
   breaker: breakerStatus.omit({ eternalLoop: true }),
   /** The agent container, or null with the reason when Docker could not be asked. */
@@ -111,6 +112,8 @@ const snapshotsList = z.object({
   dir: z.string(),
   snapshots: z.array(z.object({ name: z.string(), label: z.string(), time: z.string(), size: z.number() })),
   ignored: z.array(z.string()),
+  /** Entries that are links (never followed): the agent does not make these, so they are a warning. */
+  links: z.array(z.string()),
   warning: z.string().nullable(),
 });
 
@@ -174,6 +177,8 @@ const channelMap = {
     }),
   },
   resume: { args: withConfirm, result: flagResult },
+  /** Hold-pause on or off for one droplet (saved with its profile). */
+  holdPauseSet: { args: z.object({ name: profileName, on: z.boolean() }).strict(), result: dropletState },
   trustList: { args: byName, result: trustLists },
   trustAdd: { args: trustEdit, result: trustChange },
   trustRevoke: { args: trustEdit, result: trustChange },

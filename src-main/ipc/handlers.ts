@@ -65,6 +65,7 @@ function implementations(session: Session): Impl {
     pause: ({ name }) => session.pause(name),
     pauseAll: async () => ({ results: await session.pauseAll() }),
     resume: ({ name, confirm }) => session.resume(name, confirm),
+    holdPauseSet: ({ name, on }) => session.setHoldPause(name, on),
     trustList: ({ name }) => listTrust(session.droplet(name)),
     trustAdd: ({ name, channel, id }) => addTrust(session.droplet(name), channel, id, via),
     trustRevoke: ({ name, channel, id }) => revokeTrust(session.droplet(name), channel, id, via),

@@ -52,15 +52,28 @@ export const linkState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('closed') }),
 ]);
 
+/** The off switch as read: never paused or allowed unless it was read with certainty (core/controls/switch-state.ts). */
+export const switchReading = z.object({
+  selfModify: z.enum(['paused', 'allowed', 'unknown']),
+  eternalLoop: z.enum(['armed', 'off', 'unknown']),
+  unknown: z.object({ reason: z.enum(['no-file', 'no-folder', 'unreadable', 'not-regular', 'grammar', 'link-down']), detail: z.string(), fix: z.string() }).nullable(),
+});
+
 /** One droplet as the tray and dashboard see it: the single status value the icon derives from. */
 export const dropletState = z.object({
   name: profileName,
   link: linkState,
   /** When the link last left `connected` (null while connected or never connected). */
   downSince: iso.nullable(),
-  /** JARVIS_SELF_MODIFY_ALLOWED as last read: false = paused; null = not read yet. */
+  /** JARVIS_SELF_MODIFY_ALLOWED as last read: false = paused; null = not read yet, or unknown (see switch). */
   selfModifyAllowed: z.boolean().nullable(),
+  /** The switch as last read, with why when unknown; null before the first read. */
+  switch: switchReading.nullable(),
+  /** The number of the read the values come from (a newer read always replaces an older). */
+  readSeq: z.number().int().min(0),
   breaker: z.enum(['armed', 'tripped', 'unreadable']).nullable(),
+  /** Hold-pause: enabled for this droplet, and holding a pause in place now. */
+  hold: z.object({ enabled: z.boolean(), active: z.boolean() }),
   /** Unacknowledged tier-1 fabrication warnings. */
   fabrications: z.number().int().min(0),
   /** When the flags were last read successfully. */
@@ -79,7 +92,7 @@ export const auditRecordView = z.object({
 });
 
 /** Diagnostics pass through as the core emits them (see core/audit/diagnostics.ts): always a `kind`. */
-export const auditDiagnostic = z.object({ kind: z.enum(['gap', 'malformed', 'truncated', 'connection', 'alert']) }).passthrough();
+export const auditDiagnostic = z.object({ kind: z.enum(['gap', 'malformed', 'truncated', 'connection', 'alert', 'control']) }).passthrough();
 
 export const auditItem = z.discriminatedUnion('type', [
   z.object({ type: z.literal('record'), record: auditRecordView }),
@@ -90,7 +103,17 @@ export const warning = z.object({
   id: z.string(),
   name: profileName,
   at: iso,
-  kind: z.enum(['fabrication', 'blocked-command-ran', 'audit-rewritten', 'audit-rollback', 'sandbox-violation', 'watch-failed']),
+  kind: z.enum([
+    'fabrication',
+    'blocked-command-ran',
+    'audit-rewritten',
+    'audit-rollback',
+    'sandbox-violation',
+    'watch-failed',
+    'control-tampered',
+    'hold-pause',
+    'destructive-while-paused',
+  ]),
   severity: z.enum(['critical', 'warning', 'info']),
   /** Fabrication tier (1 done, 2 happening, 3 about to); null for other kinds. */
   tier: z.number().int().min(1).max(3).nullable(),
@@ -120,6 +143,7 @@ export const trustChange = z.object({ channel: trustChannel, id: z.string(), cha
 
 export type LinkStateView = z.infer<typeof linkState>;
 export type DropletStateView = z.infer<typeof dropletState>;
+export type SwitchReadingView = z.infer<typeof switchReading>;
 export type ProfileInput = z.input<typeof profileInput>;
 export type ProfileView = z.infer<typeof profileView>;
 export type AuditItemView = z.infer<typeof auditItem>;

@@ -27,7 +27,10 @@ export interface CliOptions {
 
 const TRANSPILED_MAIN = fileURLToPath(new URL('../../src-main/cli/main.js', import.meta.url));
 
-const entryOf = (opts: CliOptions) => (opts.entry === 'transpiled' ? TRANSPILED_MAIN : join(repoRoot(), 'bin', 'stratam.mjs'));
+// STRATAM_CLI_ENTRY=transpiled runs every CLI test from the test's own transpiled tree, so several people can
+// run CLI tests at once from their own --dist folders while dist/ is being rebuilt.
+const entryOf = (opts: CliOptions) =>
+  (opts.entry ?? process.env.STRATAM_CLI_ENTRY) === 'transpiled' ? TRANSPILED_MAIN : join(repoRoot(), 'bin', 'stratam.mjs');
 const envOf = (opts: CliOptions) => ({ ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...opts.env });
 
 /** A running `stratam` whose stdout the test reads (or does not read) itself. */

@@ -15,7 +15,9 @@ const USAGE = `Usage:
 
 Rule: four or more restarts of the agent container within any 60 minutes,
 counting only restarts after the last re-arm, trip the breaker
-(JARVIS_ETERNAL_LOOP=0). The agent is never restarted to apply a flag.`;
+(JARVIS_ETERNAL_LOOP=0). The agent is never restarted to apply a flag.
+check and watch refuse (exit 3) when the agent container (--container,
+default jarvis) does not exist: they would count nothing.`;
 
 async function watch(ctx: CommandContext): Promise<number> {
   // The watcher outlives blips: its own droplet with reconnect on, closed here.
@@ -55,7 +57,7 @@ export const command: Command = {
         ctx.out.result(s, () =>
           ctx.out.table([
             ['breaker', s.state === 'tripped' ? ctx.out.c.red('TRIPPED') : s.state === 'armed' ? ctx.out.c.green('armed') : ctx.out.c.red('unreadable')],
-            ['eternal loop', s.eternalLoop ? 'on (JARVIS_ETERNAL_LOOP=1)' : 'off'],
+            ['eternal loop', s.eternalLoop === null ? ctx.out.c.red('UNKNOWN (run `stratam status` for why)') : s.eternalLoop ? 'on (JARVIS_ETERNAL_LOOP=1)' : 'off'],
             ...(s.state === 'tripped' ? ([['tripped', `${s.trippedAt ?? '?'} by ${s.by ?? '?'}: ${s.reason ?? ''}`]] as Array<[string, string]>) : []),
             ['re-armed', s.rearmedAt ?? 'never'],
           ]) + (s.state === 'tripped' ? '\nhint: find why the agent restarted, then `stratam breaker rearm --yes`.' : ''),

@@ -1,5 +1,6 @@
 import type { CoreStatus } from '../../core/controls/status.js';
 import { isSectionError, statusReport, type StatusReport } from '../../core/controls/status-report.js';
+import { EXIT_CODES } from '../../core/errors.js';
 import type { Command } from '../command.js';
 import type { Output } from '../output.js';
 
@@ -11,8 +12,8 @@ export function statusRows(out: Output, s: CoreStatus): Array<[string, string]> 
   const b = s.breaker;
   const rows: Array<[string, string]> = [
     ['droplet', `${where}${id.hostKey ? `  ${c.dim(id.hostKey)}` : ''}`],
-    ['destructive', s.flags.selfModifyAllowed ? c.green('allowed') : c.yellow('PAUSED') + c.dim(s.flags.envPresent ? '' : '  (no .env file: paused by default)')],
-    ['eternal loop', s.flags.eternalLoop ? 'armed' : c.yellow('off')],
+    ['destructive', switchText(out, s)],
+    ['eternal loop', s.flags.eternalLoop === null ? c.red('UNKNOWN') : s.flags.eternalLoop ? 'armed' : c.yellow('off')],
     ['breaker', b.state === 'armed' ? `armed${b.restarts.length ? `, ${b.restarts.length} restart(s) counted` : ''}` : b.state === 'tripped' ? c.red(`TRIPPED ${b.trippedAt ?? ''} ${b.reason ?? ''}`.trim()) : c.red('breaker.json unreadable')],
     ['trust discord', `owner ${t.discord.owner ?? c.red('not set')}${t.discord.trusted.length ? `; ${t.discord.trusted.join(', ')}` : ''}`],
     ['trust telegram', t.telegram.join(', ') || c.dim('none')],
@@ -20,6 +21,15 @@ export function statusRows(out: Output, s: CoreStatus): Array<[string, string]> 
     ['trust sms', t.sms.join(', ') || c.dim('none')],
   ];
   return rows;
+}
+
+/** Never "paused" unless it was read: an unknown switch says why and what to do. */
+function switchText(out: Output, s: CoreStatus): string {
+  const { c } = out;
+  const sw = s.flags.switch;
+  if (sw.selfModify === 'allowed') return c.green('allowed');
+  if (sw.selfModify === 'paused') return c.yellow('PAUSED');
+  return `${c.red('UNKNOWN')} ${sw.unknown?.detail ?? ''}${sw.unknown ? c.dim(`  (${sw.unknown.fix})`) : ''}`;
 }
 
 /** The capability sections: one line each, a problem in colour with its fix. */
@@ -39,10 +49,12 @@ export function sectionRows(out: Output, s: StatusReport): Array<[string, string
 
 export const command: Command = {
   summary: 'flags, trust, breaker, agent, vault, sandbox, backups and snapshots',
-  usage: 'Usage: stratam status [--json]\n\nShows whether destructive tools are allowed, the eternal loop and breaker, and who is trusted on each channel.',
+  usage:
+    'Usage: stratam status [--json]\n\nShows whether destructive tools are allowed, the eternal loop and breaker, and who is trusted on each channel.\nExits 3 when the switch is unknown (no .env where the agent keeps it, unreadable, a link, or a file the agent may read differently).',
   async run(ctx) {
     const s = await statusReport(await ctx.droplet());
     ctx.out.result(s, () => ctx.out.table([...statusRows(ctx.out, s), ...sectionRows(ctx.out, s)]));
-    return 0;
+    // A script must not read "exit 0" as "the switch is where I think it is" when it was not read.
+    return s.flags.switch.unknown ? EXIT_CODES.refused : EXIT_CODES.ok;
   },
 };

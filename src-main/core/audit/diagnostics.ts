@@ -57,13 +57,32 @@ export interface ConnectionDiagnostic {
 export interface AlertDiagnostic {
   kind: 'alert';
   severity: 'critical' | 'warning';
-  reason: 'rewritten' | 'rollback' | 'blocklisted-command-ran';
+  /** `not-regular-file`: a log file is a link, FIFO, ... (never read); `at_seq` is then the last seq read on the stream, `path` and `file_type` say which and what. */
+  reason: 'rewritten' | 'rollback' | 'blocklisted-command-ran' | 'not-regular-file';
   stream: StreamName;
   at_seq: number;
   detail: string;
+  path?: string;
+  file_type?: string;
 }
 
-export type Diagnostic = GapDiagnostic | MalformedDiagnostic | TruncatedDiagnostic | ConnectionDiagnostic | AlertDiagnostic;
+/**
+ * A marker the session puts into the live feed, beside the records it is
+ * about: a control-plane change no receipt explains, hold-pause's revert, or a
+ * destructive call that ran while the droplet was held paused.
+ */
+export interface ControlDiagnostic {
+  kind: 'control';
+  severity: 'critical' | 'warning' | 'info';
+  event: 'tampered' | 'reverted' | 'revert-failed' | 'destructive-while-paused';
+  /** Control-plane entry id (`env`, `breaker`, ...), or null. */
+  file: string | null;
+  key: string | null;
+  at: string;
+  detail: string;
+}
+
+export type Diagnostic = GapDiagnostic | MalformedDiagnostic | TruncatedDiagnostic | ConnectionDiagnostic | AlertDiagnostic | ControlDiagnostic;
 
 /**
  * A record as the agent wrote it: the exact line bytes, their sha256, and the

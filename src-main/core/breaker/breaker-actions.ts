@@ -5,7 +5,8 @@
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { StratamError } from '../errors.js';
-import { FLAG_KEYS, readEnv, setFlag } from '../flags/env-editor.js';
+import { readSwitch } from '../controls/switch-state.js';
+import { FLAG_KEYS, setFlag } from '../flags/env-editor.js';
 import { withReceipt } from '../receipts/receipts.js';
 import { readBreaker, writeBreaker, type BreakerRead, type BreakerRecord } from './breaker-file.js';
 import { measureDropletClock } from './droplet-clock.js';
@@ -79,8 +80,8 @@ export interface BreakerSummary {
 }
 
 export interface BreakerStatus extends BreakerSummary {
-  /** JARVIS_ETERNAL_LOOP as the agent reads it (anything but "1" is off). */
-  eternalLoop: boolean;
+  /** JARVIS_ETERNAL_LOOP as the agent reads it (anything but "1" is off); null when it could not be read with certainty. */
+  eternalLoop: boolean | null;
 }
 
 export function summarizeBreaker(b: BreakerRead): BreakerSummary {
@@ -89,6 +90,6 @@ export function summarizeBreaker(b: BreakerRead): BreakerSummary {
 }
 
 export async function breakerStatus(droplet: Droplet): Promise<BreakerStatus> {
-  const [b, env] = await Promise.all([readBreaker(droplet), readEnv(droplet)]);
-  return { ...summarizeBreaker(b), eternalLoop: env.values.get(FLAG_KEYS.eternalLoop) === '1' };
+  const [b, { reading }] = await Promise.all([readBreaker(droplet), readSwitch(droplet)]);
+  return { ...summarizeBreaker(b), eternalLoop: reading.eternalLoop === 'unknown' ? null : reading.eternalLoop === 'armed' };
 }

@@ -33,6 +33,7 @@ export const profileSchema = z.object({
   fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256: fingerprint').optional(),
   knownHostsFile: z.string().max(4096).optional(),
   edgeUrl: z.string().url().startsWith('https://').optional(),
+  holdPause: z.boolean().optional(),
   paths: pathsSchema,
 });
 

@@ -30,6 +30,8 @@ export interface DropletProfile {
   knownHostsFile?: string | undefined;
   /** Optional public URL of the droplet's edge, for `doctor`'s TLS checks. */
   edgeUrl?: string | undefined;
+  /** Hold-pause (the app puts a pause back when something without a receipt undoes it); absent means on. */
+  holdPause?: boolean | undefined;
   paths: DropletPaths;
 }
 

@@ -10,13 +10,17 @@ import type { DropletProfile } from '../config/profile.js';
 import { ProfileStore } from '../config/profile-store.js';
 import { pause, resume, type FlagResult } from '../controls/pause.js';
 import { coreStatus } from '../controls/status.js';
+import type { SwitchReading } from '../controls/switch-state.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { describeError, refusedError, StratamError } from '../errors.js';
 import type { BackoffPolicy, LinkState } from '../ssh/link-state.js';
 import { NotificationPolicy, type Trigger } from '../tray/notify-policy.js';
-import { initialState, withLink, type DropletState, type Warning } from './droplet-state.js';
+import { initialState, withLink, withRead, type DropletState, type Warning } from './droplet-state.js';
 import { changedKeyError, knownHostsVerdict, probeHostKey } from './host-key-probe.js';
 import type { SessionEvent } from './session-events.js';
+import { feedAlert, watchAlert, whilePausedAlert, type Alert } from './alerts.js';
+import { startControlWatch, type ControlHandle } from './control-watcher.js';
+import type { WatchEvent } from '../watch/control-watch.js';
 import { startAuditFollow, startBreakerWatch, startFabricationWatch, type FabricationWatch, type WatchSink, type Watchers } from './watchers.js';
 
 export interface SessionOptions {
@@ -28,7 +32,7 @@ export interface SessionOptions {
   /** The passphrase of an encrypted identity file (the app reads it from safeStorage). */
   passphrase?: (profile: DropletProfile) => Promise<string | undefined>;
   /** Background watchers (default on); tests of the contract turn them off. */
-  watch?: { breaker?: boolean; audit?: boolean; fabrication?: boolean };
+  watch?: { breaker?: boolean; audit?: boolean; fabrication?: boolean; control?: boolean };
   /** How often the flags and breaker are re-read (default 30 s). */
   refreshMs?: number;
   backoff?: BackoffPolicy;
@@ -47,6 +51,9 @@ interface Entry {
   watchers: Watchers[];
   audit: Watchers | null;
   fabrication: FabricationWatch | null;
+  control: ControlHandle | null;
+  /** Reads started so far: each read takes the next number when it starts (see applyRead). */
+  issued: number;
   forwardAudit: boolean;
   sink: WatchSink | null;
   warnings: Warning[];
@@ -124,8 +131,22 @@ export class Session extends EventEmitter {
   }
 
   private async open(profile: DropletProfile): Promise<{ status: 'connected'; hostKey: string | null }> {
-    const entry: Entry = this.entries.get(profile.name) ?? { profile, droplet: null, state: initialState(profile.name), watchers: [], audit: null, fabrication: null, forwardAudit: false, sink: null, warnings: [], timer: null };
+    const entry: Entry = this.entries.get(profile.name) ?? {
+      profile,
+      droplet: null,
+      state: initialState(profile.name),
+      watchers: [],
+      audit: null,
+      fabrication: null,
+      control: null,
+      issued: 0,
+      forwardAudit: false,
+      sink: null,
+      warnings: [],
+      timer: null,
+    };
     entry.profile = profile;
+    entry.state = { ...entry.state, hold: { enabled: profile.holdPause !== false, active: false } };
     this.entries.set(profile.name, entry);
     this.setLink(entry, { state: 'connecting', attempt: 1 });
     let droplet: Droplet;
@@ -170,7 +191,10 @@ export class Session extends EventEmitter {
         this.push({ type: 'breaker', name, event: 'rearmed', by: null, at: e.at, reason: null, restarts: [] });
         this.pushState();
       },
-      onFailure: (what, message) => void this.addWarning(entry, { kind: 'watch-failed', severity: 'warning', tier: null, message, detail: { watcher: what } }),
+      onFailure: (what, message, severity) => {
+        this.addWarning(entry, { kind: 'watch-failed', severity: severity ?? 'warning', tier: null, message, detail: { watcher: what } });
+        if (severity === 'critical') this.trigger({ kind: 'trip-failed', name, detail: message, at: new Date(this.now()).toISOString() });
+      },
       onFabrication: (w, excerpt) =>
         void this.addWarning(entry, {
           kind: 'fabrication',
@@ -186,6 +210,60 @@ export class Session extends EventEmitter {
       // Fabrication needs the feed's tool calls, so it runs with it.
       if (this.opts.watch?.fabrication !== false) entry.fabrication = startFabricationWatch(droplet, sink);
     }
+    if (this.opts.watch?.control !== false) {
+      entry.control = startControlWatch(
+        droplet,
+        {
+          onEvent: (e) => this.onControl(entry, e),
+          // A flag change the watch saw is on screen at once, numbered like any other read.
+          onReading: (r) => this.applyRead(entry, ++entry.issued, { switch: r }),
+          onFailure: (message) => void this.addWarning(entry, { kind: 'watch-failed', severity: 'warning', tier: null, message, detail: { watcher: 'control' } }),
+        },
+        { via: this.via, hold: entry.state.hold.enabled },
+      );
+    }
+  }
+
+  private onControl(entry: Entry, e: WatchEvent): void {
+    this.raise(entry, watchAlert(entry.profile.name, e, entry.state.link.state === 'connected'));
+    this.syncHold(entry);
+  }
+
+  /** Apply an alert: its feed marker, warning and notification, each when it has one. */
+  private raise(entry: Entry, a: Alert): void {
+    const name = entry.profile.name;
+    if (a.marker) this.push({ type: 'audit', name, item: { type: 'diagnostic', diagnostic: a.marker } });
+    if (a.warning) this.addWarning(entry, a.warning);
+    if (a.trigger) this.trigger(a.trigger);
+  }
+
+  private syncHold(entry: Entry): void {
+    const active = entry.control?.holding ?? false;
+    if (entry.state.hold.active === active) return;
+    entry.state = { ...entry.state, hold: { ...entry.state.hold, active } };
+    this.pushState();
+  }
+
+  /** Hold-pause on or off for one droplet (saved with its profile; on by default). */
+  async setHoldPause(name: string, on: boolean): Promise<DropletState> {
+    const e = this.entryOf(name);
+    const profile = { ...(await this.profiles.get(name)), holdPause: on };
+    await this.profiles.save(profile);
+    e.profile = profile;
+    e.control?.setHold(on);
+    e.state = { ...e.state, hold: { enabled: on, active: e.control?.holding ?? false } };
+    this.pushState();
+    return e.state;
+  }
+
+  /** See withRead: numbered reads, the newest wins. */
+  private applyRead(entry: Entry, seq: number, v: { switch?: SwitchReading; breaker?: DropletState['breaker'] }): boolean {
+    const next = withRead(entry.state, seq, v, new Date(this.now()));
+    if (!next) return false;
+    entry.state = next;
+    this.syncHold(entry);
+    this.pushState();
+    return true;
   }
 
   /** Forward live audit records to the UI (starting the feed if the background one is off). */
@@ -211,12 +289,13 @@ export class Session extends EventEmitter {
   private onAudit(entry: Entry, item: FeedItem): void {
     const name = entry.profile.name;
     if (entry.forwardAudit) this.push({ type: 'audit', name, item });
-    if (item.type === 'record' && item.record.stream === 'activity') entry.fabrication?.call(item.record.value);
-    if (item.type !== 'diagnostic' || item.diagnostic.kind !== 'alert') return;
-    const d = item.diagnostic;
-    const kind = d.reason === 'blocklisted-command-ran' ? 'blocked-command-ran' : d.reason === 'rewritten' ? 'audit-rewritten' : 'audit-rollback';
-    this.addWarning(entry, { kind, severity: d.severity, tier: null, message: d.detail, detail: { stream: d.stream, seq: d.at_seq } });
-    if (kind === 'blocked-command-ran') this.trigger({ kind: 'blocked-command-ran', name, seq: d.at_seq, detail: d.detail });
+    if (item.type === 'record' && item.record.stream === 'activity') {
+      entry.fabrication?.call(item.record.value);
+      const paused = entry.state.switch?.selfModify === 'paused' || (entry.control?.holding ?? false);
+      const a = whilePausedAlert(name, item.record.seq, item.record.value, paused, new Date(this.now()).toISOString());
+      if (a) this.raise(entry, a);
+    }
+    if (item.type === 'diagnostic' && item.diagnostic.kind === 'alert') this.raise(entry, feedAlert(name, item.diagnostic));
   }
 
   addWarning(entry: Entry | string, w: Omit<Warning, 'id' | 'name' | 'at'>): Warning {
@@ -242,16 +321,15 @@ export class Session extends EventEmitter {
   async refresh(name: string): Promise<DropletState> {
     const e = this.entryOf(name);
     const droplet = this.droplet(name);
+    const seq = ++e.issued;
     const s = await coreStatus(droplet);
-    e.state = { ...e.state, selfModifyAllowed: s.flags.selfModifyAllowed, breaker: s.breaker.state, checkedAt: new Date(this.now()).toISOString() };
-    this.pushState();
+    this.applyRead(e, seq, { switch: s.flags.switch, breaker: s.breaker.state });
     return e.state;
   }
 
   async pause(name: string): Promise<FlagResult> {
     const r = await pause(this.droplet(name), this.via);
-    this.entryOf(name).state = { ...this.entryOf(name).state, selfModifyAllowed: r.selfModifyAllowed, checkedAt: new Date(this.now()).toISOString() };
-    this.pushState();
+    this.applyVerified(this.entryOf(name), r);
     return r;
   }
 
@@ -259,9 +337,15 @@ export class Session extends EventEmitter {
   async resume(name: string, confirmed: boolean): Promise<FlagResult> {
     if (confirmed !== true) throw refusedError('Resuming destructive actions needs confirmation.', 'Ask the person, then send confirm: true.');
     const r = await resume(this.droplet(name), this.via);
-    this.entryOf(name).state = { ...this.entryOf(name).state, selfModifyAllowed: r.selfModifyAllowed, checkedAt: new Date(this.now()).toISOString() };
-    this.pushState();
+    this.applyVerified(this.entryOf(name), r);
     return r;
+  }
+
+  /** A pause or resume read back on the droplet: numbered when it finished, so any read begun before it yields. */
+  private applyVerified(e: Entry, r: FlagResult): void {
+    const prev = e.state.switch;
+    const sw: SwitchReading = { selfModify: r.selfModifyAllowed ? 'allowed' : 'paused', eternalLoop: prev?.eternalLoop ?? 'unknown', unknown: prev?.eternalLoop === 'unknown' ? prev.unknown : null };
+    this.applyRead(e, ++e.issued, { switch: sw });
   }
 
   /** Pause every droplet the session knows, in parallel; each result verified by read-back. */
@@ -329,9 +413,11 @@ export class Session extends EventEmitter {
     for (const w of e.watchers) w.stop();
     e.audit?.stop();
     e.fabrication?.stop();
+    e.control?.stop();
     e.watchers = [];
     e.audit = null;
     e.fabrication = null;
+    e.control = null;
   }
 
   private onLink(entry: Entry, link: LinkState): void {

@@ -15,7 +15,8 @@ export interface WatchSink {
   onAudit(item: FeedItem): void;
   onTripped(e: { by: string | null; at: string | null; reason: string | null; restarts: string[] }): void;
   onRearmed(e: { at: string | null }): void;
-  onFailure(what: 'breaker' | 'audit' | 'fabrication', message: string): void;
+  /** critical: a safety action did not land (a breaker trip that could not be written), not just a watcher's trouble. */
+  onFailure(what: 'breaker' | 'audit' | 'fabrication', message: string, severity?: 'critical'): void;
   onFabrication(w: FabricationWarning, excerpt: string): void;
 }
 
@@ -34,7 +35,7 @@ export function startBreakerWatch(droplet: Droplet, sink: WatchSink, via: string
       watcher = w;
       w.on('tripped', (e) => sink.onTripped(e));
       w.on('rearmed', (e) => sink.onRearmed(e));
-      w.on('failure', (err) => sink.onFailure('breaker', `The breaker could not be tripped: ${describeError(err)}`));
+      w.on('failure', (err) => sink.onFailure('breaker', `The breaker could not be tripped, so the eternal loop may still run: ${describeError(err)}`, 'critical'));
       await w.start();
       if (stopped) w.stop();
     } catch (err) {
@@ -54,9 +55,10 @@ export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: { stat
   void (async () => {
     try {
       // A literal import (not second-line's lookup by computed name) so bundlers include the guard.
-      const [{ AuditFeed }, guard] = await Promise.all([import('../audit/audit-feed.js'), import('../guard/blocklist.js')]);
+      const [{ AuditFeed }, guard, { controlPlane }] = await Promise.all([import('../audit/audit-feed.js'), import('../guard/blocklist.js'), import('../droplet/control-plane.js')]);
+      const plane = controlPlane(droplet.paths, droplet.home);
       const checkCommand: CommandChecker = async (cmd) => {
-        const v = await guard.checkCommand(cmd);
+        const v = await guard.checkCommand(cmd, { plane });
         return v.allowed ? { refused: false } : { refused: true, reason: v.reason };
       };
       if (ac.signal.aborted) return;

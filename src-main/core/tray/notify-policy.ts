@@ -1,7 +1,9 @@
 /**
- * Which OS notifications to show. Four triggers raise one: a breaker trip
- * (by the tray or the droplet), a tier-1 fabrication, a blocked command that
- * ran anyway, and a connection lost for more than 2 minutes. Each event has a
+ * Which OS notifications to show: a breaker trip (by the tray or the
+ * droplet) or one that could not be written, a tier-1 fabrication, a blocked
+ * command that ran anyway, a control-plane change no receipt explains,
+ * hold-pause's revert (or its failure), a destructive call that ran while
+ * paused, and a connection lost for more than 2 minutes. Each event has a
  * key and is shown at most once; while muted, events are still marked seen so
  * unmuting does not replay a backlog. Pure: the clock is passed in.
  *
@@ -16,7 +18,12 @@ const MAX_SEEN = 2000;
 export type Trigger =
   | { kind: 'breaker-tripped'; name: string; by: string | null; at: string | null; reason: string | null }
   | { kind: 'fabrication'; name: string; tier: number; id: string; phrases: string[] }
-  | { kind: 'blocked-command-ran'; name: string; seq: number; detail: string };
+  | { kind: 'blocked-command-ran'; name: string; seq: number; detail: string }
+  /** A control-plane change no receipt explains; `id` makes each detection its own notification. */
+  | { kind: 'control-tampered'; name: string; id: string; detail: string; reverting: boolean }
+  | { kind: 'hold-pause'; name: string; id: string; ok: boolean; detail: string }
+  | { kind: 'destructive-while-paused'; name: string; seq: number; detail: string }
+  | { kind: 'trip-failed'; name: string; at: string; detail: string };
 
 export interface Notification {
   key: string;
@@ -104,6 +111,38 @@ export class NotificationPolicy {
         return {
           key: `blocked:${t.name}:${t.seq}`,
           title: `${t.name}: a blocked command ran`,
+          body: `Audit record ${t.seq}: ${t.detail}`,
+          urgency: 'critical',
+          name: t.name,
+        };
+      case 'control-tampered':
+        return {
+          key: `tamper:${t.name}:${t.id}`,
+          title: `${t.name}: the off switch was tampered with`,
+          body: `${t.detail}.${t.reverting ? ' Hold-pause is putting the pause back.' : ''}`,
+          urgency: 'critical',
+          name: t.name,
+        };
+      case 'hold-pause':
+        return {
+          key: `hold:${t.name}:${t.id}`,
+          title: t.ok ? `${t.name}: pause restored` : `${t.name}: hold-pause FAILED`,
+          body: t.detail,
+          urgency: t.ok ? 'normal' : 'critical',
+          name: t.name,
+        };
+      case 'trip-failed':
+        return {
+          key: `trip-failed:${t.name}:${t.at}`,
+          title: `${t.name}: the breaker could NOT be tripped`,
+          body: t.detail,
+          urgency: 'critical',
+          name: t.name,
+        };
+      case 'destructive-while-paused':
+        return {
+          key: `paused-ran:${t.name}:${t.seq}`,
+          title: `${t.name}: a destructive call ran while paused`,
           body: `Audit record ${t.seq}: ${t.detail}`,
           urgency: 'critical',
           name: t.name,

@@ -2,8 +2,9 @@
  * Which tray icon to show, derived from the droplets' status values alone.
  * Severity, highest first: tripped > warning > disconnected > paused > armed.
  * Unknown is never shown as safe: a droplet whose flags were not read, or
- * were read too long ago, counts as disconnected; an unreadable breaker file
- * counts as a warning.
+ * were read too long ago, counts as disconnected; a switch read as unknown
+ * (no .env where the agent keeps it, a link, a line the agent may read
+ * differently) and an unreadable breaker file count as a warning.
  */
 import type { DropletState } from '../session/droplet-state.js';
 
@@ -18,7 +19,7 @@ export function dropletIcon(s: DropletState, now: number, staleMs = STALE_MS): T
   if (s.link.state !== 'connected') return 'disconnected';
   if (s.checkedAt === null || now - Date.parse(s.checkedAt) > staleMs) return 'disconnected';
   if (s.breaker === 'tripped') return 'tripped';
-  if (s.breaker === 'unreadable' || s.breaker === null || s.fabrications > 0) return 'warning';
+  if (s.breaker === 'unreadable' || s.breaker === null || s.fabrications > 0 || s.switch?.selfModify === 'unknown') return 'warning';
   if (s.selfModifyAllowed === null) return 'disconnected';
   return s.selfModifyAllowed ? 'armed' : 'paused';
 }
@@ -40,7 +41,9 @@ export function describeDroplet(s: DropletState, now: number): string {
     if (s.link.state === 'connected') return 'stale (no recent read)';
   }
   if (icon === 'warning' && s.fabrications > 0) return `${s.fabrications} fabrication warning${s.fabrications > 1 ? 's' : ''}`;
+  if (icon === 'warning' && s.switch?.selfModify === 'unknown') return `switch UNKNOWN: ${s.switch.unknown?.reason ?? 'not read'}`;
   if (icon === 'warning' && s.breaker === 'unreadable') return 'breaker file unreadable';
+  if (icon === 'paused' && s.hold.active) return 'paused (held)';
   return LABEL[icon];
 }
 

@@ -50,3 +50,15 @@ test('a connection lost for more than 2 minutes notifies once per outage', () =>
   // Disconnected on purpose (closed) or never connected (idle): no alert.
   assert.deepEqual(p.tick([state('b', { link: { state: 'closed' }, downSince: ago(900_000) }), state('c', { link: { state: 'idle' }, downSince: null })], NOW), []);
 });
+
+test('control-plane alerts: tampering and a failed revert or trip are critical; a revert that landed is not', () => {
+  const p = new NotificationPolicy();
+  const t = p.consider({ kind: 'control-tampered', name: 'a', id: 'x1', detail: 'JARVIS_SELF_MODIFY_ALLOWED: 0 → 1 in /opt/jarvis/.env', reverting: true }, NOW);
+  assert.equal(t?.urgency, 'critical');
+  assert.match(t!.body, /0 → 1.*Hold-pause is putting the pause back/);
+  assert.equal(p.consider({ kind: 'control-tampered', name: 'a', id: 'x1', detail: 'same', reverting: true }, NOW), null, 'one notification per detection');
+  assert.equal(p.consider({ kind: 'hold-pause', name: 'a', id: 'r1', ok: true, detail: 'put back in 40 ms' }, NOW)?.urgency, 'normal');
+  assert.equal(p.consider({ kind: 'hold-pause', name: 'a', id: 'r2', ok: false, detail: 'could not' }, NOW)?.title, 'a: hold-pause FAILED');
+  assert.equal(p.consider({ kind: 'destructive-while-paused', name: 'a', seq: 9, detail: 'host_exec ran' }, NOW)?.urgency, 'critical');
+  assert.equal(p.consider({ kind: 'trip-failed', name: 'a', at: ago(0), detail: 'line 3: an unclosed quote' }, NOW)?.title, 'a: the breaker could NOT be tripped');
+});
