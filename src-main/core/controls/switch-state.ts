@@ -11,6 +11,7 @@ import { dirnameOf } from '../droplet/paths.js';
 import { describeError, StratamError } from '../errors.js';
 import { FLAG_KEYS, readEnv, type EnvSnapshot } from '../flags/env-editor.js';
 
+/** `link-down` is the faces' own: a value last read before the link dropped is not a reading now. */
 export type UnknownReason = 'no-file' | 'no-folder' | 'unreadable' | 'not-regular' | 'grammar' | 'link-down';
 
 export interface SwitchUnknown {
@@ -38,8 +39,8 @@ export interface SwitchRead {
 
 const unknownOf = (u: SwitchUnknown): SwitchReading => ({ selfModify: 'unknown', eternalLoop: 'unknown', unknown: u });
 
-/** The doubts of a reading that could change how the agent reads `key` (a file-wide doubt touches every key). */
-export function doubtFor(env: EnvSnapshot, key: string): EnvSnapshot['doubts'][number] | null {
+/** The first doubt of a reading that could change how the agent reads `key` (a file-wide doubt touches every key). */
+function doubtFor(env: EnvSnapshot, key: string): EnvSnapshot['doubts'][number] | null {
   return env.doubts.find((d) => d.key === null || d.key === key) ?? null;
 }
 
@@ -105,18 +106,4 @@ async function unreadable(droplet: Droplet, envFile: string, err: unknown): Prom
   }
   if (code === 'ECONNRESET') throw err;
   return { reason: 'unreadable', detail: `${envFile} could not be read: ${describeError(err)}`, fix: 'Run `stratam doctor` to see what the droplet refuses.' };
-}
-
-/** The reading for a droplet whose link is down: whatever was last read is not a reading now. */
-export const linkDownReading = (since: string | null): SwitchReading =>
-  unknownOf({
-    reason: 'link-down',
-    detail: since ? `The SSH connection has been down since ${since}.` : 'The SSH connection is down.',
-    fix: 'Wait for the reconnect, or check the droplet and the network; pause again once it is back.',
-  });
-
-/** A human line for the CLI and the tray: "paused", "allowed", or "unknown: <detail>". */
-export function describeSwitch(r: SwitchReading): string {
-  if (r.selfModify !== 'unknown') return r.selfModify;
-  return `unknown: ${r.unknown?.detail ?? 'not read'}`;
 }

@@ -7,8 +7,9 @@
  *    doubts or not).
  * 3. Reading blind (no environment, as the app does), every key no doubt
  *    touches has python-dotenv's value, whatever the agent's environment.
- * 4. Status never says off while python-dotenv reads '1': with no doubt on
- *    the flag, flagOn(ours) is false only if python's value is not '1'.
+ * 4. Status never says off while python-dotenv reads '1': the switch as
+ *    `status` classifies it (readingOf) is "paused" only if python's value
+ *    is not '1'; with no doubt on the flag it agrees with flagOn.
  * 5. Every edit (pause, trust lists) either is refused because a doubt
  *    touches it, or python-dotenv then reads exactly the intended value, every
  *    other key as before (unless its value interpolates the edited key, as our
@@ -16,6 +17,7 @@
  */
 import assert from 'node:assert/strict';
 import { checkedEdit, doubtsFor, readDotenv, setEnvValue, type DotenvReading, type EnvEdit } from '../../../src-main/core/flags/dotenv.js';
+import { readingOf } from '../../../src-main/core/controls/switch-state.js';
 import { flagOn } from '../../../src-main/core/flags/env-editor.js';
 import { StratamError } from '../../../src-main/core/errors.js';
 import type { JudgeAnswer, PythonDotenv } from '../../helpers/python-dotenv.js';
@@ -69,9 +71,12 @@ function checkReading(c: Case, py: JudgeAnswer, blind: DotenvReading, t: Tally):
     if (doubtsFor(blind.doubts, [k]).length > 0) continue;
     assert.equal(blind.dict.get(k), py.dict!.get(k), `${JSON.stringify(k)} has no doubt but differs from python-dotenv: ${why}`);
   }
+  // The classifier `status`, the watch and the console all use: never "paused" while the agent reads 1.
+  const reading = readingOf({ bytes: c.bytes, mode: 0o600, values: blind.values, doubts: blind.doubts }, '.env');
+  if (reading.selfModify === 'paused') assert.notEqual(py.dict!.get(FLAG), '1', `status would say paused while python-dotenv reads 1: ${why}`);
   if (doubtsFor(blind.doubts, [FLAG]).length === 0) {
     t.certainFlag++;
-    if (!flagOn(blind.values, FLAG)) assert.notEqual(py.dict!.get(FLAG), '1', `status would say paused while python-dotenv reads 1: ${why}`);
+    assert.equal(reading.selfModify === 'allowed', flagOn(blind.values, FLAG), `status and the flag disagree: ${why}`);
   }
   if (py.dict!.get(FLAG) === '1') t.flagOnByPython++;
 }
