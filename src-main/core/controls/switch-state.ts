@@ -81,7 +81,7 @@ async function absent(droplet: Droplet, envFile: string): Promise<SwitchUnknown>
     return {
       reason: 'no-folder',
       detail: `There is no folder ${dir} on the droplet, so ${envFile} cannot be the file the agent reads.`,
-      fix: 'Point the app at the agent\'s folder: --jarvis-root (or --env-file), or fix the profile with `stratam profile add NAME --jarvis-root PATH --force`.',
+      fix: "Point the app at the agent's folder: --jarvis-root (or --env-file), or save the profile again with `stratam profile add NAME ... --jarvis-root PATH`.",
     };
   }
   return {

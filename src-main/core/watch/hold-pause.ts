@@ -40,8 +40,9 @@ export async function holdPause(droplet: Droplet, opts: { via: string; restore: 
     try {
       const { reading } = await readSwitch(droplet);
       if (reading.selfModify === 'paused') return { ok: true, how: 'already', receiptError };
-      const editable = reading.unknown === null || reading.unknown.reason === 'no-file';
-      how = editable || !opts.restore ? 'paused' : 'restored';
+      // A file that reads with certainty gets the one value edited; anything else (a link, a doubt, the file
+      // removed) gets the last paused file back whole, which also keeps the operator's trust lists and keys.
+      how = reading.unknown === null || !opts.restore ? 'paused' : 'restored';
       try {
         if (how === 'paused') await pause(droplet, opts.via, { reason: 'hold-pause' });
         else await restoreEnv(droplet, opts.via, opts.restore!);

@@ -125,3 +125,15 @@ test('hold-pause turned on while the pause had been undone puts it back at once'
   await w.next((e) => e.kind === 'reverted', from);
   assert.equal(agentReads(w.ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '0');
 });
+
+test('hold-pause: a removed .env comes back whole (trust lists and keys too), not as a bare flag', async (t) => {
+  const w = await pausedAndHeld(t);
+  const paused = readFileSync(w.ref.envPath);
+  const from = w.events.length;
+  rmSync(w.ref.envPath);
+  const back = await w.next((e) => e.kind === 'reverted', from);
+  assert.match(back.detail, /restored the last paused file/);
+  assert.deepEqual(readFileSync(w.ref.envPath), paused);
+  assert.equal(agentReads(w.ref, 'EMAIL_TRUSTED_SENDERS'), 'ops@example.com', 'the trust lists came back with the file');
+  assert.equal(agentReads(w.ref, 'JARVIS_ETERNAL_LOOP'), '1', 'the loop flag was not lost with the file');
+});
