@@ -92,7 +92,27 @@ export function jsonEscapeRisky(json: string): string {
  * whitespace), which would overwrite the line on screen.
  */
 export function escapeJsonLines(text: string): string {
-  return jsonEscapeRisky(text).replace(/[\u0000-\u0008\u000b-\u001f]/g, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
+  const risky = jsonEscapeRisky(text);
+  if (!/[\u0000-\u0008\u000b-\u001f]/.test(risky)) return risky;
+  // Inside a string a control becomes its \u escape; between tokens (where `\u000d` would not be JSON) it is
+  // JSON whitespace or an error either way, so a space keeps the line valid and harmless.
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < risky.length; i++) {
+    const ch = risky[i] as string;
+    const code = ch.charCodeAt(0);
+    if (ch === '\n') inString = false;
+    else if (inString && ch === '\\') {
+      out += ch + (risky[++i] ?? '');
+      continue;
+    } else if (ch === '"') inString = !inString;
+    else if (code < 0x20 && ch !== '\t') {
+      out += inString ? `\\u${hex(code, 4)}` : ' ';
+      continue;
+    }
+    out += ch;
+  }
+  return out;
 }
 
 /** JSON.stringify for a terminal: the same JSON value, with no raw control, bidi or invisible format character. */

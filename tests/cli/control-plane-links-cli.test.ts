@@ -129,6 +129,11 @@ test('the receipts file a symlink to a writable file: nothing is appended throug
     assertRefusedNaming(r, receipts, /was not run, because its receipt could not be written/);
     assert.equal(ref.readEnv(), env, `${args[0]}: .env untouched (the action never ran)`);
   }
+  // A shell command that could not be receipted never runs either (the flag is 1 here, so only the receipt stops it).
+  const ran = join(ref.root, 'exec-ran');
+  const x = await cli('exec', '--', `touch ${ran}`);
+  assertRefusedNaming(x, receipts, /host_exec was not run, because its receipt could not be written/);
+  assert.equal(existsSync(ran), false, 'the command did not run');
   // Pause only takes power away: refusing it would let a link here keep the agent unpaused.
   const p = await cli('pause');
   assert.equal(p.code, 1, p.stderr);

@@ -61,8 +61,13 @@ test('escapeJsonLines: records as the agent wrote them stay valid JSON with the 
   const out = escapeJsonLines(line);
   assert.equal(describeUnsafe(out, { lines: true }), null);
   const [a, b] = out.trimEnd().split('\n');
-  assert.deepEqual(JSON.parse((a as string).replace('\\u000d', '')), { seq: 1, tool: 'x\u009b2J\u202e' });
+  // Parsed as it stands: a CR between tokens became a space, not an escape that is not JSON there.
+  assert.deepEqual(JSON.parse(a as string), { seq: 1, tool: 'x\u009b2J\u202e' });
   assert.deepEqual(JSON.parse(b as string), { seq: 2 });
+  // A raw control inside a string (not JSON as written) is shown as its escape, and the line then parses.
+  const inside = escapeJsonLines('{"tool":"a\u001b[2Jb","q":"\\"\u0007"}\n');
+  assert.equal(describeUnsafe(inside, { lines: true }), null);
+  assert.deepEqual(JSON.parse(inside), { tool: 'a\u001b[2Jb', q: '"\u0007' });
 });
 
 /** An Output writing into buffers; `tty` makes the streams look like a terminal. */

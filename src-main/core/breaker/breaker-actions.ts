@@ -28,8 +28,9 @@ export async function tripBreaker(droplet: Droplet, restarts: readonly number[],
   const iso = restarts.map((t) => new Date(t).toISOString());
   const reason = `${restarts.length} restarts in 60 min`;
   return withReceipt(droplet, 'breaker_trip', { reason, restarts: iso, via }, async () => {
-    const base = await readBreaker(droplet);
+    // The loop flag first: whatever breaker.json holds (even something refused), the loop stops.
     await setFlag(droplet, FLAG_KEYS.eternalLoop, '0');
+    const base = await readBreaker(droplet);
     // Droplet time, like the restarts it lists (a caller that measured passes it in).
     const at = nowMs ?? (await measureDropletClock(droplet)).now();
     if (base.state === 'tripped') return { tripped: true, alreadyTripped: true, record: base.record };

@@ -10,6 +10,7 @@
  * reads or copies another file.
  */
 import type { Droplet } from '../droplet/droplet.js';
+import { StratamError } from '../errors.js';
 import { writeAtomic } from '../droplet/atomic-write.js';
 import { readControlFile } from '../droplet/control-file.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
@@ -59,7 +60,16 @@ export function parseBreaker(text: string): BreakerRecord | null {
 
 export async function readBreaker(droplet: Droplet): Promise<BreakerRead> {
   const path = breakerPath(droplet);
-  const read = await readControlFile(droplet, path);
+  let read;
+  try {
+    read = await readControlFile(droplet, path);
+  } catch (err) {
+    // A link (or FIFO, device) in its place is never read through, and never taken as armed: it reads as
+    // unreadable, so a trip still turns the loop off (and its write to this path is refused), and only a
+    // person who puts the real file back can re-arm.
+    if (err instanceof StratamError && err.detail?.notRegular === true) return { state: 'unreadable', record: { ...ARMED_EMPTY }, bytes: null, mode: 0o600 };
+    throw err;
+  }
   if (!read) return { state: 'armed', record: { ...ARMED_EMPTY }, bytes: null, mode: 0o600 };
   const { bytes, stat } = read;
   const record = parseBreaker(bytes.toString('utf8'));

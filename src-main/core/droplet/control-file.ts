@@ -60,6 +60,16 @@ export function sameFile(a: FileStat, b: FileStat): boolean {
   return a.type === b.type && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
+/**
+ * The same file, possibly grown by appends in between (`b` seen after `a`):
+ * the agent appends to the audit log and the archive all the time, and a
+ * read open of a busy log must not be taken for a swap. Type, mode and owner
+ * must still match exactly.
+ */
+export function sameOrGrown(a: FileStat, b: FileStat): boolean {
+  return a.type === b.type && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && b.size >= a.size && b.mtimeMs >= a.mtimeMs;
+}
+
 /** lstat the path: null when absent, its stat when a regular file, else refused (exit 3). */
 export async function regularOrAbsent(droplet: Droplet, path: string): Promise<FileStat | null> {
   const st = await droplet.lstat(path);

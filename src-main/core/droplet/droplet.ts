@@ -25,6 +25,28 @@ export interface FileStat {
 
 export type FileType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'char' | 'block' | 'other';
 
+/** The questions both Node's and ssh2's Stats answer about a file's type. */
+export interface TypeQuestions {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}
+
+export function fileTypeOf(s: TypeQuestions): FileType {
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'dir';
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isFIFO()) return 'fifo';
+  if (s.isSocket()) return 'socket';
+  if (s.isCharacterDevice()) return 'char';
+  if (s.isBlockDevice()) return 'block';
+  return 'other';
+}
+
 /**
  * An open regular file, reached without following a link (Droplet.openRegular).
  * Reads and appends go to the file that was checked, whatever its path names

@@ -9,23 +9,12 @@ import { connect, type Socket } from 'node:net';
 import { homedir, userInfo, hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { DropletPaths } from '../config/profile.js';
-import type { DirEntry, Droplet, DropletIdentity, ExecOptions, ExecResult, FileStat, FileType, RegularFile } from './droplet.js';
+import { fileTypeOf, type DirEntry, type Droplet, type DropletIdentity, type ExecOptions, type ExecResult, type FileStat, type RegularFile } from './droplet.js';
 import { openRegularLocally } from './local-regular.js';
 import { resolvePaths } from './paths.js';
 
-function typeOf(s: import('node:fs').Stats): FileType {
-  if (s.isFile()) return 'file';
-  if (s.isDirectory()) return 'dir';
-  if (s.isSymbolicLink()) return 'symlink';
-  if (s.isFIFO()) return 'fifo';
-  if (s.isSocket()) return 'socket';
-  if (s.isCharacterDevice()) return 'char';
-  if (s.isBlockDevice()) return 'block';
-  return 'other';
-}
-
 function toStat(s: import('node:fs').Stats): FileStat {
-  return { type: typeOf(s), size: s.size, mode: s.mode & 0o7777, mtimeMs: s.mtimeMs, uid: s.uid, gid: s.gid, isFile: s.isFile(), isDirectory: s.isDirectory() };
+  return { type: fileTypeOf(s), size: s.size, mode: s.mode & 0o7777, mtimeMs: s.mtimeMs, uid: s.uid, gid: s.gid, isFile: s.isFile(), isDirectory: s.isDirectory() };
 }
 
 export class LocalDroplet implements Droplet {

@@ -4,7 +4,7 @@
  * above tests err.code the same way for both droplet kinds.
  */
 import type { Stats } from 'ssh2';
-import type { FileStat, FileType } from './droplet.js';
+import { fileTypeOf, type FileStat } from './droplet.js';
 
 // SFTP status codes (draft-ietf-secsh-filexfer-02) mapped to errno names.
 const SFTP_ERRNO: Record<number, string> = { 2: 'ENOENT', 3: 'EACCES', 4: 'EIO', 11: 'EEXIST' };
@@ -19,20 +19,9 @@ export function sftpError(err: Error & { code?: unknown }, op: string, path: str
   return e;
 }
 
-function typeOf(a: Stats): FileType {
-  if (a.isFile()) return 'file';
-  if (a.isDirectory()) return 'dir';
-  if (a.isSymbolicLink()) return 'symlink';
-  if (a.isFIFO()) return 'fifo';
-  if (a.isSocket()) return 'socket';
-  if (a.isCharacterDevice()) return 'char';
-  if (a.isBlockDevice()) return 'block';
-  return 'other';
-}
-
 export function toStat(a: Stats): FileStat {
   return {
-    type: typeOf(a),
+    type: fileTypeOf(a),
     size: Number(a.size),
     mode: a.mode & 0o7777,
     mtimeMs: a.mtime * 1000,

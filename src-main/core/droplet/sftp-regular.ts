@@ -16,15 +16,17 @@
  *   3. fstat the handle: it must be a regular file;
  *   4. lstat the path again;
  *   5. keep the handle only if (1), (3) and (4) describe the same unchanged
- *      regular file: type, mode, uid, gid, size and mtime. Otherwise close it
+ *      regular file: type, mode, uid, gid, size and mtime (a read also
+ *      accepts a file that only grew: a busy log). Otherwise close it
  *      unread and unwritten and start over (a legitimate replace by rename
  *      also lands here); after three tries, refuse.
  * Everything after that goes through the handle, i.e. to the checked file.
  *
  * What is left (documented in docs/control-plane.md): someone who can swap the
  * path between (1) and (2) AND back between (2) and (4) AND give the stand-in
- * regular file exactly the target's size, mode, owner and mtime second gets
- * one read through the link. The agent sees none of the target's attributes
+ * regular file exactly the target's mode and owner, and a size and mtime no
+ * larger than the target's (exactly equal for an append), gets one read
+ * through the link. The agent sees none of the target's attributes
  * (errors describe the path, never the target), so it has to guess them all.
  * A FIFO swapped in between (1) and (2) blocks sftp-server in open(2): the
  * open is bounded by a deadline, after which the SFTP session is abandoned
@@ -32,7 +34,7 @@
  * sftp-server process stays on the droplet until the FIFO gets a writer.
  */
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { changedWhileOpeningError, notRegularError, sameFile } from './control-file.js';
+import { changedWhileOpeningError, notRegularError, sameFile, sameOrGrown } from './control-file.js';
 import type { FileStat, RegularFile } from './droplet.js';
 import { SFTP_EOF, sftpError, toStat } from './sftp-attrs.js';
 import { refusedError } from '../errors.js';
@@ -118,20 +120,31 @@ export async function openRegularOverSftp(ops: SftpOps, path: string, how: 'read
       const code = (err as NodeJS.ErrnoException).code;
       // Removed, or created by someone else, between the lstat and the open: look again.
       if ((code === 'ENOENT' || code === 'EEXIST') && attempt < ATTEMPTS) continue;
+      // OpenSSH speaks protocol 3, where an exclusive create that lost the race is a bare failure, not EEXIST.
+      if (code === 'EIO' && !before && attempt < ATTEMPTS && (await ops.lstat(path)) !== null) continue;
       throw err;
     }
     let kept = false;
     try {
       const opened = await ops.fstat(handle);
       const after = await ops.lstat(path);
-      if (opened.type === 'file' && after && sameFile(opened, after) && (!before || sameFile(before, opened))) {
+      // A read accepts a file that only grew meanwhile (a busy log); an append's file must not have changed at all.
+      const same = how === 'read' ? sameOrGrown : sameFile;
+      if (opened.type === 'file' && after && same(opened, after) && (!before || same(before, opened))) {
         kept = true;
         return new SftpRegularFile(ops, handle, path, opened);
       }
       if (after && after.type !== 'file') throw notRegularError(path, after);
       if (attempt >= ATTEMPTS) throw changedWhileOpeningError(path);
     } finally {
-      if (!kept) await ops.close(handle);
+      if (!kept) {
+        try {
+          await ops.close(handle);
+        } catch (closeErr) {
+          // A dropped session took the handle with it: that must not hide why the open was refused.
+          if ((closeErr as NodeJS.ErrnoException).code !== 'ECONNRESET') throw closeErr;
+        }
+      }
     }
   }
 }

@@ -134,8 +134,12 @@ export class SshDroplet implements Droplet {
     const s = await this.sftp();
     // Bounded like a control file's open: a FIFO at any path we open must not wedge the shared session.
     const handle = await boundedOpen(
-      new Promise<Buffer>((resolve, reject) =>
-        s.open(path, flags, mode === undefined ? {} : { mode }, (err, h) => (err ? reject(sftpError(err, 'open', path)) : resolve(h))),
+      // Raced with the session's end: an open sent on a session that just closed would otherwise wait out the deadline.
+      this.onSession(
+        s,
+        new Promise<Buffer>((resolve, reject) =>
+          s.open(path, flags, mode === undefined ? {} : { mode }, (err, h) => (err ? reject(sftpError(err, 'open', path)) : resolve(h))),
+        ),
       ),
       this.openDeadlineMs,
       () => this.abandon(s),

@@ -10,7 +10,7 @@ import type { Droplet, ExecOptions } from '../droplet/droplet.js';
 import { StratamError } from '../errors.js';
 import { assertCertain, flagOn, readEnv } from '../flags/env-editor.js';
 import { checkCommand, type Verdict } from '../guard/blocklist.js';
-import { appendReceipt } from '../receipts/receipts.js';
+import { appendReceipt, receiptsProblem } from '../receipts/receipts.js';
 
 export const HOST_EXEC_TOOL = 'host_exec';
 export const SELF_MODIFY_FLAG = 'JARVIS_SELF_MODIFY_ALLOWED';
@@ -64,6 +64,9 @@ export async function hostExec(droplet: Droplet, cmd: string, io: Pick<ExecOptio
       detail: { blocked: 'flag' },
     });
   }
+  // Every action leaves a receipt: a command that could not be receipted is not run (receipts.ts).
+  const problem = await receiptsProblem(droplet, HOST_EXEC_TOOL);
+  if (problem) throw problem;
   let result;
   try {
     result = await droplet.execShell(cmd, { ...io, collect: false });

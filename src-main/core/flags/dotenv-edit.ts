@@ -87,13 +87,24 @@ export function refuseOnDoubt(doubts: readonly Doubt[], keys: readonly string[],
 }
 
 /**
+ * The doubts that stop an edit of `keys`: every doubt that touches them, but
+ * an edited key's own `environment` doubt. The edit replaces that value with
+ * a literal, so where it came from no longer matters, and the check after
+ * the edit proves that nothing else reads differently. (So a flag written as
+ * `${ON:-1}` can still be paused.)
+ */
+export function blockingDoubts(doubts: readonly Doubt[], keys: readonly string[]): Doubt[] {
+  return doubtsFor(doubts, keys).filter((d) => !(d.kind === 'environment' && d.key !== null && keys.includes(d.key)));
+}
+
+/**
  * Apply `edits` to a reading and prove the result on the same grammar: the
  * bindings are the original ones with only the edited values changed (or one
  * appended per absent key), and no doubt touches the edited keys, before or
  * after. Throws a refusal (the caller then writes nothing) otherwise.
  */
 export function checkedEdit(before: DotenvReading, edits: readonly EnvEdit[], file = '.env'): DotenvReading {
-  refuseOnDoubt(before.doubts, edits.map((e) => e.key), file);
+  refuseOnDoubt(blockingDoubts(before.doubts, edits.map((e) => e.key)), edits.map((e) => e.key), file);
   let text = before.text;
   for (const e of edits) text = setEnvValue(text, e.key, e.value);
   const after = readDotenv(text);

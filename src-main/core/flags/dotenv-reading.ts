@@ -128,8 +128,12 @@ function assignmentLike(text: string, from: number): string | null {
 /** Lines that start inside a quoted key or value of `s` and look like assignments. */
 function swallowedAssignments(text: string, starts: readonly number[], s: Statement): Doubt[] {
   const out: Doubt[] = [];
-  for (const span of [s.quote ? s.valueSpan : null, s.keySpan && text[s.keySpan.start] === "'" ? s.keySpan : null]) {
+  const keySpan = s.keySpan && text[s.keySpan.start] === "'" ? s.keySpan : null;
+  for (const span of [s.quote ? s.valueSpan : null, keySpan]) {
     if (!span) continue;
+    // Name the key only when it is the value that spans lines: a key that itself spans lines could carry
+    // anything (a pasted secret), and is never printed.
+    const what = span === keySpan || s.key === null || /[\r\n]/.test(s.key) ? 'a quoted key' : `the quoted value of ${name(s.key)}`;
     for (let p = span.start; p < span.end; p++) {
       const b = breakAt(text, p);
       if (b === 0) continue;
@@ -137,7 +141,6 @@ function swallowedAssignments(text: string, starts: readonly number[], s: Statem
       const looks = assignmentLike(text, p + 1);
       if (looks === null) continue;
       const line = lineOf(starts, p + 1);
-      const what = s.key === null ? 'a quoted key' : `the quoted value of ${name(s.key)}`;
       out.push({
         line,
         key: null,

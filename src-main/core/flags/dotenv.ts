@@ -5,7 +5,7 @@
  * dotenv-reading.ts the reading with its doubts, dotenv-edit.ts the editor.
  */
 export { readDotenv, doubtsFor, type Doubt, type DoubtKind, type DotenvReading, type ReadOptions } from './dotenv-reading.js';
-export { setEnvValue, checkedEdit, refuseOnDoubt, lineBreakOf, type EnvEdit } from './dotenv-edit.js';
+export { setEnvValue, checkedEdit, refuseOnDoubt, blockingDoubts, lineBreakOf, type EnvEdit } from './dotenv-edit.js';
 export { parseStatements, type Statement, type Span, type Quote } from './dotenv-grammar.js';
 
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;

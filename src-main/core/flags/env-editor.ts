@@ -3,9 +3,10 @@
  * Every edit is: read (a regular file only, never through a link), refuse if
  * the file holds a doubt that touches the edited keys, change the intended
  * values in memory and prove the result on the same grammar, write atomically
- * with a compare-and-swap against the bytes read (writeAtomic), then read the
- * file back and confirm each value took. The file keeps its mode. A missing
- * file is created 0600 so that a pause on a fresh droplet still lands.
+ * with a compare-and-swap against the bytes read (writeAtomic, which reads
+ * the file back), and confirm each value took on that read-back. The file
+ * keeps its mode. A missing file is created 0600 so that a pause on a fresh
+ * droplet still lands.
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { readControlFile } from '../droplet/control-file.js';
@@ -74,7 +75,9 @@ export async function editEnv(droplet: Droplet, edits: ReadonlyArray<{ key: stri
   const next = Buffer.from(planned.text, 'utf8');
   if (snap.bytes !== null && next.equals(snap.bytes)) return snap;
   await writeAtomic(droplet, path, next, { mode: snap.mode, expect: snap.bytes });
-  const after = await readEnv(droplet);
+  // writeAtomic read the file back (through the link-refusing reader) and found exactly `next`: its reading is
+  // `planned`, so the confirmation below costs no second read of the droplet.
+  const after: EnvSnapshot = { bytes: next, mode: snap.mode, values: planned.values, doubts: planned.doubts };
   for (const [key, value] of new Map(edits.map((e) => [e.key, e.value]))) {
     if (after.values.get(key) !== value || doubtsFor(after.doubts, [key]).length > 0) {
       throw new StratamError('failed', `${key} did not read back as written; the droplet may have changed it.`, { hint: 'Run `stratam status` and retry.' });

@@ -61,28 +61,31 @@ export const receiptsPath = (droplet: Droplet) => homeFile(droplet.paths, CONTRA
 export async function lastSeq(droplet: Droplet, path: string): Promise<number> {
   const file = await openReceipts(droplet, path, 'read');
   try {
-    return file ? await lastSeqOf(file) : 0;
+    return file ? (await tailOf(file)).seq : 0;
   } finally {
     await file?.close();
   }
 }
 
-async function lastSeqOf(file: RegularFile): Promise<number> {
+/** The last whole record's seq (0 if none), and whether the file ends inside a line (torn, or the agent's unfinished write). */
+async function tailOf(file: RegularFile): Promise<{ seq: number; torn: boolean }> {
   const size = file.stat.size;
-  if (size === 0) return 0;
+  if (size === 0) return { seq: 0, torn: false };
   const start = Math.max(0, size - TAIL_BYTES);
-  const lines = (await file.read(start, size - start)).toString('utf8').split('\n');
+  const tail = await file.read(start, size - start);
+  const torn = tail.length > 0 && tail[tail.length - 1] !== 0x0a;
+  const lines = tail.toString('utf8').split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]?.trim();
     if (!line) continue;
     try {
       const seq = (JSON.parse(line) as { seq?: unknown }).seq;
-      if (typeof seq === 'number' && Number.isSafeInteger(seq)) return seq;
+      if (typeof seq === 'number' && Number.isSafeInteger(seq)) return { seq, torn };
     } catch {
       /* a torn or foreign line: keep looking further up */
     }
   }
-  return 0;
+  return { seq: 0, torn };
 }
 
 function receiptsNotRegular(path: string, type: FileStat['type'], what: string): StratamError {
@@ -105,13 +108,29 @@ async function openReceipts(droplet: Droplet, path: string, how: 'read' | 'appen
   }
 }
 
-export async function appendReceipt(droplet: Droplet, input: ReceiptInput): Promise<ReceiptRecord> {
+/**
+ * Appends from this process to one droplet, one after another: the seq is
+ * read and the line appended through one handle, and two appends in flight at
+ * once (the watch's detection receipt beside an action's) would read the same
+ * last seq.
+ */
+const appending = new WeakMap<Droplet, Promise<unknown>>();
+
+export function appendReceipt(droplet: Droplet, input: ReceiptInput): Promise<ReceiptRecord> {
+  const run = (appending.get(droplet) ?? Promise.resolve()).then(() => appendNow(droplet, input));
+  // The queue only orders appends; each caller gets (and handles) its own outcome.
+  appending.set(droplet, run.catch(() => undefined));
+  return run;
+}
+
+async function appendNow(droplet: Droplet, input: ReceiptInput): Promise<ReceiptRecord> {
   const path = receiptsPath(droplet);
   await droplet.mkdirp(droplet.paths.jarvisHome);
   const file = await openReceipts(droplet, path, 'append');
   try {
+    const tail = await tailOf(file);
     const record: ReceiptRecord = {
-      seq: (await lastSeqOf(file)) + 1,
+      seq: tail.seq + 1,
       ts: new Date().toISOString(),
       turn: null,
       channel: 'operator',
@@ -123,7 +142,8 @@ export async function appendReceipt(droplet: Droplet, input: ReceiptInput): Prom
       elapsed_ms: Math.round(input.elapsedMs),
       blocked: input.blocked ?? null,
     };
-    await file.append(Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'));
+    // A file that ends inside a line would swallow this record into it: start a line of our own.
+    await file.append(Buffer.from(`${tail.torn ? '\n' : ''}${JSON.stringify(record)}\n`, 'utf8'));
     return record;
   } finally {
     await file.close();
@@ -143,6 +163,12 @@ export async function receiptsProblem(droplet: Droplet, tool: string): Promise<S
   const st = await droplet.lstat(path);
   if (!st || st.type === 'file') return null;
   return receiptsNotRegular(path, st.type, FAIL_SAFE_TOOLS.has(tool) ? `${tool} ran, but no receipt was written` : `${tool} was not run, because its receipt could not be written`);
+}
+
+function withoutReceipt(err: unknown, receiptErr: unknown): StratamError {
+  const note = ` (and its receipt could not be written: ${receiptErr instanceof Error ? receiptErr.message : String(receiptErr)})`;
+  if (err instanceof StratamError) return new StratamError(err.kind, `${err.message}${note}`, { ...(err.hint ? { hint: err.hint } : {}), detail: { ...err.detail, receiptWritten: false }, cause: err });
+  return new StratamError('failed', `${err instanceof Error ? err.message : String(err)}${note}`, { detail: { receiptWritten: false }, cause: err });
 }
 
 /**
@@ -166,14 +192,19 @@ export async function withReceipt<T>(
   } catch (err) {
     if (problem) throw err;
     const blocked = (err as { blocked?: BlockedBy }).blocked ?? null;
-    await appendReceipt(droplet, {
-      tool,
-      args,
-      ok: false,
-      result: { error: err instanceof Error ? err.message : String(err) },
-      elapsedMs: performance.now() - started,
-      blocked,
-    }).catch(() => undefined);
+    try {
+      await appendReceipt(droplet, {
+        tool,
+        args,
+        ok: false,
+        result: { error: err instanceof Error ? err.message : String(err) },
+        elapsedMs: performance.now() - started,
+        blocked,
+      });
+    } catch (receiptErr) {
+      // The action's own error stays the one reported; that it left no receipt is said beside it, not lost.
+      throw withoutReceipt(err, receiptErr);
+    }
     throw err;
   }
   // A fail-safe action that ran without a place for its receipt: it took effect, and the error says why there is no receipt.

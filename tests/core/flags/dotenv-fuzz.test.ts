@@ -10,7 +10,8 @@ import { PythonDotenv } from '../../helpers/python-dotenv.js';
 import { generateCases } from './dotenv-fuzz.js';
 import { checkCases, newTally, type Case } from './parity.js';
 
-const SEED = Number(process.env.DOTENV_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// Fixed by default, so `npm test` is the same run every time; the fault campaign's long run draws a new seed each time.
+const SEED = Number(process.env.DOTENV_FUZZ_SEED ?? 20261201);
 const COUNT = 3000;
 const BATCH = 500;
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DEFAULT_PATHS } from '../../../src-main/core/config/profile.js';
 import { LocalDroplet } from '../../../src-main/core/droplet/local-droplet.js';
 import { StratamError } from '../../../src-main/core/errors.js';
-import { readDotenv } from '../../../src-main/core/flags/dotenv.js';
+import { blockingDoubts, readDotenv } from '../../../src-main/core/flags/dotenv.js';
 import { editEnv, readEnv } from '../../../src-main/core/flags/env-editor.js';
 import { PythonDotenv } from '../../helpers/python-dotenv.js';
 import { CORPUS, REPRODUCTIONS } from './dotenv-corpus.js';
@@ -88,7 +88,7 @@ test('editEnv on real files: a refused edit leaves the file byte-identical; a la
     for (const c of CORPUS) {
       for (const e of EDITS) {
         writeFileSync(join(dir, '.env'), c.bytes, { mode: 0o640 });
-        const doubted = (await readEnv(droplet)).doubts.filter((d) => d.key === null || d.key === e.key);
+        const doubted = blockingDoubts((await readEnv(droplet)).doubts, [e.key]);
         try {
           await editEnv(droplet, [e]);
         } catch (err) {

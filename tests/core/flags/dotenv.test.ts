@@ -82,7 +82,6 @@ test('edit: a doubt that touches the key refuses, naming the line, reason and fi
   );
   const api = 'OPENAI_API_KEY=${KEY}\nJARVIS_SELF_MODIFY_ALLOWED=1\n';
   assert.equal(checkedEdit(readDotenv(api), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]).text, 'OPENAI_API_KEY=${KEY}\nJARVIS_SELF_MODIFY_ALLOWED=0\n');
-  assert.throws(() => checkedEdit(readDotenv('JARVIS_SELF_MODIFY_ALLOWED=${X}\n'), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]), /line 1: the value of "JARVIS_SELF_MODIFY_ALLOWED"/);
 });
 
 test('edit: a later key interpolating the edited one follows it, and nothing else changes', () => {
@@ -117,4 +116,15 @@ test('identifiers per channel', () => {
   assert.equal(validateIdentifier('sms', '+1234567'), '+1234567');
   for (const bad of ['+123456', '+1234567890123456', '+0123456789', '1234567', '+12 34567']) assert.throws(() => validateIdentifier('sms', bad), bad);
   for (const bad of ['${X}', 'a$b', '\x85', '\u009f']) assert.throws(() => assertSafeValue(bad), JSON.stringify(bad));
+});
+
+test('edit: a flag taken from the agent\'s environment can still be paused (its own value becomes a literal)', () => {
+  const flagFromEnv = readDotenv('JARVIS_SELF_MODIFY_ALLOWED=${ON:-1}\nOPENAI_API_KEY=${KEY}\n');
+  assert.deepEqual(flagFromEnv.doubts.map((d) => [d.kind, d.key]), [['environment', 'JARVIS_SELF_MODIFY_ALLOWED'], ['environment', 'OPENAI_API_KEY']]);
+  const paused = checkedEdit(flagFromEnv, [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]);
+  assert.equal(paused.text, 'JARVIS_SELF_MODIFY_ALLOWED=0\nOPENAI_API_KEY=${KEY}\n');
+  assert.equal(paused.values.get('JARVIS_SELF_MODIFY_ALLOWED'), '0');
+  // Another doubt still stops it: the edit replaces only the flag's own value.
+  const other = readDotenv('JARVIS_SELF_MODIFY_ALLOWED=${ON:-1}\nNOTE="\nJARVIS_SELF_MODIFY_ALLOWED=1\n"\n');
+  assert.throws(() => checkedEdit(other, [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]), (e: unknown) => e instanceof StratamError && e.kind === 'refused');
 });

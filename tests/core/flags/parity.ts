@@ -16,7 +16,7 @@
  *    grammar predicts), and every byte outside the edited value is kept.
  */
 import assert from 'node:assert/strict';
-import { checkedEdit, doubtsFor, readDotenv, setEnvValue, type DotenvReading, type EnvEdit } from '../../../src-main/core/flags/dotenv.js';
+import { blockingDoubts, checkedEdit, doubtsFor, readDotenv, setEnvValue, type DotenvReading, type EnvEdit } from '../../../src-main/core/flags/dotenv.js';
 import { readingOf } from '../../../src-main/core/controls/switch-state.js';
 import { flagOn } from '../../../src-main/core/flags/env-editor.js';
 import { StratamError } from '../../../src-main/core/errors.js';
@@ -130,7 +130,7 @@ export async function checkCases(judge: PythonDotenv, cases: readonly Case[], t:
         t.editsRefused++;
         continue;
       }
-      assert.equal(doubtsFor(blind.doubts, [edit.key]).length, 0, `${edit.key} edited despite a doubt: ${show(c)}`);
+      assert.equal(blockingDoubts(blind.doubts, [edit.key]).length, 0, `${edit.key} edited despite a doubt: ${show(c)}`);
       if (checkBytes(c, blind, edit, after.text)) t.editsAppended++;
       assert.equal(setEnvValue(after.text, edit.key, edit.value), after.text, `editing twice is not a no-op: ${show(c)}`);
       edited.push({ c, edit, before: blind, beforePy: py.dict!, after });
