@@ -5,7 +5,7 @@
  * that the tree-sitter-bash package ships, so nothing is compiled here.
  */
 import { createRequire } from 'node:module';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser } from 'web-tree-sitter';
 
 let loading: Promise<Parser> | null = null;
 
@@ -32,17 +32,4 @@ export function bashParser(): Promise<Parser> {
     });
   }
   return loading;
-}
-
-/**
- * Parse shell text, or null when parsing ran past `budgetMs` (the caller
- * treats that as a refusal). tree-sitter is linear in practice; the budget is
- * a second line of defence against pathological input.
- */
-export async function parseBash(text: string, budgetMs = 2000): Promise<Tree | null> {
-  const parser = await bashParser();
-  const deadline = performance.now() + budgetMs;
-  parser.reset();
-  const progressCallback = (() => performance.now() > deadline) as unknown as (state: unknown) => void;
-  return parser.parse(text, null, { progressCallback });
 }

@@ -9,9 +9,10 @@ import type { ControlPlane } from '../droplet/control-plane.js';
 import { Analyzer } from './analyze.js';
 import { bashParser } from './bash-parser.js';
 import { controlSet } from './control-targets.js';
-import type { RuleId } from './finding.js';
+import { type RuleId, TOO_SLOW } from './finding.js';
 
 export type { RuleId } from './finding.js';
+export { TOO_SLOW } from './finding.js';
 
 export interface CheckOptions {
   /**
@@ -36,27 +37,32 @@ export interface Verdict {
 
 /** Longer command lines are refused unread: nobody types 64 KiB at a prompt. */
 export const MAX_COMMAND_CHARS = 64 * 1024;
-/** The whole check (parsing, and walking aliases and functions) must finish within this, or the command is refused. */
-const PARSE_BUDGET_MS = 2000;
+/** The whole check (parsing, walking aliases, functions and loops, payload scans) must finish within this, or the command is refused. */
+export const CHECK_BUDGET_MS = 2000;
 
 export async function checkCommand(text: string, opts: CheckOptions = {}): Promise<Verdict> {
   if (typeof text !== 'string') return refuse('parse-error', 'the command is not text', []);
   if (text.length > MAX_COMMAND_CHARS) return refuse('too-long', `the command is longer than ${MAX_COMMAND_CHARS} characters`, []);
   if (text.trim() === '') return refuse('parse-error', 'the command is empty', []);
-  const parser = await bashParser();
+  const started = performance.now();
   let analyzer: Analyzer;
-  let finding;
   try {
-    analyzer = new Analyzer(parser, performance.now() + PARSE_BUDGET_MS, controlSet(opts?.plane));
+    // A parser that fails to load, or a malformed plane, must not let a command through.
+    const parser = await bashParser();
+    analyzer = new Analyzer(parser, started + CHECK_BUDGET_MS, controlSet(opts?.plane));
   } catch (err) {
-    // A malformed plane must not let a command through.
     return refuse('parse-error', `the command could not be checked (${err instanceof Error ? err.name : 'error'})`, []);
   }
+  let finding;
   try {
-    finding = analyzer.script(text, 0);
+    finding = analyzer.run(text);
+    // The budget covers the whole check, payload scans included: a check that ran past it is refused.
+    if (!finding && analyzer.expired()) finding = { rule: 'too-deep' as const, reason: TOO_SLOW, argv: [] };
   } catch (err) {
     // A bug in a rule must not let a command through.
     return refuse('parse-error', `the command could not be checked (${err instanceof Error ? err.name : 'error'})`, [], analyzer.commands);
+  } finally {
+    analyzer.dispose();
   }
   if (finding) return refuse(finding.rule, finding.reason, finding.argv, analyzer.commands);
   return { allowed: true, rule: null, reason: 'no blocklist rule matched', argv: analyzer.commands[0] ?? [], commands: analyzer.commands };

@@ -12,7 +12,7 @@
  */
 import { type ControlPlane, type ControlRole, controlPlane } from '../droplet/control-plane.js';
 import { DEFAULT_PATHS } from '../config/profile.js';
-import { DELETE_PROTECTED, ENTRY, couldBeInside, couldEqual, normalizePath, showPattern } from './targets.js';
+import { DELETE_PROTECTED, ENTRY, couldBeInside, couldEqual, couldEqualUnder, normalizePath, showPattern } from './targets.js';
 import { ANY, HOME, hasMarker } from './words.js';
 
 export type Reach = 'path' | 'tree';
@@ -48,16 +48,20 @@ export interface ControlHit {
 
 const KEY_FILES = ['authorized_keys', 'authorized_keys2'];
 
-const cache = new WeakMap<ControlPlane, ControlSet>();
+/** Built sets by the plane's content: callers build a fresh plane object per check (hostExec), so identity would never hit. */
+const cache = new Map<string, ControlSet>();
+const MAX_CACHED = 16;
 let defaults: ControlSet | null = null;
 
 /** The set for a droplet's plane, or the contract defaults (home unknown) when none is given. */
 export function controlSet(plane?: ControlPlane | null): ControlSet {
   if (!plane) return (defaults ??= build(controlPlane(DEFAULT_PATHS, null)));
-  let s = cache.get(plane);
+  const key = JSON.stringify([plane.home, plane.containers, plane.volumes, plane.entries.map((e) => [e.id, e.role, e.path, e.kind, e.what])]);
+  let s = cache.get(key);
   if (!s) {
     s = build(plane);
-    cache.set(plane, s);
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(key, s);
   }
   return s;
 }
@@ -107,13 +111,17 @@ function ancestors(path: string): string[] {
  * Does this normalised pattern reach the control plane? A pattern led by an
  * unknown part (a variable, or a relative path in the folder the command
  * started in) counts only when it spells some name after it: `$DIR/.env` and
- * `.env` do, `"$OUT"` and `*` do not (an unknown output file is everyday shell).
+ * `.env` do, `"$OUT"` and `*` do not (an unknown output file is everyday shell),
+ * unless `anyName`: the word holds a variable a loop kept changing, which may
+ * have become any path the script spelled.
  */
-export function controlHit(set: ControlSet, pattern: string, reach: Reach): ControlHit | null {
-  if (pattern.startsWith(ANY) && !spellsAName(pattern)) return null;
+export function controlHit(set: ControlSet, pattern: string, reach: Reach, anyName = false): ControlHit | null {
+  if (pattern.startsWith(ANY) && !anyName && !spellsAName(pattern)) return null;
+  const widened = anyName && pattern.startsWith(ANY) && !spellsAName(pattern);
+  const shown = widened ? `${showPattern(pattern)} (a variable a loop kept changing)` : showPattern(pattern);
   for (const p of homeVariants(set, pattern)) {
     const hit = matchOne(set, p, reach);
-    if (hit) return { ...hit, shown: showPattern(pattern) };
+    if (hit) return { ...hit, shown };
   }
   return null;
 }
@@ -130,15 +138,24 @@ function homeVariants(set: ControlSet, pattern: string): string[] {
   return [pattern];
 }
 
+/**
+ * Could `p` be `path`? With the home unknown, a pattern led by an unknown part
+ * may also spell the end of some home and then the path under it.
+ */
+function couldBe(set: ControlSet, p: string, path: string): boolean {
+  if (couldEqual(p, path)) return true;
+  return set.home === null && p.startsWith(ANY) && path.startsWith(HOME) && couldEqualUnder(p.slice(1), path.slice(1));
+}
+
 function matchOne(set: ControlSet, p: string, reach: Reach): Omit<ControlHit, 'shown'> | null {
   for (const t of set.targets) {
-    if (couldEqual(p, t.path)) return { target: t, how: 'is' };
+    if (couldBe(set, p, t.path)) return { target: t, how: 'is' };
     if (t.kind === 'dir' && inside(p, t.path)) return { target: t, how: 'inside' };
   }
   const last = lastComponent(p);
   if (last !== null && KEY_FILES.some((k) => couldEqual(last, k))) return { target: null, how: 'keys' };
   if (reach === 'tree') {
-    for (const h of set.holders) if (couldEqual(p, h.path)) return { target: h.holds, how: 'holds' };
+    for (const h of set.holders) if (couldBe(set, p, h.path)) return { target: h.holds, how: 'holds' };
     if (last !== null && couldEqual(last, '.ssh')) return { target: null, how: 'keys' };
   }
   return null;

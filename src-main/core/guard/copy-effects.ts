@@ -1,15 +1,40 @@
 /**
  * The effects of commands that land files somewhere: cp, mv, install, ln,
- * rsync and tar. What matters is where things land (the destination itself,
- * and DEST/<name of each source> when DEST is a folder) and, for a tree
- * copied or moved there, that a folder holding control files counts too.
+ * link, rsync and tar. What matters is where things land (the destination
+ * itself, and DEST/<name of each source> when DEST is a folder) and, for a
+ * tree copied or moved there, that a folder holding control files counts
+ * too. A link made to a path (`ln -s`, `cp -s`, `cp -l`, `link`) reaches it
+ * like a write: writing the link writes the file.
  */
 import type { Reach } from './control-targets.js';
-import type { Effect, Effects } from './file-effects.js';
-import { hasAny, optArg, parseOptions } from './options.js';
+import { type Effects, effectOf } from './effects.js';
+import { type OptSpec, hasAny, optArg, optArgs, parseOptions } from './options.js';
 import { ANY, STAR, type Word, literalWord } from './words.js';
 
-const of = (w: Word, reach: Reach, verb: string): Effect => ({ values: w.values, reach, verb, word: w });
+const BACKUP = { longOptional: ['backup'], long: ['suffix', 'target-directory'] };
+const COPY_SPECS: Record<string, OptSpec> = {
+  cp: {
+    short: 'St', long: [...BACKUP.long, 'no-preserve', 'sparse'], longOptional: [...BACKUP.longOptional, 'preserve', 'reflink', 'update', 'context'],
+    flags: [
+      'archive', 'attributes-only', 'copy-contents', 'debug', 'force', 'interactive', 'link', 'dereference', 'no-clobber', 'no-dereference',
+      'parents', 'recursive', 'remove-destination', 'strip-trailing-slashes', 'symbolic-link', 'no-target-directory', 'verbose', 'one-file-system',
+      'keep-directory-symlink',
+    ],
+  },
+  mv: {
+    short: 'St', long: BACKUP.long, longOptional: [...BACKUP.longOptional, 'update', 'context'],
+    flags: ['debug', 'exchange', 'force', 'interactive', 'no-clobber', 'no-copy', 'strip-trailing-slashes', 'no-target-directory', 'verbose'],
+  },
+  install: {
+    short: 'gmoSt', long: [...BACKUP.long, 'group', 'mode', 'owner', 'strip-program'], longOptional: [...BACKUP.longOptional, 'context'],
+    flags: ['compare', 'directory', 'debug', 'preserve-timestamps', 'strip', 'no-target-directory', 'verbose', 'preserve-context'],
+  },
+  ln: {
+    short: 'St', long: BACKUP.long, longOptional: BACKUP.longOptional,
+    flags: ['directory', 'force', 'interactive', 'logical', 'no-dereference', 'physical', 'relative', 'symbolic', 'no-target-directory', 'verbose'],
+  },
+  link: {},
+};
 
 /** The last path component of each value; an unknown one is any single name, dot-files included. */
 function basenames(values: string[]): string[] {
@@ -24,38 +49,44 @@ function basenames(values: string[]): string[] {
 }
 
 /**
- * cp, mv, install, ln: the destination itself, and DEST/<name of each source>
- * (DEST may be a folder). A recursive copy or a move lands a whole tree there,
- * so a folder that holds control files counts as reached.
+ * cp, mv, install, ln, link: the destination itself, and DEST/<name of each
+ * source> (DEST may be a folder). A recursive copy or a move lands a whole
+ * tree there, so a folder that holds control files counts as reached. An
+ * option we cannot read may be `-t DIR` (any operand may be where things
+ * land), `-s` or `-l` (a link to any of them).
  */
 export function copyLike(name: string, args: Word[], out: Effects): void {
-  const spec = name === 'install' ? { short: 'gmoSt', long: ['group', 'mode', 'owner', 'suffix', 'target-directory', 'strip-program'] } : { short: 'St', long: ['target-directory', 'suffix'] };
-  const p = parseOptions(args, spec);
+  const p = parseOptions(args, COPY_SPECS[name]);
   if (name === 'install' && hasAny(p, 'd', 'directory')) {
-    for (const w of p.operands) out.writes.push(of(w, 'path', 'creates'));
+    for (const w of p.operands) out.writes.push(effectOf(w, 'path', 'creates'));
     return;
   }
   const tdir = optArg(p, 't', 'target-directory');
+  const unsure = p.maybeOptions;
   let sources = p.operands;
   let dest: Word | undefined = tdir ?? undefined;
   if (!dest) {
-    if (name === 'ln' && sources.length === 1) dest = literalWord('.');
+    if ((name === 'ln' || name === 'link') && sources.length === 1) dest = literalWord('.');
     else {
       dest = sources[sources.length - 1];
       sources = sources.slice(0, -1);
     }
   }
-  if (!dest || sources.length === 0) return;
-  const tree = name === 'mv' || (name === 'cp' && (hasAny(p, 'r', 'R', 'a', 'recursive', 'archive') || p.maybeOptions));
-  const verb = name === 'mv' ? 'moves onto' : name === 'ln' ? 'links over' : 'copies onto';
-  landings(dest, sources, !tdir, hasAny(p, 'T', 'no-target-directory'), false, tree ? 'tree' : 'path', verb, out);
+  if (!dest || (sources.length === 0 && !unsure)) return;
+  const tree = name === 'mv' || (name === 'cp' && (hasAny(p, 'r', 'R', 'a', 'recursive', 'archive') || unsure));
+  const links = name === 'ln' || name === 'link' || (name === 'cp' && (hasAny(p, 's', 'l', 'symbolic-link', 'link') || unsure));
+  const verb = name === 'mv' ? 'moves onto' : links && name !== 'cp' ? 'links over' : 'copies onto';
+  const reach: Reach = tree ? 'tree' : 'path';
+  landings(dest, sources, !tdir, hasAny(p, 'T', 'no-target-directory'), false, reach, verb, out);
+  const all = unsure ? [...p.operands, ...(tdir ? [tdir] : [])] : sources;
+  if (unsure) for (const d of p.operands) landings(d, p.operands.filter((o) => o !== d), true, false, false, reach, verb, out);
   if (name === 'mv') {
-    for (const s of sources) {
-      out.writes.push(of(s, 'tree', 'moves'));
+    for (const s of all) {
+      out.writes.push(effectOf(s, 'tree', 'moves'));
       out.wipes.push({ word: s, values: s.values, kind: 'move' });
     }
   }
-  if (name === 'ln') for (const s of sources) out.writes.push(of(s, 'tree', 'links to'));
+  if (links) for (const s of all) out.writes.push(effectOf(s, 'tree', 'links to'));
 }
 
 /**
@@ -92,28 +123,42 @@ const RSYNC_ARGS = [
   'debug', 'iconv', 'protocol', 'checksum-choice', 'compress-choice', 'compress-level', 'skip-compress', 'outbuf', 'stop-after', 'stop-at',
   'sockopts', 'remote-option', 'address', 'write-batch', 'only-write-batch', 'read-batch', 'early-input', 'max-alloc', 'config',
 ];
+const RSYNC_FLAGS = [
+  'archive', 'recursive', 'dirs', 'delete', 'delete-before', 'delete-during', 'delete-delay', 'delete-after', 'delete-excluded', 'delete-missing-args',
+  'del', 'remove-source-files', 'links', 'copy-links', 'hard-links', 'perms', 'times', 'verbose', 'update', 'inplace', 'append', 'checksum',
+];
 
 export function rsync(args: Word[], out: Effects): void {
-  const p = parseOptions(args, { short: 'efTBM', long: RSYNC_ARGS });
+  const p = parseOptions(args, { short: 'efTBM', long: RSYNC_ARGS, flags: RSYNC_FLAGS });
   const local = (w: Word) => !w.values.some((v) => /^[^/]*:/.test(v) || v.startsWith('rsync://'));
   const ops = p.operands;
   if (ops.length < 2) return;
   const dest = ops[ops.length - 1]!;
   const sources = ops.slice(0, -1);
   const log = optArg(p, 'log-file');
-  if (log) out.writes.push(of(log, 'path', 'writes (rsync log)'));
-  if (hasAny(p, 'remove-source-files')) for (const s of sources.filter(local)) out.writes.push(of(s, 'path', 'removes the source files of'));
+  if (log) out.writes.push(effectOf(log, 'path', 'writes (rsync log)'));
+  // Unchanged files are hard-linked from --link-dest into the destination.
+  for (const l of optArgs(p, 'link-dest')) out.writes.push(effectOf(l, 'tree', 'links to (rsync --link-dest)'));
+  if (hasAny(p, 'remove-source-files') || p.maybeOptions) {
+    for (const s of sources.filter(local)) out.writes.push(effectOf(s, 'path', 'removes the source files of'));
+  }
   if (!local(dest)) return;
   const tree = hasAny(p, 'r', 'a', 'recursive', 'archive', 'd', 'dirs') || p.maybeOptions;
   landings(dest, sources, true, false, true, tree ? 'tree' : 'path', 'syncs onto', out);
-  const deletes = [...p.opts.keys()].some((k) => k === 'del' || k.startsWith('delete'));
+  const deletes = p.maybeOptions || [...p.opts.keys()].some((k) => k === 'del' || k.startsWith('delete'));
   if (deletes) {
-    out.writes.push(of(dest, 'tree', 'deletes inside (rsync --delete)'));
+    out.writes.push(effectOf(dest, 'tree', 'deletes inside (rsync --delete)'));
     out.wipes.push({ word: dest, values: dest.values, kind: 'rsync-delete' });
   }
 }
 
-/** tar: the archive it creates (`tar czf FILE`) and the folder it extracts into (`-C DIR`). */
+const TAR_LONG = [
+  'file', 'directory', 'blocking-factor', 'files-from', 'exclude-from', 'exclude', 'newer', 'volno-file', 'listed-incremental', 'tape-length',
+  'format', 'owner', 'group', 'mode', 'transform', 'use-compress-program', 'suffix', 'label', 'after-date', 'newer-mtime', 'to-command',
+];
+const TAR_FLAGS = ['create', 'append', 'update', 'catenate', 'concatenate', 'extract', 'get', 'list', 'remove-files', 'diff', 'delete', 'gzip', 'verbose'];
+
+/** tar: the archive it creates (`tar czf FILE`), the folder it extracts into (`-C DIR`), the files `--remove-files` deletes. */
 export function tar(args: Word[], out: Effects): void {
   let words = args;
   const first = args[0]?.literal;
@@ -128,11 +173,11 @@ export function tar(args: Word[], out: Effects): void {
     }
     words = [...expanded, ...rest.slice(k)];
   }
-  const p = parseOptions(words, { short: 'fCbTXKNVgLH', long: ['file', 'directory', 'blocking-factor', 'files-from', 'exclude-from', 'exclude', 'newer', 'volno-file', 'listed-incremental', 'tape-length', 'format', 'owner', 'group', 'mode', 'transform', 'use-compress-program', 'suffix', 'label'] });
+  const p = parseOptions(words, { short: 'fCbTXKNVgLH', long: TAR_LONG, flags: TAR_FLAGS });
   const file = optArg(p, 'f', 'file');
-  const creates = hasAny(p, 'c', 'r', 'u', 'A', 'create', 'append', 'update', 'catenate', 'concatenate');
-  if (creates && file && file.literal !== '-') out.writes.push(of(file, 'path', 'writes the archive'));
-  const extracts = hasAny(p, 'x', 'extract', 'get');
-  const dir = optArg(p, 'C', 'directory');
-  if (extracts && dir) out.writes.push(of(dir, 'tree', 'extracts into'));
+  const creates = hasAny(p, 'c', 'r', 'u', 'A', 'create', 'append', 'update', 'catenate', 'concatenate') || p.maybeOptions;
+  if (creates && file && file.literal !== '-') out.writes.push(effectOf(file, 'path', 'writes the archive'));
+  const extracts = hasAny(p, 'x', 'extract', 'get') || p.maybeOptions;
+  for (const dir of optArgs(p, 'C', 'directory')) if (extracts) out.writes.push(effectOf(dir, 'tree', 'extracts into'));
+  if (hasAny(p, 'remove-files') || p.maybeOptions) for (const w of p.operands) out.writes.push(effectOf(w, 'tree', 'deletes (tar --remove-files)'));
 }

@@ -5,26 +5,28 @@
  * take either (`docker system prune`, `volume prune`, `container prune`,
  * `compose down -v`) are refused like `rm -rf /`. Stopping, killing and
  * restarting are not: the breaker counts restarts, and a stopped agent is
- * what the operator wants to be able to get. The Docker API reached through
- * the socket (`curl --unix-socket /var/run/docker.sock -X DELETE ...`) counts
- * as the CLI.
+ * what the operator wants to be able to get. `compose rm` removes stopped
+ * service containers (the agent, when stopped). The Docker API reached
+ * through the socket (`curl --unix-socket /var/run/docker.sock -X DELETE
+ * ...`, a prune, a rename) counts as the CLI.
  */
 import type { ControlSet } from './control-targets.js';
 import { type Finding, argvOf } from './finding.js';
-import { parseOptions } from './options.js';
+import { curlArgs } from './fetch-effects.js';
+import { optArg, optionsEnd, parseOptions } from './options.js';
 import { couldEqual } from './targets.js';
 import { commandName } from './unwrap.js';
-import type { Word } from './words.js';
+import { type Word, hasMarker } from './words.js';
 
-const GLOBAL_WITH_ARG = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
-const COMPOSE_WITH_ARG = new Set(['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--progress', '--parallel']);
+const GLOBAL = { short: 'Hcl', long: ['host', 'context', 'config', 'log-level', 'tlscacert', 'tlscert', 'tlskey'] };
+const COMPOSE = { short: 'fp', long: ['file', 'project-name', 'project-directory', 'env-file', 'profile', 'ansi', 'progress', 'parallel'] };
 
 export function dockerFinding(argv: Word[], control: ControlSet): Finding | null {
   const name = commandName(argv[0]);
-  if (name === 'curl') return dockerSocket(argv);
-  if (name === 'docker-compose') return compose(argv, 1);
+  if (name === 'curl') return dockerSocket(argv, control);
+  if (name === 'docker-compose' || name === 'podman-compose') return compose(argv, 1);
   if (name !== 'docker' && name !== 'podman') return null;
-  let i = skipOptions(argv, 1, GLOBAL_WITH_ARG);
+  let i = optionsEnd(argv, 1, GLOBAL);
   const sub = argv[i]?.literal ?? null;
   const refuse = (what: string): Finding => ({ rule: 'docker-destroy', reason: `docker ${what}: the off switch needs the agent container and the backups volume`, argv: argvOf(argv) });
   if (argv[i] && sub === null) return refuse('with a subcommand that is not a literal word');
@@ -53,16 +55,6 @@ export function dockerFinding(argv: Word[], control: ControlSet): Finding | null
   }
 }
 
-function skipOptions(argv: Word[], from: number, withArg: ReadonlySet<string>): number {
-  let i = from;
-  while (i < argv.length) {
-    const w = argv[i]!.literal;
-    if (w === null || !w.startsWith('-')) return i;
-    i += withArg.has(w) ? 2 : 1;
-  }
-  return i;
-}
-
 /**
  * A container operand that could be the agent: its name (docker also takes
  * `/name`), an unknown word (`$(docker ps -aq)`), or a hex id prefix, which
@@ -88,22 +80,36 @@ function volumes(words: Word[], control: ControlSet, refuse: (w: string) => Find
   return null;
 }
 
-/** `docker compose ... down -v`: removes the project's named volumes (the backups volume among them). */
+/** `docker compose ... down -v` removes the project's named volumes (the backups volume among them); `compose rm` its stopped containers. */
 function compose(argv: Word[], from: number): Finding | null {
-  const i = skipOptions(argv, from, COMPOSE_WITH_ARG);
+  const i = optionsEnd(argv, from, COMPOSE);
+  if (argv[i]?.literal === 'rm') {
+    return { rule: 'docker-destroy', reason: 'compose rm removes the stopped containers of the project (the agent, when stopped)', argv: argvOf(argv) };
+  }
   if (argv[i]?.literal !== 'down') return null;
   const p = parseOptions(argv.slice(i + 1), { long: ['rmi', 'timeout'], short: 't' });
   if (!p.opts.has('v') && !p.opts.has('volumes') && !p.maybeOptions) return null;
   return { rule: 'docker-destroy', reason: 'compose down -v removes the volumes of the project (the backups volume)', argv: argvOf(argv) };
 }
 
-/** The Engine API through the socket: a DELETE, or any prune. */
-function dockerSocket(argv: Word[]): Finding | null {
-  const words = argv.map((w) => w.value);
-  const socket = words.some((w, i) => (w === '--unix-socket' && /docker\.sock/.test(words[i + 1] ?? '')) || /^--unix-socket=.*docker\.sock/.test(w));
-  if (!socket) return null;
-  const del = words.some((w, i) => ((w === '-X' || w === '--request') && /^delete$/i.test(words[i + 1] ?? '')) || /^(-XDELETE|--request=DELETE)$/i.test(w));
-  const prune = words.some((w) => /\/prune\b/.test(w));
-  if (!del && !prune) return null;
-  return { rule: 'docker-destroy', reason: 'a DELETE or prune sent to the Docker socket (removes containers or volumes)', argv: argvOf(argv) };
+/**
+ * The Engine API through the socket: a DELETE (any object), any prune, and a
+ * rename of a container that could be the agent. A socket path we cannot
+ * read may be the Docker socket.
+ */
+function dockerSocket(argv: Word[], control: ControlSet): Finding | null {
+  const { p, urls } = curlArgs(argv.slice(1));
+  const socket = optArg(p, 'unix-socket', 'abstract-unix-socket');
+  if (!socket || !socket.values.some((v) => /docker\.sock/.test(v) || hasMarker(v))) return null;
+  const method = optArg(p, 'X', 'request');
+  const del = p.maybeOptions || (method !== null && method.values.some((v) => hasMarker(v) || /^delete$/i.test(v)));
+  const paths = urls.flatMap((u) => u.values).map((v) => v.replace(/^[a-z]+:\/\/[^/]*/i, '').replace(/[?#].*$/s, ''));
+  const prune = paths.some((v) => /\/prune\b/.test(v));
+  const renamed = paths.some((v) => {
+    const m = /\/containers\/([^/]+)\/rename$/.exec(v);
+    return m !== null && (hasMarker(m[1]!) || control.containers.some((c) => couldEqual(m[1]!.replace(/^\/+/, ''), c)) || /^[0-9a-f]{4,64}$/.test(m[1]!));
+  });
+  if (!del && !prune && !renamed) return null;
+  const reason = 'a DELETE, prune or rename of the agent sent to the Docker socket (removes containers or volumes)';
+  return { rule: 'docker-destroy', reason, argv: argvOf(argv) };
 }

@@ -4,208 +4,223 @@
  * (`path`: the file itself; `tree`: it and everything under it). Reading is
  * not an effect, so `cat .env` and `cp ~/.jarvis/activity.jsonl /tmp/` have
  * none on the control plane. The rules (control-rules.ts) decide what a
- * reached path means.
+ * reached path means. Every reader takes its options from the one parser
+ * (options.ts), so shortened long options and attached arguments read alike.
  */
 import type { Reach } from './control-targets.js';
+import { compressor, isCompressor } from './compress-effects.js';
 import { copyLike, rsync, tar } from './copy-effects.js';
-import { type Parsed, hasAny, optArg, parseOptions } from './options.js';
-import { scanSed } from './sed-script.js';
+import { type Effects, addAll, effectOf, noEffects } from './effects.js';
+import { curl, wget } from './fetch-effects.js';
+import { DELETERS, findArgs } from './find-args.js';
 import { languageOf } from './interpreters.js';
+import { type OptSpec, hasAny, optArg, optArgs, parseOptions } from './options.js';
+import { scanSed } from './sed-script.js';
 import { SHELLS, commandName } from './unwrap.js';
-import { ANY, type Word, hasMarker, literalWord } from './words.js';
+import { ANY, type Word, hasMarker, literalWord, makeWord } from './words.js';
 
-export interface Effect {
-  values: string[];
-  reach: Reach;
-  /** A verb for the reason: `writes`, `deletes`, `moves`, ... */
-  verb: string;
-  word: Word;
-}
-
-export interface Effects {
-  writes: Effect[];
-  /** Words whose deletion or overwrite would wipe the system (checked against `/` and system folders). */
-  wipes: Array<{ word: Word; values: string[]; kind: 'rsync-delete' | 'shred' | 'move' }>;
-  /** Shell text the command runs (`sed 'e cmd'`); null when it runs text we cannot read. */
-  scripts: Array<string | null>;
-}
+export type { Effect, Effects } from './effects.js';
 
 const EDITORS = new Set(['vi', 'vim', 'nvim', 'nano', 'pico', 'ed', 'ex', 'emacs', 'micro', 'joe', 'jed', 'mcedit', 'kak', 'hx', 'helix', 'red']);
+const IN_PLACE = new Set(['dos2unix', 'unix2dos', 'mac2unix', 'unix2mac']);
 
-const of = (w: Word, reach: Reach, verb: string): Effect => ({ values: w.values, reach, verb, word: w });
+export const RM_SPEC: OptSpec = {
+  longOptional: ['interactive', 'preserve-root'], flags: ['force', 'one-file-system', 'no-preserve-root', 'recursive', 'dir', 'verbose'],
+};
+const SED_SPEC: OptSpec = {
+  short: 'efl', attachedOptional: 'i', long: ['expression', 'file', 'line-length'], longOptional: ['in-place'],
+  flags: ['quiet', 'silent', 'debug', 'follow-symlinks', 'posix', 'regexp-extended', 'separate', 'sandbox', 'unbuffered', 'null-data'],
+};
+const UNIQ_SPEC: OptSpec = { short: 'fsw', long: ['skip-fields', 'skip-chars', 'check-chars'], longOptional: ['group', 'all-repeated'] };
+const PATCH_SPEC: OptSpec = {
+  short: 'pFiorBDdVYzg',
+  long: ['strip', 'fuzz', 'input', 'output', 'reject-file', 'ifdef', 'directory', 'version-control', 'basename-prefix', 'prefix', 'suffix', 'get'],
+};
+const MOUNT_SPEC: OptSpec = {
+  short: 'tOoLUTN', long: ['types', 'options', 'source', 'target', 'label', 'uuid', 'fstab', 'namespace', 'test-opts'],
+  flags: ['bind', 'rbind', 'move', 'all', 'read-only', 'read-write', 'verbose', 'fake', 'no-mtab'],
+};
 
 export function effectsOf(argv: Word[]): Effects {
-  const out: Effects = { writes: [], wipes: [], scripts: [] };
+  const out = noEffects();
   const name = commandName(argv[0]);
   if (name === null) return out;
   const args = argv.slice(1);
-  const add = (words: Iterable<Word>, reach: Reach, verb: string) => {
-    for (const w of words) out.writes.push(of(w, reach, verb));
-  };
-  const recursive = (p: Parsed) => hasAny(p, 'r', 'R', 'recursive') || p.maybeOptions;
+  const ops = (spec?: OptSpec) => parseOptions(args, spec).operands;
+  const recursive = (p: ReturnType<typeof parseOptions>): Reach => (hasAny(p, 'r', 'R', 'recursive') || p.maybeOptions ? 'tree' : 'path');
   switch (name) {
     case 'tee':
-      add(parseOptions(args).operands, 'path', 'writes');
+      addAll(out, ops({ flags: ['append', 'ignore-interrupts'], longOptional: ['output-error'] }), 'path', 'writes');
       break;
-    case 'sed': {
-      const p = parseOptions(args, { short: 'efl', long: ['expression', 'file', 'line-length'], attachedOptional: 'i' });
-      const given = sedScripts(args);
-      const files = given.length || hasAny(p, 'f', 'file') ? p.operands : p.operands.slice(1);
-      if (hasAny(p, 'i', 'in-place') || p.maybeOptions) add(files, 'path', 'edits in place');
-      for (const s of given.length ? given : p.operands.slice(0, 1)) {
-        // A wholly unknown sed script could be `e CMD` or `w FILE`: refused like unreadable shell text.
-        // One with a variable inside (`s/x/$V/`) is scanned with the variable as an unknown part.
-        if (s.values.every((v) => v === ANY)) {
-          out.scripts.push(null);
-          continue;
-        }
-        for (const v of s.values) {
-          const scan = scanSed(v);
-          for (const f of scan.files) out.writes.push({ values: [f], reach: 'path', verb: 'writes (sed w)', word: s });
-          out.scripts.push(...scan.commands.map((c) => (hasMarker(c) ? null : c)));
-          if (scan.execPatternSpace) out.scripts.push(null);
-        }
-      }
+    case 'sponge':
+      addAll(out, ops().slice(0, 1), 'path', 'writes');
       break;
-    }
+    case 'sed':
+      sed(args, out);
+      break;
     case 'cp':
     case 'mv':
     case 'install':
     case 'ln':
+    case 'link':
       copyLike(name, args, out);
       break;
     case 'rsync':
       rsync(args, out);
       break;
+    case 'tar':
+      tar(args, out);
+      break;
     case 'truncate':
-      add(parseOptions(args, { short: 'sr', long: ['size', 'reference'] }).operands, 'path', 'truncates');
+      addAll(out, ops({ short: 'sr', long: ['size', 'reference'], flags: ['no-create', 'io-blocks'] }), 'path', 'truncates');
       break;
     case 'shred': {
-      const ops = parseOptions(args, { short: 'ns', long: ['iterations', 'size', 'random-source'] }).operands;
-      add(ops, 'path', 'shreds');
-      for (const w of ops) out.wipes.push({ word: w, values: w.values, kind: 'shred' });
+      const spec = { short: 'ns', long: ['iterations', 'size', 'random-source'], longOptional: ['remove'], flags: ['exact', 'force', 'zero', 'verbose'] };
+      const shredded = ops(spec);
+      addAll(out, shredded, 'path', 'shreds');
+      for (const w of shredded) out.wipes.push({ word: w, values: w.values, kind: 'shred' });
       break;
     }
     case 'rm': {
-      const p = parseOptions(args);
-      add(p.operands, recursive(p) ? 'tree' : 'path', 'deletes');
+      const p = parseOptions(args, RM_SPEC);
+      addAll(out, p.operands, recursive(p), 'deletes');
       break;
     }
     case 'unlink':
     case 'rmdir':
-      add(parseOptions(args).operands, 'path', 'deletes');
+      addAll(out, ops({ flags: ['ignore-fail-on-non-empty', 'parents', 'verbose'] }), 'path', 'deletes');
       break;
     case 'chmod':
     case 'chown':
-    case 'chgrp':
-      ownerOrMode(name, args, out);
+    case 'chgrp': {
+      const c = chmodArgs(name, args);
+      addAll(out, c.targets, c.recursive ? 'tree' : 'path', name === 'chmod' ? 'changes the mode of' : 'changes the owner of');
       break;
+    }
     case 'chattr': {
       const words = args.filter((w) => !/^[+=]/.test(w.literal ?? '') && !/^-[aAcCdDeFijmPsStTux]+$/.test(w.literal ?? ''));
       const p = parseOptions(words, { short: 'vp' });
-      add(p.operands, recursive(p) ? 'tree' : 'path', 'changes the attributes of');
+      addAll(out, p.operands, recursive(p), 'changes the attributes of');
       break;
     }
     case 'setfacl': {
       const p = parseOptions(args, { short: 'mxMX', long: ['modify', 'remove', 'modify-file', 'remove-file', 'set', 'set-file'] });
-      add(p.operands, recursive(p) ? 'tree' : 'path', 'changes the ACL of');
+      addAll(out, p.operands, recursive(p), 'changes the ACL of');
       break;
     }
     case 'touch':
-      add(parseOptions(args, { short: 'dtr', long: ['date', 'reference', 'time'] }).operands, 'path', 'touches');
+      addAll(out, ops({ short: 'dtr', long: ['date', 'reference', 'time'], flags: ['no-create', 'no-dereference'] }), 'path', 'touches');
+      break;
+    case 'fallocate':
+      addAll(out, ops({ short: 'lo', long: ['length', 'offset'] }), 'path', 'rewrites');
       break;
     case 'dd':
-      for (const w of args) if (w.value.startsWith('of=')) out.writes.push({ values: w.values.map((v) => v.slice(3)), reach: 'path', verb: 'writes (dd of=)', word: w });
+      for (const w of ddArgs(args).outputs) out.writes.push(effectOf(w, 'path', 'writes (dd of=)'));
       break;
     case 'mkdir':
     case 'mkfifo':
-      add(parseOptions(args, { short: 'mZ', long: ['mode'] }).operands, 'path', 'creates');
+      addAll(out, ops({ short: 'mZ', long: ['mode'], flags: ['parents', 'verbose'] }), 'path', 'creates');
       break;
     case 'mknod':
-      add(parseOptions(args, { short: 'mZ', long: ['mode'] }).operands.slice(0, 1), 'path', 'creates');
+      addAll(out, ops({ short: 'mZ', long: ['mode'] }).slice(0, 1), 'path', 'creates');
       break;
-    case 'sort': {
-      const o = optArg(parseOptions(args, { short: 'kotSTy', long: ['key', 'output', 'field-separator', 'buffer-size', 'temporary-directory', 'batch-size', 'compress-program', 'files0-from', 'random-source', 'parallel'] }), 'o', 'output');
-      if (o) add([o], 'path', 'writes (sort -o)');
+    case 'sort':
+    case 'shuf':
+    case 'iconv': {
+      const long = ['key', 'output', 'field-separator', 'buffer-size', 'temporary-directory', 'from-code', 'to-code', 'head-count'];
+      const spec = { short: 'kotSTyfnir', long };
+      addAll(out, optArgs(parseOptions(args, spec), 'o', 'output'), 'path', `writes (${name} -o)`);
       break;
     }
     case 'uniq':
-      add(parseOptions(args, { short: 'fsw', long: ['skip-fields', 'skip-chars', 'check-chars', 'group', 'all-repeated'] }).operands.slice(1, 2), 'path', 'writes');
+      addAll(out, ops(UNIQ_SPEC).slice(1, 2), 'path', 'writes');
       break;
     case 'patch': {
-      const p = parseOptions(args, { short: 'pFiorBDdVYzg', long: ['strip', 'fuzz', 'input', 'output', 'reject-file', 'ifdef', 'directory', 'version-control', 'basename-prefix', 'prefix', 'suffix', 'get', 'quoting-style', 'reject-format'] });
-      add(p.operands.slice(0, 1), 'path', 'patches');
-      const o = optArg(p, 'o', 'output');
-      if (o) add([o], 'path', 'writes');
+      const p = parseOptions(args, PATCH_SPEC);
+      addAll(out, p.operands.slice(0, 1), 'path', 'patches');
+      addAll(out, optArgs(p, 'o', 'output'), 'path', 'writes');
       break;
     }
-    case 'curl': {
-      const o = outputArg(args, 'o', 'output');
-      if (o) add([o], 'path', 'downloads to');
+    case 'curl':
+      curl(args, out);
       break;
-    }
-    case 'wget': {
-      const o = outputArg(args, 'O', 'output-document');
-      if (o) add([o], 'path', 'downloads to');
+    case 'wget':
+      wget(args, out);
       break;
-    }
     case 'mount': {
-      const p = parseOptions(args, { short: 'tOoLUTN', long: ['types', 'options', 'source', 'target', 'label', 'uuid', 'fstab', 'namespace', 'test-opts'] });
+      // The target is covered; the source (a folder, with --bind) becomes reachable through it.
+      const p = parseOptions(args, MOUNT_SPEC);
       const target = optArg(p, 'target') ?? p.operands[p.operands.length - 1];
-      if (target) add([target], 'tree', 'mounts over');
+      if (target) out.writes.push(effectOf(target, 'tree', 'mounts over'));
+      const source = optArg(p, 'source') ?? (p.operands.length > 1 ? p.operands[0] : undefined);
+      if (source) out.writes.push(effectOf(source, 'tree', 'mounts (links to)'));
       break;
     }
-    case 'tar':
-      tar(args, out);
-      break;
     case 'find':
       find(args, out);
       break;
     default:
-      if (EDITORS.has(name)) add(args.filter((w) => !/^[-+]/.test(w.literal ?? '')), 'path', 'edits');
+      if (isCompressor(name)) compressor(name, args, out);
+      else if (EDITORS.has(name) || IN_PLACE.has(name)) addAll(out, args.filter((w) => !/^[-+]/.test(w.literal ?? '')), 'path', 'edits');
   }
   return out;
 }
 
-/** sed's `-e SCRIPT`, `-eSCRIPT`, `-ne SCRIPT`, `--expression[=]SCRIPT`. */
-function sedScripts(args: Word[]): Word[] {
-  const out: Word[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]!.literal;
-    if (w === null) continue;
-    if (w === '--') break;
-    if (w === '--expression') out.push(args[++i] ?? literalWord(''));
-    else if (w.startsWith('--expression=')) out.push(literalWord(w.slice(13)));
-    else if (/^-[nErsuz]*e$/.test(w)) out.push(args[++i] ?? literalWord(''));
-    else if (/^-[nErsuz]*e./.test(w)) out.push(literalWord(w.slice(w.indexOf('e') + 1)));
-    else if (/^-[nErsuz]*[fl]$/.test(w)) i++;
+/** sed: `-i` edits its files; `w FILE` writes FILE; `e CMD` runs CMD (scanned from each script). */
+function sed(args: Word[], out: Effects): void {
+  const p = parseOptions(args, SED_SPEC);
+  const given = optArgs(p, 'e', 'expression');
+  const fromFile = hasAny(p, 'f', 'file');
+  // An option we cannot read may have been the script (`-e`) or `-i`: every operand may be a file.
+  const files = given.length || fromFile || p.maybeOptions ? p.operands : p.operands.slice(1);
+  if (hasAny(p, 'i', 'in-place') || p.maybeOptions) addAll(out, files, 'path', 'edits in place');
+  const scripts = given.length || fromFile ? [...given] : p.operands.slice(0, 1);
+  const first = p.operands[0];
+  if (p.maybeOptions && first && !scripts.includes(first)) scripts.push(first);
+  for (const s of scripts) {
+    // A wholly unknown sed script could be `e CMD` or `w FILE`: refused like unreadable shell text.
+    // One with a variable inside (`s/x/$V/`) is scanned with the variable as an unknown part.
+    if (s.values.every((v) => v === ANY)) {
+      out.scripts.push(null);
+      continue;
+    }
+    for (const v of s.values) {
+      const scan = scanSed(v);
+      for (const f of scan.files) out.writes.push({ values: [f], reach: 'path', verb: 'writes (sed w)', word: s });
+      out.scripts.push(...scan.commands.map((c) => (hasMarker(c) ? null : c)));
+      if (scan.execPatternSpace) out.scripts.push(null);
+    }
   }
-  return out;
 }
 
-/** `-o FILE`, `-ofile`, `-sSLo FILE`, `--output FILE`, `--output=FILE`. */
-function outputArg(args: Word[], short: string, long: string): Word | null {
-  for (let i = 0; i < args.length; i++) {
-    const w = args[i]!.literal;
-    if (w === null) continue;
-    if (w === `--${long}`) return args[i + 1] ?? null;
-    if (w.startsWith(`--${long}=`)) return literalWord(w.slice(long.length + 3));
-    if (/^-[A-Za-z]+$/.test(w) && w.endsWith(short)) return args[i + 1] ?? null;
-  }
-  return null;
-}
+const CHOWN_SPEC: OptSpec = {
+  long: ['reference', 'from'], longOptional: ['preserve-root'],
+  flags: ['changes', 'silent', 'quiet', 'verbose', 'dereference', 'no-dereference', 'recursive', 'no-preserve-root'],
+};
+/** chmod's mode: `-w`, `-rwx`, `u+x,go-w`, `=r` (a word starting with `-` can be a mode, not options). */
+const MODE = /^[ugoa]*[-+=]([rwxXst]*|[ugo])(,[ugoa]*[-+=]([rwxXst]*|[ugo]))*$/;
 
-function ownerOrMode(name: string, args: Word[], out: Effects): void {
-  // chmod's `-rwx` is a mode, not options.
-  const words = name === 'chmod' ? args.filter((w) => !/^-[rwxXst]+$/.test(w.literal ?? '')) : args;
-  const p = parseOptions(words);
+/** chmod, chown, chgrp: the files they change (after the mode or owner, unless `--reference`), and whether recursively. */
+export function chmodArgs(name: string, args: Word[]): { targets: Word[]; recursive: boolean } {
+  const p = parseOptions(args, name === 'chmod' ? { ...CHOWN_SPEC, operand: (lit) => MODE.test(lit) } : CHOWN_SPEC);
   const ref = p.opts.has('reference');
-  const targets = ref ? p.operands : p.operands.slice(1);
-  const reach: Reach = hasAny(p, 'R', 'recursive') || p.maybeOptions ? 'tree' : 'path';
-  for (const w of targets) out.writes.push(of(w, reach, name === 'chmod' ? 'changes the mode of' : 'changes the owner of'));
+  // An option we cannot read may be -R, or `--reference` (then no mode operand).
+  const targets = ref || p.maybeOptions ? p.operands : p.operands.slice(1);
+  return { targets, recursive: hasAny(p, 'R', 'recursive') || p.maybeOptions };
 }
 
-const FIND_DELETERS = new Set(['rm', 'unlink', 'rmdir', 'shred', 'srm']);
+/** dd's `of=` operands (as paths), and words that may be one (unknown text in front). */
+export function ddArgs(args: Word[]): { outputs: Word[]; unknown: Word[] } {
+  const outputs: Word[] = [];
+  const unknown: Word[] = [];
+  for (const w of args) {
+    const of = w.values.filter((v) => v.startsWith('of='));
+    if (of.length) outputs.push(makeWord(w.text, of.map((v) => v.slice(3))));
+    if (w.literal === null && w.values.some((v) => v.startsWith(ANY))) unknown.push(w);
+  }
+  return { outputs, unknown };
+}
+
 /** Stands for the `{}` of `find -exec`: a found path. */
 const FOUND = '\uE010';
 
@@ -215,27 +230,15 @@ const FOUND = '\uE010';
  * friends write FILE.
  */
 function find(args: Word[], out: Effects): void {
-  let i = 0;
-  while (i < args.length && /^-(H|L|P|O\d*|D)$/.test(args[i]!.literal ?? '')) i += args[i]!.literal === '-D' ? 2 : 1;
-  const starts: Word[] = [];
-  while (i < args.length) {
-    const lit = args[i]!.literal;
-    if (lit !== null && (lit.startsWith('-') || lit === '(' || lit === '!' || lit === ')')) break;
-    starts.push(args[i++]!);
-  }
-  const expr = args.slice(i);
-  let modifies = expr.some((w) => w.literal === '-delete');
-  for (let k = 0; k < expr.length; k++) {
-    const lit = expr[k]!.literal ?? '';
-    if (/^-(fprint|fprint0|fprintf|fls)$/.test(lit) && expr[k + 1]) out.writes.push(of(expr[k + 1]!, 'path', `writes (find ${lit})`));
-    if (!/^-(exec|execdir|ok|okdir)$/.test(lit)) continue;
-    let end = k + 1;
-    while (end < expr.length && expr[end]!.literal !== ';' && expr[end]!.literal !== '+') end++;
-    const cmd = expr.slice(k + 1, end).map((w) => (w.literal?.includes('{}') ? literalWord(w.literal.replaceAll('{}', FOUND)) : w));
+  const f = findArgs(args);
+  for (const w of f.writes) out.writes.push(effectOf(w.word, 'path', `writes (find ${w.action})`));
+  let modifies = f.deletes;
+  for (const exec of f.execs) {
+    const cmd = exec.map((w) => (w.literal?.includes('{}') ? literalWord(w.literal.replaceAll('{}', FOUND)) : w));
     const name = commandName(cmd[0]);
     const inner = effectsOf(cmd);
-    if (name === null || FIND_DELETERS.has(name) || SHELLS.has(name) || languageOf(name) !== null || inner.writes.some((e) => e.values.some((v) => v.includes(FOUND)))) modifies = true;
-    k = end;
+    const runsOrDeletes = name === null || DELETERS.has(name) || SHELLS.has(name) || languageOf(name) !== null;
+    if (runsOrDeletes || inner.writes.some((e) => e.values.some((v) => v.includes(FOUND)))) modifies = true;
   }
-  if (modifies) for (const s of starts.length ? starts : [literalWord('.')]) out.writes.push(of(s, 'tree', 'deletes or rewrites files under'));
+  if (modifies) addAll(out, f.starts, 'tree', 'deletes or rewrites files under');
 }

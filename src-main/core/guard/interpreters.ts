@@ -6,9 +6,25 @@
  * script arguments (they may carry the paths it writes), and whether it
  * edits files in place (`perl -i`, `ruby -i`, `gawk -i inplace`).
  */
+import { longName, mayBeOption } from './options.js';
 import type { Lang } from './payload-lexer.js';
+import { isStdinPath } from './targets.js';
 import { commandName } from './unwrap.js';
 import { type Word, literalWord } from './words.js';
+
+/** gawk's long options (getopt_long: a shortened one is the one it starts). */
+const AWK_LONG = {
+  long: ['assign', 'field-separator', 'file', 'source', 'include', 'load', 'exec'], flags: ['characters-as-bytes', 'posix', 'traditional', 'lint', 'sandbox'],
+};
+/** Options that print and exit (no code runs, nothing is read from stdin), per language. */
+const INFO: Record<Lang, RegExp> = {
+  python: /^(-V|-VV|-h|--version|--help)$/,
+  perl: /^(-v|-h)$/,
+  ruby: /^(-h|--version|--help)$/,
+  node: /^(-v|-h|--version|--help)$/,
+  php: /^(-v|-h|--version|--help)$/,
+  awk: /^(--version|--help)$/,
+};
 
 export interface Interpreter {
   lang: Lang;
@@ -21,6 +37,8 @@ export interface Interpreter {
   args: Word[];
   /** The args are edited in place. */
   inPlace: boolean;
+  /** The script is a process substitution (`python3 <(...)`): code we cannot see. */
+  fromProcSub?: boolean;
 }
 
 export function languageOf(name: string | null): Lang | null {
@@ -51,12 +69,13 @@ export function interpreterOf(argv: Word[]): Interpreter | null {
   for (; i < words.length; i++) {
     const w = words[i]!;
     const lit = w.literal;
-    // An unquoted unknown word where options are read could expand to `-c CODE`: read as code
-    // (and refused, not literal). A quoted one is a script path, like `sh "$SCRIPT"`.
+    // A word that may expand to options (`$OPTS`, `"$(...)"`) could be `-c CODE`: read as code
+    // (and refused, not literal). A quoted variable is a script path, like `sh "$SCRIPT"`.
     if (lit === null) {
-      if (it.code.length === 0 && lang !== 'awk' && w.splits) return { ...it, code: [w] };
+      if (it.code.length === 0 && lang !== 'awk' && mayBeOption(w)) return { ...it, code: [w] };
       break;
     }
+    if (it.code.length === 0 && INFO[lang].test(lit)) return null;
     if (lit === '--') {
       i++;
       break;
@@ -84,9 +103,13 @@ export function interpreterOf(argv: Word[]): Interpreter | null {
       it.args = rest.slice(1);
       return it;
     }
-    // A script file: its contents are not on the command line.
-    if (rest.length) return null;
+    // A script file: its contents are not on the command line; unless it is stdin (`/dev/stdin`)
+    // or a process substitution, whose code we cannot see.
+    const script = rest[0];
+    if (script?.procSub) return { ...it, fromProcSub: true, args: rest.slice(1) };
+    if (script && !isStdinPath(script.values)) return null;
     it.readsStdin = true;
+    it.args = rest.slice(1);
     return it;
   }
   it.args = rest;
@@ -99,13 +122,21 @@ export function interpreterOf(argv: Word[]): Interpreter | null {
  */
 function option(lang: Lang, lit: string, next: Word | undefined, it: Interpreter): number | 'stop' {
   if (lit.startsWith('--')) {
-    const [opt, val] = lit.includes('=') ? [lit.slice(0, lit.indexOf('=')), lit.slice(lit.indexOf('=') + 1)] : [lit, null];
+    const eq = lit.indexOf('=');
+    const raw = lit.slice(2, eq === -1 ? undefined : eq);
+    const opt = `--${lang === 'awk' ? longName(raw, AWK_LONG) : raw}`;
+    const val = eq === -1 ? null : lit.slice(eq + 1);
     if ((lang === 'node' && (opt === '--eval' || opt === '--print')) || (lang === 'awk' && opt === '--source')) {
       if (val !== null) it.code.push(literalWord(val));
       else if (next) it.code.push(next);
       return val !== null ? 0 : 1;
     }
-    if (lang === 'awk' && (opt === '--file' || opt === '--include' || opt === '--load')) return 'stop';
+    // gawk `--include inplace` is `-i inplace`: the files are edited in place.
+    if (lang === 'awk' && opt === '--include' && /^(.*\/)?inplace(\.awk)?$/.test(val ?? next?.literal ?? '')) {
+      it.inPlace = true;
+      return val !== null ? 0 : 1;
+    }
+    if (lang === 'awk' && (opt === '--file' || opt === '--include' || opt === '--load' || opt === '--exec')) return 'stop';
     const withArg = lang === 'node' ? ['--require', '--import', '--loader', '--experimental-loader', '--input-type', '--conditions', '--env-file'] : lang === 'awk' ? ['--assign', '--field-separator'] : [];
     return val === null && withArg.includes(opt) ? 1 : 0;
   }
@@ -128,7 +159,8 @@ function option(lang: Lang, lit: string, next: Word | undefined, it: Interpreter
       it.inPlace = true;
       // perl/ruby -i takes an attached backup suffix; gawk `-i inplace` takes a word.
       if (lang === 'awk') {
-        if (!attached && next?.literal !== 'inplace') return 'stop'; // `-i lib` loads awk code from a file
+        const lib = attached || next?.literal || '';
+        if (!/^(.*\/)?inplace(\.awk)?$/.test(lib)) return 'stop'; // `-i lib` loads awk code from a file
         return attached ? 0 : 1;
       }
       // `-pie` is -i with suffix "e" to perl, but read conservatively as code next.

@@ -5,7 +5,7 @@
  * files, delete trees or move folders, dynamic features that could reach
  * any of them).
  */
-import type { Lang } from './payload-lexer.js';
+import type { Lang, Tok } from './payload-lexer.js';
 
 export interface LangRules {
   /** Calls that run a shell or a process. */
@@ -16,6 +16,8 @@ export interface LangRules {
   evalCalls: Set<string>;
   shellCap: RegExp;
   fsCap: RegExp;
+  /** In-place editing switched on from inside the code (python `fileinput` with `inplace=`, perl `$^I`, ruby `$-i`). */
+  inPlace?: RegExp;
   treeCap: (code: string) => boolean;
   dynamic: RegExp;
   /** Calls whose mode argument says write (open, fopen, File.open...). */
@@ -35,6 +37,7 @@ export const RULES: Record<Lang, LangRules> = {
     fsCap: /\b(shutil|unlink|rmdir|removedirs|rmtree|rename|renames|truncate|ftruncate|chmod|lchmod|fchmod|chown|lchown|fchown|symlink|symlink_to|hardlink_to|link|mkfifo|mknod|utime|write_text|write_bytes|touch|makedirs|mkdir|O_WRONLY|O_RDWR|O_TRUNC|O_CREAT|O_APPEND)\b|\bos\s*\.\s*(remove|replace|write)\b|\bfrom\s+os\b/,
     treeCap: (c) => /\b(rmtree|removedirs|rename|renames|move|copytree)\b|\bos\s*\.\s*replace\b/.test(c) || (/\b(walk|scandir|listdir|iterdir|glob|rglob)\b/.test(c) && /\b(remove|unlink|rmdir)\b/.test(c)),
     dynamic: /\b(__import__|importlib|getattr|globals|locals|vars|setattr|__builtins__|builtins|ctypes|marshal|pickle|codecs|cffi)\b|\bfrom\s+(os|subprocess|shutil|pty)\s+import\b/,
+    inPlace: /\binplace\s*=/,
     openCalls: set('open fdopen'),
     writeMode: /[wax+]/,
   },
@@ -45,6 +48,7 @@ export const RULES: Record<Lang, LangRules> = {
     fsCap: /\b(unlink|rmdir|rename|truncate|chmod|chown|utime|symlink|link|mkdir|rmtree|remove_tree|make_path|mkpath|copy|move|sysopen)\b|File::(Path|Copy|Temp)/,
     treeCap: (c) => /\b(rmtree|remove_tree|rename|move|finddepth)\b/.test(c) || (/\b(find|glob|readdir|opendir)\b/.test(c) && /\b(unlink|rmdir)\b/.test(c)),
     dynamic: /&\$|&\{|\*\{|\bAUTOLOAD\b|\bcan\s*\(|\bdo\s+["'$]|\brequire\s+\$/,
+    inPlace: /\$\^I\b/,
     openCalls: set('open'),
     writeMode: /^\s*(\+?[>|]|\+<)|\|\s*$/,
   },
@@ -55,6 +59,7 @@ export const RULES: Record<Lang, LangRules> = {
     fsCap: /\b(FileUtils|delete|unlink|rename|truncate|chmod|chown|lchmod|lchown|symlink|link|write|binwrite|rm|rm_f|rm_r|rm_rf|mv|cp|cp_r|ln|ln_s|ln_sf|touch|mkdir|mkdir_p|rmdir|remove_dir|remove_entry|remove_entry_secure|remove_file|install|Pathname)\b/,
     treeCap: (c) => /\b(rm_rf|rm_r|remove_dir|remove_entry|remove_entry_secure|rmtree|rename|mv|cp_r)\b/.test(c) || (/\b(glob|entries|children|each_child|find)\b/.test(c) && /\b(delete|unlink|rmdir)\b/.test(c)),
     dynamic: /\b(send|__send__|public_send|const_get|method|define_method|instance_variable_get|binding|Fiddle|DL)\b/,
+    inPlace: /\$-i\b/,
     openCalls: set('open new'),
     writeMode: /[wa+]/,
   },
@@ -64,7 +69,8 @@ export const RULES: Record<Lang, LangRules> = {
     shellCap: /child_process|process\s*\.\s*(binding|dlopen|_linkedBinding)|\b(execa|shelljs|zx)\b/,
     fsCap: /\b(rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|writeFile|writeFileSync|appendFile|appendFileSync|truncate|truncateSync|ftruncate|ftruncateSync|rename|renameSync|copyFile|copyFileSync|cp|cpSync|chmod|chmodSync|chown|chownSync|lchown|lchownSync|symlink|symlinkSync|link|linkSync|createWriteStream|writeSync|utimes|utimesSync|mkdir|mkdirSync|rimraf|outputFile|outputFileSync|remove|removeSync|emptyDir|emptyDirSync|move|moveSync)\b/,
     treeCap: (c) => /\b(rm|rmSync|rmdir|rmdirSync|rimraf|remove|removeSync|emptyDir|emptyDirSync|rename|renameSync|move|moveSync)\s*\(/.test(c),
-    dynamic: /\brequire\s*\(\s*[^'"`\s)]|\bimport\s*\(\s*[^'"`\s)]|\bglobalThis\s*\[|\bprocess\s*\[|\bmodule\s*\.\s*constructor\b|\bvm\b/,
+    // require(...) and import(...) of anything but one string literal: see dynamicTokens.
+    dynamic: /\bglobalThis\s*\[|\bprocess\s*\[|\bmodule\s*\.\s*constructor\b|\bvm\b/,
     openCalls: set('open openSync'),
     writeMode: /[wa+]/,
   },
@@ -82,11 +88,49 @@ export const RULES: Record<Lang, LangRules> = {
     shellCalls: set('system'),
     evalCalls: new Set(),
     shellCap: /\bsystem\b|\|/,
-    fsCap: />/,
+    // Only `print > FILE` writes (see writesByTokens): `NR>1` and `$4 > 1000` compare.
+    fsCap: /(?!)/,
     treeCap: () => false,
     dynamic: /(?!)/,
     openCalls: new Set(),
     writeMode: /(?!)/,
   },
 };
+
+/**
+ * node: `require(...)` or `import(...)` of anything but exactly one string
+ * literal (`require('child' + '_process')`, `require(m)`) may load any
+ * module: every capability is on.
+ */
+export function dynamicTokens(lang: Lang, toks: readonly Tok[]): boolean {
+  if (lang !== 'node') return false;
+  for (let j = 0; j < toks.length; j++) {
+    const t = toks[j]!;
+    if (t.k !== 'id' || (t.s !== 'require' && t.s !== 'import') || toks[j + 1]?.s !== '(' || toks[j + 1]?.k !== 'p') continue;
+    const arg = toks[j + 2];
+    const close = toks[j + 3];
+    if (!(arg?.k === 'str' && arg.lit && !arg.re && close?.k === 'p' && close.s === ')')) return true;
+  }
+  return false;
+}
+
+/**
+ * awk: output redirection, `print ... > FILE` / `>> FILE` (also printf), at
+ * the print statement's own level; a `>` inside parentheses or in a pattern
+ * compares.
+ */
+export function writesByTokens(lang: Lang, toks: readonly Tok[]): boolean {
+  if (lang !== 'awk') return false;
+  let depth = 0;
+  let printAt = -1;
+  for (const t of toks) {
+    if (t.k === 'id' && (t.s === 'print' || t.s === 'printf')) printAt = depth;
+    if (t.k !== 'p') continue;
+    if (t.s === '(' || t.s === '[') depth++;
+    else if (t.s === ')' || t.s === ']') depth--;
+    else if (t.s === ';' || t.s === '\n' || t.s === '{' || t.s === '}') printAt = -1;
+    else if ((t.s === '>' || t.s === '>>') && printAt === depth) return true;
+  }
+  return false;
+}
 

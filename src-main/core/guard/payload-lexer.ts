@@ -12,7 +12,7 @@
  * payload that also names a dangerous capability.
  */
 import { ANY } from './words.js';
-import { type Interp, PAIRS, heredoc, interpolation, unescape } from './payload-strings.js';
+import { type Interp, PAIRS, heredocReader, interpolation, unescape } from './payload-strings.js';
 
 export type Lang = 'python' | 'perl' | 'ruby' | 'node' | 'php' | 'awk';
 
@@ -47,6 +47,7 @@ export function lex(lang: Lang, src: string): Lexed {
   // A heredoc's body starts at the end of its opening line: skip it when we get there.
   let bodyFrom = -1;
   let bodyTo = -1;
+  const heredoc = heredocReader(src, lang);
   const last = () => {
     for (let k = toks.length - 1; k >= 0; k--) if (toks[k]!.s !== '\n' || toks[k]!.k !== 'p') return toks[k];
     return undefined;
@@ -129,9 +130,10 @@ export function lex(lang: Lang, src: string): Lexed {
       continue;
     }
     // Heredocs: php `<<<EOT`, perl/ruby `<<"EOT"`, `<<~EOT`.
-    if ((lang === 'php' && src.startsWith('<<<', i)) || ((lang === 'perl' || lang === 'ruby') && src.startsWith('<<', i) && /^<<[~-]?["'A-Z_]/.test(src.slice(i, i + 4)))) {
-      const h = heredoc(src, i, lang);
-      if (h && bodyFrom < i) {
+    const opens = (lang === 'php' && src.startsWith('<<<', i)) || ((lang === 'perl' || lang === 'ruby') && /^<<[~-]?["'A-Z_]/.test(src.slice(i, i + 4)));
+    if (opens && bodyFrom < i) {
+      const h = heredoc(i);
+      if (h) {
         push({ k: 'str', s: h.value, lit: h.lit });
         bodyFrom = h.bodyFrom;
         bodyTo = h.bodyTo;

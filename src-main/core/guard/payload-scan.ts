@@ -8,7 +8,7 @@
  * call) still switches the checks on; dynamic features (`__import__`,
  * `getattr`, `eval` of a string...) switch them all on.
  */
-import { type LangRules, PY_GENERIC, RULES } from './payload-languages.js';
+import { type LangRules, PY_GENERIC, RULES, dynamicTokens, writesByTokens } from './payload-languages.js';
 import { type Lang, type Tok, lex } from './payload-lexer.js';
 
 export interface PayloadScan {
@@ -16,6 +16,8 @@ export interface PayloadScan {
   shell: string[];
   /** Why a shell call or evaluation gets text we cannot read, or null. */
   computed: string | null;
+  /** Shell text with interpolated parts (ANY markers) handed to a shell: checked with the parts unknown, then refused anyway. */
+  computedShell: string[];
   /** Literal code handed to eval/exec (scanned again as the same language). */
   evaluated: string[];
   /** Every string literal (ANY markers where interpolated), regexes excluded. */
@@ -31,13 +33,18 @@ export const argvText = (argv: string[]) => argv.map((a) => `'${a.replaceAll("'"
 export function scanPayload(lang: Lang, code: string): PayloadScan {
   const rules = RULES[lang];
   const { toks, anomaly } = lex(lang, code);
-  const dynamic = rules.dynamic.test(code);
+  const dynamic = rules.dynamic.test(code) || dynamicTokens(lang, toks);
   const out: PayloadScan = {
     shell: [],
     computed: null,
+    computedShell: [],
     evaluated: [],
     strings: [],
-    caps: { shell: dynamic || rules.shellCap.test(code), fs: dynamic || rules.fsCap.test(code), tree: dynamic || rules.treeCap(code) },
+    caps: {
+      shell: dynamic || rules.shellCap.test(code),
+      fs: dynamic || rules.fsCap.test(code) || (rules.inPlace?.test(code) ?? false) || writesByTokens(lang, toks),
+      tree: dynamic || rules.treeCap(code),
+    },
     anomaly,
   };
   const refuse = (why: string) => (out.computed ??= why);
@@ -51,7 +58,10 @@ export function scanPayload(lang: Lang, code: string): PayloadScan {
     }
     if (t.k === 'exec') {
       if (t.lit) out.shell.push(t.s);
-      else refuse('a backtick command with interpolated text');
+      else {
+        out.computedShell.push(t.s);
+        refuse('a backtick command with interpolated text');
+      }
       out.caps.shell = true;
       continue;
     }
@@ -84,7 +94,12 @@ export function scanPayload(lang: Lang, code: string): PayloadScan {
       }
       continue;
     }
-    if (rules.openCalls.has(name)) openCall(name, argsAfter(toks, j, lang) ?? [], rules, lang, out, refuse);
+    if (rules.openCalls.has(name)) {
+      // python's `path.open(mode)` (pathlib, a file object) takes the mode first; `io.open(path, mode)` second.
+      const receiver = method ? toks[j - 2] : undefined;
+      const modeFirst = lang === 'python' && method && !(receiver?.k === 'id' && PY_OPEN_MODULES.has(receiver.s));
+      openCall(name, argsAfter(toks, j, lang) ?? [], rules, lang, out, refuse, modeFirst);
+    }
   }
   return out;
 }
@@ -128,7 +143,10 @@ function shellCall(name: string, args: Tok[][], rules: LangRules, out: PayloadSc
     out.shell.push(argvText(first.values as string[]));
     return;
   }
-  if (!first.lit) return refuse(`${name}() runs a command built from variables`);
+  if (!first.lit) {
+    out.computedShell.push(first.value);
+    return refuse(`${name}() runs a command built from variables`);
+  }
   const rest: string[] = [];
   for (const a of positional.slice(1)) {
     const v = firstValue(a);
@@ -141,9 +159,14 @@ function shellCall(name: string, args: Tok[][], rules: LangRules, out: PayloadSc
   else out.shell.push(argvText(rules.execFamily?.test(name) ? [first.value, ...rest.slice(1)] : [first.value, ...rest]));
 }
 
+/** Modules whose `open` takes the path first (`io.open(path, mode)`), unlike a path object's `p.open(mode)`. */
+const PY_OPEN_MODULES = new Set(['os', 'io', 'codecs', 'gzip', 'bz2', 'lzma', 'tarfile', 'zipfile', 'builtins', 'dbm', 'shelve', 'wave', 'tokenize']);
+/** A python mode string (`'w'`, `'ab+'`), not a path. */
+const PY_MODE = /^[rwxabtU+]{1,4}$/;
+
 /** open/fopen/File.open: a write mode is a file capability; a perl or ruby pipe open runs a command. */
-function openCall(name: string, args: Tok[][], rules: LangRules, lang: Lang, out: PayloadScan, refuse: Refuse): void {
-  const values = args.map(firstValue);
+function openCall(name: string, args: Tok[][], rules: LangRules, lang: Lang, out: PayloadScan, refuse: Refuse, modeFirst: boolean): void {
+  const values = args.length === 1 && args[0]!.length === 0 ? [] : args.map(firstValue);
   if (lang === 'perl' || lang === 'ruby') {
     for (let k = 0; k < values.length; k++) {
       const v = values[k]!;
@@ -163,8 +186,14 @@ function openCall(name: string, args: Tok[][], rules: LangRules, lang: Lang, out
     }
   }
   // The mode is the second argument everywhere: open(path, mode), fopen(path, mode),
-  // File.open(path, mode), fs.openSync(path, flags), perl's open(FH, MODE, path); or python's mode=.
+  // File.open(path, mode), fs.openSync(path, flags), perl's open(FH, MODE, path); or python's mode=,
+  // or the first of a python path object's `p.open(mode)`.
   const kw = args.find((a) => a[0]?.k === 'id' && a[0].s === 'mode' && a[1]?.s === '=');
+  if (modeFirst && !kw) {
+    const m = values[0];
+    if (m !== undefined && (m.kind !== 'str' || !m.lit || (PY_MODE.test(m.value) && rules.writeMode.test(m.value)))) out.caps.fs = true;
+    return;
+  }
   const mode = kw ? firstValue(kw.slice(2)) : values[1];
   if (lang === 'perl' && values.length === 2) {
     // Two-argument open: the mode sits in front of the path.
@@ -189,6 +218,9 @@ function awkPipe(toks: Tok[], j: number, out: PayloadScan, refuse: Refuse): void
 }
 
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+/** Tokens an argument list is read over at most; a longer one is an argument we cannot read (keeps nested calls linear). */
+const MAX_ARG_TOKENS = 256;
+const UNREAD: Tok = { k: 'p', s: '…', lit: false };
 
 /**
  * The arguments of a call at toks[j]: inside parentheses, or (perl, ruby,
@@ -204,7 +236,9 @@ function argsAfter(toks: Tok[], j: number, lang: Lang): Tok[][] | null {
   } else k++;
   const args: Tok[][] = [[]];
   const stack: string[] = [];
+  const limit = k + MAX_ARG_TOKENS;
   for (; k < toks.length; k++) {
+    if (k >= limit) return [[UNREAD]];
     const t = toks[k]!;
     if (t.k === 'p') {
       if (stack.length === 0) {

@@ -71,29 +71,75 @@ function balanced(src: string, k: number): number {
   return src.length;
 }
 
-/** A heredoc opened at `i`: its body (the lines after the opening line, up to the tag) and where that body ends. */
-export function heredoc(src: string, i: number, lang: Lang): { value: string; lit: boolean; end: number; bodyFrom: number; bodyTo: number } | null {
-  const m = (lang === 'php' ? /^<<<[ \t]*(["']?)([A-Za-z_]\w*)\1/ : /^<<([~-]?)(["']?)([A-Za-z_]\w*)\2/).exec(src.slice(i, i + 200));
-  if (!m) return null;
-  const tag = lang === 'php' ? m[2]! : m[3]!;
-  const quote = lang === 'php' ? m[1]! : m[2]!;
-  const bodyFrom = src.indexOf('\n', i);
-  if (bodyFrom === -1) return null;
-  let k = bodyFrom + 1;
-  const body: string[] = [];
-  while (k <= src.length) {
-    const j = src.indexOf('\n', k);
-    const line = src.slice(k, j === -1 ? src.length : j);
-    const end = j === -1 ? src.length : j;
-    if (line.trim() === tag || line.trim() === `${tag};`) {
-      const value = body.join('\n');
-      const lit = quote === "'" || !/[$@#{]/.test(value);
-      const shown = lit ? value : value.replace(/[$@]\{?[A-Za-z_][\w:]*\}?|#\{[^}]*\}/g, ANY);
-      return { value: shown, lit, end: i + m[0].length, bodyFrom, bodyTo: end };
+/** A heredoc: its body (the lines after the opening line, up to the tag), where that body starts and ends, and where the opener ends. */
+export interface Heredoc {
+  value: string;
+  lit: boolean;
+  end: number;
+  bodyFrom: number;
+  bodyTo: number;
+}
+
+/** Tags are short; longer lines are not indexed. */
+const MAX_TAG = 64;
+
+/**
+ * Heredocs of one payload, found in linear time: the lines are indexed once
+ * (trimmed text to where each starts), so finding a terminator is a lookup,
+ * and an unterminated `<<A` costs nothing more however many there are.
+ */
+export function heredocReader(src: string, lang: Lang): (i: number) => Heredoc | null {
+  let lines: Map<string, number[]> | null = null;
+  let nl = -1;
+  const index = (): Map<string, number[]> => {
+    const map = new Map<string, number[]>();
+    for (let k = 0; k <= src.length; ) {
+      const j = src.indexOf('\n', k);
+      const end = j === -1 ? src.length : j;
+      if (end - k <= MAX_TAG + 8) {
+        const t = src.slice(k, end).trim();
+        const at = map.get(t);
+        if (at) at.push(k);
+        else map.set(t, [k]);
+      }
+      if (j === -1) break;
+      k = j + 1;
     }
-    body.push(line);
-    if (j === -1) break;
-    k = j + 1;
-  }
-  return null;
+    return map;
+  };
+  /** The first line start after `from` among `starts` (ascending), or -1. */
+  const after = (starts: number[] | undefined, from: number): number => {
+    if (!starts) return -1;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! > from) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < starts.length ? starts[lo]! : -1;
+  };
+  return (i) => {
+    const m = (lang === 'php' ? /^<<<[ \t]*(["']?)([A-Za-z_]\w*)\1/ : /^<<([~-]?)(["']?)([A-Za-z_]\w*)\2/).exec(src.slice(i, i + 200));
+    if (!m) return null;
+    const tag = lang === 'php' ? m[2]! : m[3]!;
+    const quote = lang === 'php' ? m[1]! : m[2]!;
+    if (nl < i) nl = src.indexOf('\n', i);
+    const bodyFrom = nl;
+    if (bodyFrom === -1) {
+      nl = src.length;
+      return null;
+    }
+    if (bodyFrom >= src.length) return null;
+    lines ??= index();
+    const a = after(lines.get(tag), bodyFrom);
+    const b = after(lines.get(`${tag};`), bodyFrom);
+    const start = a === -1 ? b : b === -1 ? a : Math.min(a, b);
+    if (start === -1) return null;
+    const value = src.slice(bodyFrom + 1, Math.max(bodyFrom + 1, start - 1));
+    const j = src.indexOf('\n', start);
+    const lit = quote === "'" || !/[$@#{]/.test(value);
+    const shown = lit ? value : value.replace(/[$@]\{?[A-Za-z_][\w:]*\}?|#\{[^}]*\}/g, ANY);
+    return { value: shown, lit, end: i + m[0].length, bodyFrom, bodyTo: j === -1 ? src.length : j };
+  };
 }

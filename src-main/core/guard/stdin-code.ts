@@ -5,7 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from './finding.js';
-import { type Word, type WordEnv, wordOf } from './words.js';
+import { type Word, type WordEnv, heredocText, wordOf } from './words.js';
 
 export const DECODERS = new Set([
   'base64', 'base32', 'basenc', 'xxd', 'uudecode', 'openssl', 'gpg', 'gunzip', 'zcat', 'gzip', 'bzip2', 'bunzip2', 'bzcat',
@@ -14,7 +14,7 @@ export const DECODERS = new Set([
 export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'nc', 'ncat', 'netcat', 'socat', 'aria2c', 'http', 'https', 'lynx', 'tftp', 'ftp']);
 export const OUTPUT_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);
 
-const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+export const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
 const NOT_ARGUMENTS = new Set(['command_name', 'variable_assignment', 'comment', ...REDIRECTS]);
 
 /** A command node's parts, read from its children in one pass (no field lookups). */
@@ -38,13 +38,21 @@ export function commandParts(kids: readonly Node[], outer: readonly Node[] = [])
   return { name, args, redirects };
 }
 
-/** Text a command reads on stdin from its here-documents and here-strings (null: a here-string we cannot read). */
+/**
+ * Text a command reads on stdin from its here-documents and here-strings
+ * (null: text we cannot read). A here-document whose delimiter is not quoted
+ * is expanded by the shell first: its body is read with the values the
+ * script gave its variables, and refused when any expansion is unknown.
+ */
 export function stdinTexts(parts: CommandParts, env: WordEnv): Array<string | null> {
   const out: Array<string | null> = [];
   for (const r of parts.redirects) {
     if (r.type === 'heredoc_redirect') {
       const body = r.namedChildren.find((c) => c.type === 'heredoc_body');
-      out.push(body?.text ?? '');
+      const start = r.namedChildren.find((c) => c.type === 'heredoc_start');
+      if (!body) out.push('');
+      else if (/['"\\]/.test(start?.text ?? '')) out.push(body.text);
+      else out.push(...(heredocText(body, env) ?? [null]));
     } else if (r.type === 'herestring_redirect') {
       const w = r.namedChildren[r.namedChildren.length - 1];
       const word = w ? wordOf(w, env) : null;
@@ -53,6 +61,10 @@ export function stdinTexts(parts: CommandParts, env: WordEnv): Array<string | nu
   }
   return out;
 }
+
+/** Does the command take stdin from somewhere of its own (`< file`, a here-document, a here-string)? */
+export const ownStdin = (parts: CommandParts) =>
+  parts.redirects.some((r) => r.type !== 'file_redirect' || r.children.some((c) => !c.isNamed && (c.type === '<' || c.type === '<>' || c.type === '<&')));
 
 /** The command of a pipeline stage (possibly under redirects), or null for compound stages. */
 export function stageCommand(stage: Node): Node | null {

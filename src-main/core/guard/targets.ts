@@ -34,7 +34,10 @@ const HARMLESS_DEV_DIRS = ['/dev/fd/', '/dev/pts/', '/dev/shm/', '/dev/mqueue/']
  * Lexically normalise a path pattern against a working directory (null when
  * unknown). Returns null for a relative path in an unknown directory: it
  * cannot name a protected absolute path we could prove. A `..` we cannot
- * resolve makes the whole path unknown (ANY).
+ * resolve (above an unknown folder or home, or after a part that may hold
+ * slashes) leaves an unknown folder followed by the rest of the path
+ * (`ANY/rest`), so the rest still names what it names. `/proc/<pid>/root` is
+ * another name for `/`, and `/proc/<pid>/cwd` for some folder.
  */
 export function normalizePath(pattern: string, cwd: string | null): string | null {
   let p = pattern;
@@ -54,19 +57,29 @@ export function normalizePath(pattern: string, cwd: string | null): string | nul
     glued = p !== '' && !p.startsWith('/');
   }
   const out: string[] = [];
+  const unknown = () => {
+    prefix = ANY;
+    glued = false;
+    out.length = 0;
+  };
   for (const comp of p.split('/')) {
     if (comp === '' || comp === '.') continue;
     if (comp === '..') {
       const prev = out[out.length - 1];
       if (prev === undefined) {
-        if (prefix === '') continue; // /.. is /
-        return ANY; // above home or above an unknown: could be anything
+        if (prefix !== '') unknown(); // above home or above an unknown folder: somewhere unknown
+        continue; // /.. is /
       }
-      if (hasMarker(prev)) return ANY;
-      out.pop();
+      if (prev.includes(ANY) || (glued && out.length === 1)) unknown();
+      else out.pop();
       continue;
     }
     out.push(collapse(comp));
+    if (prefix === '' && out[0] === 'proc' && (out.length === 3 || (out.length === 5 && out[2] === 'task'))) {
+      const link = out[out.length - 1];
+      if (link === 'root') out.length = 0;
+      else if (link === 'cwd') unknown();
+    }
   }
   if (prefix === HOME) return out.length ? `${HOME}/${out.join('/')}` : HOME;
   if (prefix === ANY && glued && out.length) return `${ANY}${out.join('/')}`;
@@ -133,6 +146,37 @@ export function couldEqual(pattern: string, path: string): boolean {
 }
 
 /**
+ * Could some value of `pattern` equal `h + tail` for some folder `h`? For a
+ * pattern led by an unknown part against a path under a home we cannot spell
+ * (`$X/jarvis/.jarvis/breaker.json` may be `~/.jarvis/breaker.json` when the
+ * home is `/home/jarvis`): any prefix of the pattern may be spelling `h`, and
+ * the rest must spell the tail with at least one character it names (an
+ * unknown part alone, as in `$A:$B`, names nothing).
+ */
+export function couldEqualUnder(pattern: string, tail: string): boolean {
+  const n = tail.length;
+  const end = pattern[pattern.length - 1];
+  // Quick no: the pattern must end as the tail does (or in an unknown part).
+  if (n === 0 || end === undefined || (end !== tail[n - 1] && !hasMarker(end))) return false;
+  // free[j]: the tail up to j matched by unknown parts only; named[j]: with a known character among them.
+  let free = new Uint8Array(n + 1);
+  let named = new Uint8Array(n + 1);
+  for (const ch of pattern) {
+    free[0] = 1;
+    if (hasMarker(ch)) {
+      free = step(free, ch, tail);
+      named = step(named, ch, tail);
+    } else {
+      const either = new Uint8Array(n + 1);
+      for (let j = 0; j <= n; j++) either[j] = free[j]! | named[j]!;
+      named = step(either, ch, tail);
+      free = new Uint8Array(n + 1);
+    }
+  }
+  return named[n] === 1;
+}
+
+/**
  * Could some value of `pattern` name something strictly inside folder `dir`
  * (that is, start with `dir/` and go on)? The same matcher as couldEqual,
  * asking at each step whether `dir/` has been consumed with pattern left over.
@@ -183,3 +227,12 @@ export function couldBeDevice(pattern: string, leadingUnknownIsSafe: boolean): b
 export function showPattern(p: string): string {
   return p.replaceAll(ANY, '$?').replaceAll(STAR, '*').replaceAll(QMARK, '?').replaceAll(HOME, '~').replaceAll(ENTRY, '*');
 }
+
+/** Paths a program reads its own stdin through (and `/dev/fd/N`, a redirect's descriptor). */
+const STDIN_PATHS = ['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0', '/proc/thread-self/fd/0'];
+
+/** Could a script operand be stdin (`bash /dev/stdin`, `python3 /dev/fd/0`, an unknown word)? */
+export function isStdinPath(values: readonly string[]): boolean {
+  return values.some((v) => /^\/(dev|proc\/[^/]+)\/fd\/\d+$/.test(v) || (hasMarker(v) ? STDIN_PATHS.some((p) => couldEqual(v, p)) : STDIN_PATHS.includes(v)));
+}
+

@@ -1,26 +1,44 @@
 /**
  * Wrappers run another command: `sudo rm`, `env X=1 rm`, `timeout 5 rm`,
  * `xargs rm`, `busybox rm`. We strip each wrapper with its own options until
- * the real command is left, and collect the shell text that some of them
- * carry (`sh -c '...'`, `su -c`, `env -S`, `trap`) so the caller can parse it
- * as a script of its own.
+ * the real command is left, and collect what some of them carry: shell text
+ * (`sh -c '...'`, `su -c`, `env -S`, `ssh host CMD`), text run later (`trap`),
+ * the folder the command runs in (`env -C DIR`) and files the wrapper itself
+ * writes (`strace -o FILE`). The caller checks each.
  */
-import { ANY, type Word, literalWord, unknownWord } from './words.js';
+import { envSplit } from './env-split.js';
+import { hasAny, optArg, optArgs, optionsEnd, parseOptions } from './options.js';
+import { type Done, SHELLS, emptyUnwrapped, joined, parallel, shellCommand, suLike, trap } from './shell-wrappers.js';
+import { WRAPPERS, type WrapperSpec } from './wrappers.js';
+import { ANY, type Word, literalWord, makeWord, unknownWord } from './words.js';
+
+export { SHELLS } from './shell-wrappers.js';
 
 export interface Unwrapped {
   /** The command that actually runs, name first (may be empty). */
   argv: Word[];
   /** Wrapper names that were stripped, outermost first. */
   wrappers: string[];
-  /** Shell source carried by the command (to be parsed and checked too). */
+  /** Shell text carried by the command, run by a new shell (to be parsed and checked too). */
   scripts: Word[];
-  /** The effective command is a shell reading its script from stdin. */
+  /** `$0 $1 ...` of a `sh -c TEXT ARG0 ARGS` script, when given. */
+  scriptArgs: Word[] | null;
+  /** Shell text run later by this same shell (`trap`). */
+  deferred: Word[];
+  /** The effective command is a shell reading its script from stdin (or from a path that may be stdin). */
   shellReadsStdin: boolean;
   /** The effective command is a shell running a process substitution `bash <(...)`. */
   shellRunsSubstitution: boolean;
+  /** Folders the command runs in, set by wrappers in order (`env -C DIR`; an unknown word: somewhere we cannot know). */
+  chdir: Word[];
+  /** Files a wrapper itself writes (`strace -o FILE`, `script FILE`). */
+  writes: Word[];
 }
 
-export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh', 'yash', 'rbash', 'fish', 'pdksh', 'posh']);
+export interface UnwrapOptions {
+  /** xargs reads paths from `find` (not words that may be options). */
+  xargsPaths?: boolean;
+}
 
 /** The name a shell would look up: quotes removed, directory dropped (`/bin/rm`, `./rm`). */
 export function commandName(w: Word | undefined): string | null {
@@ -29,244 +47,185 @@ export function commandName(w: Word | undefined): string | null {
   return i === -1 ? w.literal : w.literal.slice(i + 1);
 }
 
-interface OptSpec {
-  /** Short options that take an argument. */
-  short?: string;
-  /** Long options that take an argument (without `--`). */
-  long?: string[];
-  /** Short options whose argument must be attached (`-i{}`, `-l5`). */
-  attached?: string;
-  /** A bare `-N` number is an option (nice -5). */
-  numeric?: boolean;
-}
-
-/** Index of the first word after the options (a non-literal word stops the scan: it may be the command). */
-function skipOptions(words: Word[], start: number, spec: OptSpec): number {
-  let i = start;
-  while (i < words.length) {
-    const w = words[i]!.literal;
-    if (w === null || !w.startsWith('-') || w === '-') return i;
-    if (w === '--') return i + 1;
-    if (w.startsWith('--')) {
-      const name = w.slice(2).split('=')[0]!;
-      i += !w.includes('=') && spec.long?.includes(name) ? 2 : 1;
-      continue;
-    }
-    if (spec.numeric && /^-\d+$/.test(w)) {
-      i++;
-      continue;
-    }
-    let takesNext = false;
-    for (let k = 1; k < w.length; k++) {
-      const ch = w[k]!;
-      if (spec.attached?.includes(ch)) break;
-      if (spec.short?.includes(ch)) {
-        takesNext = k === w.length - 1;
-        break;
-      }
-    }
-    i += takesNext ? 2 : 1;
-  }
-  return i;
-}
-
-const skipAssignments = (words: Word[], i: number) => {
-  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!.literal ?? '')) i++;
-  return i;
-};
-
-/** Which short-option word carries a given letter (`-c`, `-lc`, `-xec`). */
-const hasShortFlag = (w: string | null, ch: string) => w !== null && /^-[A-Za-z]+$/.test(w) && w.includes(ch);
-
-function findOption(words: Word[], from: number, to: number, short: string | null, long: string | null): { index: number; value: Word | undefined } | null {
-  for (let i = from; i < to; i++) {
-    const w = words[i]!.literal;
-    if (w === null) continue;
-    if (long && w.startsWith(`--${long}=`)) return { index: i, value: literalWord(w.slice(long.length + 3)) };
-    if ((long && w === `--${long}`) || (short && hasShortFlag(w, short))) return { index: i, value: words[i + 1] };
-  }
-  return null;
-}
-
-export function unwrap(input: Word[], viaXargs = false): Unwrapped {
+export function unwrap(input: Word[], opts: UnwrapOptions = {}): Unwrapped {
+  const u = emptyUnwrapped();
   let words = input;
-  const wrappers: string[] = [];
-  const scripts: Word[] = [];
-  let xargs = viaXargs;
+  let xargs = false;
   let replace: string | null = null;
+  // xargs appends words from its input: unknown, and (unless they are find's paths) maybe options.
+  const done = (argv: Word[]): Unwrapped => {
+    u.argv = argv;
+    if (!xargs || argv.length === 0) return u;
+    const input = opts.xargsPaths ? makeWord('<xargs input>', ANY) : unknownWord('<xargs input>', true);
+    u.argv = [...argv, input];
+    if (u.scriptArgs) u.scriptArgs = [...u.scriptArgs, input];
+    return u;
+  };
   for (let guard = 0; guard < 64; guard++) {
     const name = commandName(words[0]);
+    if (name === null) break;
+    const spec = WRAPPERS[name];
     let next: number | null = null;
-    switch (name) {
-      case 'sudo':
-      case 'doas':
-        next = skipAssignments(words, skipOptions(words, 1, { short: 'ugpCDrtTURh', long: ['user', 'group', 'prompt', 'close-from', 'chdir', 'role', 'type', 'other-user', 'host', 'chroot', 'command-timeout'] }));
-        break;
-      case 'env': {
-        const end = skipOptions(words, 1, { short: 'uCS', long: ['unset', 'chdir', 'split-string'] });
-        const split = findOption(words, 1, end, 'S', 'split-string');
-        if (split) {
-          // `env -S 'rm -rf /'` splits its argument into a command line.
-          if (!split.value || split.value.literal === null) return blockedShape(words, wrappers, scripts);
-          const parts = split.value.literal.split(/\s+/).filter(Boolean).map(literalWord);
-          words = [...parts, ...words.slice(skipAssignments(words, end))];
-          wrappers.push('env');
-          continue;
+    if (spec) next = simpleWrapper(words, spec, u);
+    else {
+      switch (name) {
+        case 'env': {
+          const p = parseOptions(words.slice(1), { short: 'uCS', long: ['unset', 'chdir', 'split-string'], posix: true });
+          const dir = optArg(p, 'C', 'chdir');
+          if (dir) u.chdir.push(dir);
+          const split = optArg(p, 'S', 'split-string');
+          if (split) {
+            // `env -S 'STRING'` splits STRING into more options, assignments and the command.
+            if (split.literal === null) {
+              u.scripts.push(unknownWord(split.text));
+              u.wrappers.push('env');
+              return done([]);
+            }
+            words = [literalWord('env'), ...envSplit(split.literal), ...words.slice(1 + p.end)];
+            u.wrappers.push('env');
+            continue;
+          }
+          next = assignments(words, 1 + p.end, u);
+          break;
         }
-        next = skipAssignments(words, end);
-        break;
-      }
-      case 'command':
-      case 'builtin':
-      case 'nohup':
-      case 'time':
-        next = skipOptions(words, 1, {});
-        break;
-      case 'exec':
-        next = skipOptions(words, 1, { short: 'a' });
-        break;
-      case 'nice':
-        next = skipOptions(words, 1, { short: 'n', long: ['adjustment'], numeric: true });
-        break;
-      case 'ionice':
-        next = skipOptions(words, 1, { short: 'cnp', long: ['class', 'classdata', 'pid', 'pgid', 'uid'] });
-        break;
-      case 'setsid':
-        next = skipOptions(words, 1, {});
-        break;
-      case 'stdbuf':
-        next = skipOptions(words, 1, { short: 'ioe', long: ['input', 'output', 'error'] });
-        break;
-      case 'chroot':
-        next = skipOptions(words, 1, { long: ['userspec', 'groups'] }) + 1;
-        break;
-      case 'timeout':
-        next = skipOptions(words, 1, { short: 'ks', long: ['kill-after', 'signal'] }) + 1;
-        break;
-      case 'xargs':
-        next = skipOptions(words, 1, { short: 'adEILnPs', attached: 'eil', long: ['arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'] });
-        xargs = true;
-        replace = xargsReplace(words.slice(1, next)) ?? replace;
-        if (next >= words.length) words = [...words, literalWord('echo')];
-        break;
-      case 'busybox':
-        next = words[1]?.literal?.startsWith('-') ? words.length : 1;
-        break;
-      case 'su':
-      case 'runuser': {
-        const c = findOption(words, 1, words.length, 'c', 'command');
-        if (c) scripts.push(c.value ?? unknownWord('su -c'));
-        return finish([], [...wrappers, name], scripts, false, false, xargs);
-      }
-      case 'flock': {
-        const c = findOption(words, 1, words.length, 'c', 'command');
-        if (c) {
-          scripts.push(c.value ?? unknownWord('flock -c'));
-          return finish([], [...wrappers, name], scripts, false, false, xargs);
+        case 'xargs': {
+          const p = parseOptions(words.slice(1), {
+            short: 'adEILnPs', attachedOptional: 'eil', long: ['arg-file', 'delimiter', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
+            longOptional: ['eof', 'replace', 'max-lines'], posix: true,
+          });
+          next = 1 + p.end;
+          xargs = true;
+          if (hasAny(p, 'I', 'i', 'replace')) replace = optArg(p, 'I', 'i', 'replace')?.literal ?? '{}';
+          if (next >= words.length) words = [...words, literalWord('echo')];
+          break;
         }
-        next = skipOptions(words, 1, { short: 'wEnsx', long: ['timeout', 'conflict-exit-code'] }) + 1;
-        break;
+        case 'busybox':
+        case 'toybox':
+          next = words[1]?.literal?.startsWith('-') ? words.length : 1;
+          break;
+        case 'su':
+        case 'runuser':
+          return suLike(name, words, u, done, (rest) => unwrapInto(rest, u, done));
+        case 'flock': {
+          const c = parseOptions(words.slice(1), { short: 'wEc', long: ['timeout', 'conflict-exit-code', 'command'] });
+          const script = optArg(c, 'c', 'command');
+          if (script) {
+            u.scripts.push(script);
+            u.wrappers.push(name);
+            return done([]);
+          }
+          next = optionsEnd(words, 1, { short: 'wE', long: ['timeout', 'conflict-exit-code'] }) + 1;
+          break;
+        }
+        case 'watch': {
+          const flags = ['beep', 'chgexit', 'errexit', 'exec', 'no-title', 'precise', 'color'];
+          const at = optionsEnd(words, 1, { short: 'nqd', long: ['interval'], longOptional: ['differences'], flags });
+          if (at < words.length) u.scripts.push(joined(words.slice(at), 'watch'));
+          u.wrappers.push(name);
+          return done([]);
+        }
+        case 'script': {
+          // util-linux `script -c CMD [FILE]`: the command runs in a shell; FILE (default ./typescript) is written.
+          const long = ['command', 'echo', 'log-in', 'log-out', 'log-io', 'log-timing', 'logging-format'];
+          const p = parseOptions(words.slice(1), { short: 'cEIOBTm', attachedOptional: 't', long });
+          u.scripts.push(...optArgs(p, 'c', 'command'));
+          u.writes.push(p.operands[0] ?? literalWord('typescript'), ...optArgs(p, 'I', 'O', 'B', 'T', 'log-in', 'log-out', 'log-io', 'log-timing'));
+          u.wrappers.push(name);
+          return done([]);
+        }
+        case 'ssh': {
+          // `ssh host CMD...`: the words after the host are joined and run by a shell there,
+          // and "there" is often this droplet (localhost).
+          const at = optionsEnd(words, 1, { short: 'BbcDEeFIiJLlmOoPpQRSWw' });
+          const rest = words.slice(at + 1);
+          if (rest.length === 0) return done(words);
+          u.scripts.push(joined(rest, 'ssh command'));
+          u.wrappers.push(name);
+          return done([]);
+        }
+        case 'sg': {
+          // `sg [-] GROUP [-c] COMMAND`: COMMAND goes to /bin/sh -c.
+          let i = words[1]?.literal === '-' ? 2 : 1;
+          i++;
+          if (words[i]?.literal === '-c') i++;
+          if (i < words.length) u.scripts.push(joined(words.slice(i), 'sg command'));
+          u.wrappers.push(name);
+          return done([]);
+        }
+        case 'parallel':
+          return parallel(words, u, done);
+        case 'trap':
+          return trap(words, u, done);
+        default:
+          break;
       }
-      case 'watch': {
-        const at = skipOptions(words, 1, { short: 'nqd', long: ['interval', 'differences', 'equexit'] });
-        const rest = words.slice(at);
-        if (rest.some((w) => w.literal === null)) scripts.push(unknownWord('watch'));
-        else if (rest.length) scripts.push(literalWord(rest.map((w) => w.literal).join(' ')));
-        return finish([], [...wrappers, name], scripts, false, false, xargs);
-      }
-      case 'script': {
-        // util-linux `script -c CMD`: the command runs in a shell.
-        const c = findOption(words, 1, words.length, 'c', 'command');
-        if (c) scripts.push(c.value ?? unknownWord('script -c'));
-        return finish([], [...wrappers, name], scripts, false, false, xargs);
-      }
-      case 'ssh': {
-        // `ssh host CMD...`: the words after the host are joined and run by a shell there,
-        // and "there" is often this droplet (localhost).
-        const at = skipOptions(words, 1, { short: 'BbcDEeFIiJLlmOoPpQRSWw' });
-        const rest = words.slice(at + 1);
-        if (rest.length === 0) return finish(words, wrappers, scripts, false, false, xargs);
-        if (rest.some((w) => w.literal === null)) scripts.push(unknownWord('ssh command'));
-        else scripts.push(literalWord(rest.map((w) => w.literal).join(' ')));
-        return finish([], [...wrappers, name], scripts, false, false, xargs);
-      }
-      case 'trap':
-        if (words[1] && words[1].literal !== '-' && !words[1].literal?.startsWith('-')) scripts.push(words[1]);
-        return finish(words, wrappers, scripts, false, false, xargs);
-      default:
-        break;
     }
-    if (next === null || name === null) break;
-    wrappers.push(name);
+    if (next === null) break;
+    u.wrappers.push(name);
     words = words.slice(Math.min(next, words.length));
     if (words.length === 0) break;
   }
-  if (replace !== null) words = substitute(words, replace);
+  if (replace !== null) words = substitute(words, replace, true);
   const name = commandName(words[0]);
-  if (name !== null && SHELLS.has(name)) return shellCommand(words, wrappers, scripts, xargs);
-  return finish(words, wrappers, scripts, false, false, xargs);
+  if (name !== null && SHELLS.has(name)) return shellCommand(words, u, done);
+  return done(words);
 }
 
-/** The replacement string of `xargs -I R`, `-i[R]` or `--replace[=R]`, if any. */
-function xargsReplace(opts: Word[]): string | null {
-  for (let i = 0; i < opts.length; i++) {
-    const w = opts[i]!.literal ?? '';
-    if (w === '-I') return opts[i + 1]?.literal ?? '{}';
-    if (w.startsWith('-I')) return w.slice(2);
-    if (w.startsWith('-i') || w === '--replace') return w.length > 2 && w.startsWith('-i') ? w.slice(2) : '{}';
-    if (w.startsWith('--replace=')) return w.slice(10);
+/** A wrapper of the table: its options, what they say, and where its command starts (null: it runs none). */
+function simpleWrapper(words: Word[], spec: WrapperSpec, u: Unwrapped): number | null {
+  const p = parseOptions(words.slice(1), { ...spec.opts, posix: true });
+  if (spec.noCommand && hasAny(p, ...spec.noCommand)) return words.length;
+  for (const [n, arg] of p.all) {
+    if (spec.chdir?.includes(n)) u.chdir.push(arg ?? unknownWord(`${n} (a folder we cannot know)`));
+    if (spec.lostDir?.includes(n)) u.chdir.push(unknownWord(`${n} (a login shell's home)`));
+    if (spec.writes?.includes(n) && arg) u.writes.push(arg);
   }
-  return null;
+  if (p.unsure) u.scripts.push(unknownWord(`${words[0]!.text} options that cannot be read`));
+  const at = 1 + p.end + (spec.skip ?? 0);
+  return spec.assignments ? assignments(words, at, u) : at;
+}
+
+/**
+ * `NAME=value` words before the command (env, sudo). A function defined
+ * through the environment (`BASH_FUNC_f%%=() { ...; }`) runs in any bash
+ * started below: refused as shell text we cannot follow.
+ */
+function assignments(words: Word[], i: number, u: Unwrapped): number {
+  while (i < words.length) {
+    const lit = words[i]!.literal;
+    if (lit === null || !lit.includes('=') || lit.startsWith('=')) break;
+    if (lit.startsWith('BASH_FUNC_')) u.scripts.push(unknownWord(`${lit.slice(0, 40)} (a function defined through the environment)`));
+    i++;
+  }
+  return i;
+}
+
+/** Go on unwrapping the rest as a command of its own, keeping what was found so far. */
+function unwrapInto(rest: Word[], u: Unwrapped, done: Done): Unwrapped {
+  const inner = unwrap(rest);
+  u.wrappers.push(...inner.wrappers);
+  u.scripts.push(...inner.scripts);
+  u.deferred.push(...inner.deferred);
+  u.chdir.push(...inner.chdir);
+  u.writes.push(...inner.writes);
+  u.scriptArgs = inner.scriptArgs;
+  u.shellReadsStdin = inner.shellReadsStdin;
+  u.shellRunsSubstitution = inner.shellRunsSubstitution;
+  return done(inner.argv);
 }
 
 /**
  * Words holding a placeholder that xargs or find fills in (`{}`) become
  * unknown there; shell text holding one becomes unknown as a whole, since
- * the filled-in text may close its quotes.
+ * the filled-in text may close its quotes. xargs fills in its input
+ * (`computed`: it may be `-rf`); find a path it found (never an option).
  */
-export function substitute(words: Word[], placeholder: string): Word[] {
+export function substitute(words: Word[], placeholder: string, computed: boolean): Word[] {
   if (placeholder === '') return words;
   return words.map((w) => {
     if (w.literal === null || !w.literal.includes(placeholder)) return w;
     const value = w.literal.split(placeholder).join(ANY);
-    return { ...w, value, values: [value], literal: null };
+    return { ...w, value, values: [value], literal: null, computed };
   });
 }
 
-function shellCommand(words: Word[], wrappers: string[], scripts: Word[], xargs: boolean): Unwrapped {
-  let i = 1;
-  let dashC = false;
-  let readsStdin = false;
-  while (i < words.length) {
-    const w = words[i]!.literal;
-    if (w === null) break;
-    if (w === '--' || w === '-') {
-      i++;
-      break;
-    }
-    if (!/^[-+]/.test(w)) break;
-    if (/^[-+][A-Za-z]+$/.test(w)) {
-      if (w.startsWith('-') && w.includes('c')) dashC = true;
-      if (w.startsWith('-') && w.includes('s')) readsStdin = true;
-      i += /[oO]$/.test(w) ? 2 : 1;
-    } else i++;
-  }
-  if (dashC) {
-    // With xargs the script itself may come from stdin.
-    scripts.push(words[i] ?? unknownWord('sh -c'));
-    return finish(words, wrappers, scripts, false, false, xargs);
-  }
-  const operand = words[i];
-  if (operand === undefined || readsStdin) return finish(words, wrappers, scripts, !xargs, false, xargs);
-  return finish(words, wrappers, scripts, false, operand.procSub, xargs);
-}
-
-function blockedShape(words: Word[], wrappers: string[], scripts: Word[]): Unwrapped {
-  return finish(words, wrappers, [...scripts, unknownWord(words.map((w) => w.text).join(' '))], false, false, false);
-}
-
-function finish(argv: Word[], wrappers: string[], scripts: Word[], shellReadsStdin: boolean, shellRunsSubstitution: boolean, xargs: boolean): Unwrapped {
-  // xargs appends words from its input: unknown operands, but not options.
-  const full = xargs && argv.length ? [...argv, unknownWord('<xargs input>')] : argv;
-  return { argv: full, wrappers, scripts, shellReadsStdin, shellRunsSubstitution };
-}

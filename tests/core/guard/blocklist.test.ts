@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { MAX_COMMAND_CHARS, checkCommand } from '../../../src-main/core/guard/blocklist.js';
+import { pathToFileURL } from 'node:url';
+import { MAX_COMMAND_CHARS, TOO_SLOW, checkCommand } from '../../../src-main/core/guard/blocklist.js';
 import { BENIGN, DANGEROUS } from './corpus.js';
 
 test('the corpora are as large as the issue asks', () => {
@@ -69,7 +74,7 @@ test('over-long, empty and deeply nested input is refused, not parsed', async ()
   assert.equal((await checkCommand(nested)).rule, 'too-deep');
 });
 
-test('random bytes never crash, hang or pass as dangerous', async () => {
+test('random bytes never crash or hang, and get the same verdict each time', async () => {
   // A fixed-seed generator so a failure is reproducible.
   let seed = 0x5eed;
   const rand = () => {
@@ -83,12 +88,40 @@ test('random bytes never crash, hang or pass as dangerous', async () => {
     if (i % 2 === 0) for (let k = 0; k < len; k++) s += String.fromCharCode(rand() % 256);
     else for (let k = 0; k < len; k++) s += alphabet[rand() % alphabet.length];
     const v = await checkCommand(s);
-    assert.equal(typeof v.allowed, 'boolean');
-    if (v.allowed) assert.equal(v.rule, null);
+    const again = await checkCommand(s);
+    assert.deepEqual([again.allowed, again.rule, again.reason, again.argv], [v.allowed, v.rule, v.reason, v.argv], JSON.stringify(s));
+    assert.equal(v.allowed, v.rule === null, JSON.stringify(s));
+    assert.ok(v.reason.length > 0);
+    assert.notEqual(v.reason, TOO_SLOW, JSON.stringify(s));
   }
   // Random junk around a dangerous command still refuses it.
   for (const junk of ['#x', '; :', '&& true', '| cat']) {
     assert.equal((await checkCommand(`rm -rf / ${junk}`)).allowed, false, junk);
+  }
+});
+
+test('a parser that fails to load is a refusal, not an exception', () => {
+  // A child process where web-tree-sitter cannot initialise (as when its WASM is missing or corrupt).
+  const dir = mkdtempSync(join(tmpdir(), 'guard-noparser-'));
+  try {
+    const hooks = join(dir, 'hooks.mjs');
+    writeFileSync(hooks, `export async function resolve(specifier, context, next) {
+  if (specifier !== 'web-tree-sitter') return next(specifier, context);
+  const failing = 'export class Parser { static init() { return Promise.reject(new Error("no wasm")); } } export class Language {}';
+  return { shortCircuit: true, url: 'data:text/javascript,' + failing };
+}\n`);
+    const blocklist = new URL('../../../src-main/core/guard/blocklist.js', import.meta.url).href;
+    const main = `import { register } from 'node:module';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const { checkCommand } = await import(${JSON.stringify(blocklist)});
+process.stdout.write(JSON.stringify(await checkCommand('ls')));\n`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', main], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.allowed, false);
+    assert.equal(v.rule, 'parse-error');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { DEFAULT_PATHS } from '../../../src-main/core/config/profile.js';
 import { controlPlane } from '../../../src-main/core/droplet/control-plane.js';
 import { type RuleId, checkCommand } from '../../../src-main/core/guard/blocklist.js';
-import { CONTROL_PLANE, DOCKER_DESTROY, EVERYDAY_CONTROL, INTERPRETERS, ISSUE_13_REPRO_4, WIPE_AND_KEYS } from './corpus.js';
+import { controlSet } from '../../../src-main/core/guard/control-targets.js';
+import { CONTROL_PLANE, DOCKER_DESTROY, EVERYDAY_CONTROL, INTERPRETERS, ISSUE_13_REPRO_4, STATE_AND_WRAPPERS, UNREADABLE, WIPE_AND_KEYS } from './corpus.js';
 
 /** A droplet laid out away from the defaults: the plane must come from it, not from the contract's defaults. */
 const RESOLVED = controlPlane({ ...DEFAULT_PATHS, jarvisHome: '/home/jarvis/.jarvis', jarvisRoot: '/srv/jarvis', agentContainer: 'agent-7', backupsVolume: 'bk-vol' }, '/home/jarvis');
@@ -35,12 +36,17 @@ test('issue 13 reproduction 4: every command is refused, each by the rule that n
 });
 
 test('the control-plane sections are refused by a control-plane family rule, not by a parse failure', async () => {
-  const family = new Set<RuleId>(['control-plane', 'authorized-keys', 'recursive-delete', 'interpreter', 'non-literal-script', 'docker-destroy', 'wipe-root', 'pipe-to-shell', 'find-delete']);
-  for (const cmd of [...CONTROL_PLANE, ...DOCKER_DESTROY, ...WIPE_AND_KEYS, ...INTERPRETERS]) {
+  // A rule that names a danger: none of the "could not read it" rules (finding.ts UNREADABLE) counts here.
+  const family = new Set<RuleId>([
+    'control-plane', 'authorized-keys', 'recursive-delete', 'interpreter', 'docker-destroy', 'wipe-root', 'pipe-to-shell', 'find-delete',
+  ]);
+  for (const cmd of [...CONTROL_PLANE, ...DOCKER_DESTROY, ...WIPE_AND_KEYS, ...INTERPRETERS, ...STATE_AND_WRAPPERS]) {
     const v = await checkCommand(cmd);
     assert.equal(v.allowed, false, cmd);
     assert.ok(family.has(v.rule!), `${cmd}: ${v.rule} ${v.reason}`);
   }
+  // What cannot be read is refused as such.
+  for (const cmd of UNREADABLE) assert.equal((await checkCommand(cmd)).rule, 'non-literal-script', cmd);
   for (const cmd of EVERYDAY_CONTROL) {
     const v = await checkCommand(cmd);
     assert.equal(v.allowed, true, `${cmd}: ${v.rule} ${v.reason}`);
@@ -148,4 +154,13 @@ test('verdicts from the control rules name the control file and keep the argv', 
   // A malformed plane is a refusal, never a pass.
   const bad = await checkCommand('ls', { plane: { entries: null } as never });
   assert.equal(bad.allowed, false);
+});
+
+test('the control set is built once per plane content, whatever object carries it (hostExec builds a new plane per call)', () => {
+  const a = controlPlane(DEFAULT_PATHS, '/home/jarvis');
+  const b = controlPlane(DEFAULT_PATHS, '/home/jarvis');
+  assert.notEqual(a, b);
+  assert.equal(controlSet(a), controlSet(b));
+  assert.notEqual(controlSet(a), controlSet(controlPlane(DEFAULT_PATHS, '/home/other')));
+  assert.notEqual(controlSet(a), controlSet(controlPlane({ ...DEFAULT_PATHS, agentContainer: 'agent-2' }, '/home/jarvis')));
 });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type RuleId, checkCommand } from '../../../src-main/core/guard/blocklist.js';
+import { CHECK_BUDGET_MS, type RuleId, TOO_SLOW, checkCommand } from '../../../src-main/core/guard/blocklist.js';
+import { controlSet } from '../../../src-main/core/guard/control-targets.js';
+import type { RuleContext } from '../../../src-main/core/guard/finding.js';
+import { codeFinding } from '../../../src-main/core/guard/interpreter-rules.js';
 import { interpreterOf } from '../../../src-main/core/guard/interpreters.js';
 import { lex } from '../../../src-main/core/guard/payload-lexer.js';
 import { scanPayload } from '../../../src-main/core/guard/payload-scan.js';
@@ -90,7 +93,9 @@ test('payloads that call a shell have that command checked as shell', async () =
     ['ruby -e \'open("|rm -rf /")\'', 'recursive-delete'],
     ['node -e \'require("child_process").execSync(": > ~/.jarvis/activity.jsonl")\'', 'control-plane'],
     ['node -e \'require("child_process").execFileSync("rm", ["-rf", "/"])\'', 'recursive-delete'],
-    ['node -e \'require("child_process").exec(`rm -rf ${d}`)\'', 'non-literal-script'],
+    // computed shell text is read with its computed parts unknown first: here that is already `rm -rf <anything>`
+    ['node -e \'require("child_process").exec(`rm -rf ${d}`)\'', 'recursive-delete'],
+    ['node -e \'require("child_process").exec(`ls ${d}`)\'', 'non-literal-script'],
     ['php -r \'passthru("docker volume rm jarvis_backups");\'', 'docker-destroy'],
     ['php -r \'$o = `shred -u /etc/shadow`;\'', 'wipe-root'],
     ['awk \'BEGIN { system("docker rm -f jarvis") }\'', 'docker-destroy'],
@@ -142,30 +147,67 @@ test('code read from stdin: here-documents, here-strings and echo pipes are scan
   assert.equal(await rule('python3 <<< "$CODE"'), 'non-literal-script');
 });
 
-test('the payload checks stay bounded: hostile payloads are answered quickly, random ones never throw', async () => {
-  const hostile = [
-    `python3 -c '${'"'.repeat(30_000)}'`,
-    `perl -e '${'q{'.repeat(10_000)}'`,
-    `node -e '${'`${'.repeat(10_000)}'`,
-    `python3 -c '${'import os;os.system("ls");'.repeat(1500)}'`,
-    `ruby -e '${'%w('.repeat(10_000)}'`,
+/** Shell-quoted. */
+const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+/** About 60 KiB of `unit`, after `pre`. */
+const fit = (unit: string, pre = '') => pre + unit.repeat(Math.floor((60_000 - pre.length) / unit.length));
+
+test('hostile payloads, quadratic shapes included, get their verdict within the checker\'s own budget', async () => {
+  const hostile: Array<[string, RuleId | null]> = [
+    [`python3 -c '${'"'.repeat(30_000)}'`, null],
+    [`perl -e '${'q{'.repeat(10_000)}'`, null],
+    [`node -e '${'`${'.repeat(10_000)}'`, null],
+    [`python3 -c '${'import os;os.system("ls");'.repeat(1500)}'`, 'interpreter'],
+    [`ruby -e '${'%w('.repeat(10_000)}'`, null],
+    // one unterminated heredoc opener per line: each used to scan to the end of the payload
+    [`perl -e ${q(fit('<<A\n', 'system("x");\n'))}`, null],
+    [`ruby -e ${q(fit('<<A\n', 'system("x")\n'))}`, null],
+    [`php -r ${q(fit('<<<A\n', 'system("x");\n'))}`, null],
+    [`perl -e ${q(fit('<<A ', 'system("x");\n'))}`, null],
+    // unclosed and deeply nested calls: each call's arguments used to be read to the end
+    [`python3 -c ${q(fit('os.system(', 'import os\n'))}`, 'non-literal-script'],
+    [`python3 -c ${q(`import os\n${'os.system('.repeat(5000)}${')'.repeat(5000)}`)}`, 'non-literal-script'],
+    [`perl -e ${q(fit('system '))}`, 'non-literal-script'],
+    [`node -e ${q(fit('require('))}`, null],
+    [`awk ${q(fit('print > ', 'BEGIN{'))}`, null],
   ];
-  for (const cmd of hostile) {
-    const t = performance.now();
+  for (const [cmd, want] of hostile) {
+    const started = performance.now();
     const v = await checkCommand(cmd);
-    assert.equal(typeof v.allowed, 'boolean');
-    assert.ok(performance.now() - t < 3000, `${cmd.slice(0, 30)} took ${performance.now() - t} ms`);
+    const took = performance.now() - started;
+    // The checker refuses a check that ran past its budget; these must finish well within it.
+    assert.notEqual(v.reason, TOO_SLOW, cmd.slice(0, 40));
+    assert.ok(took <= CHECK_BUDGET_MS, `${cmd.slice(0, 40)}: ${took.toFixed(0)} ms, past the ${CHECK_BUDGET_MS} ms budget`);
+    assert.equal(v.rule, want, `${cmd.slice(0, 40)}: ${v.reason}`);
   }
+});
+
+test('interpreter code checks stop at the budget (it covers payload scans too)', () => {
+  let scripts = 0;
+  const ctx: RuleContext = { cwds: [null], control: controlSet(), script: () => (scripts++, null), exec: () => null, expired: () => true };
+  const f = codeFinding('python', 'python3', 'import os\nos.system("ls")\nopen("/tmp/x", "w")', [], ['python3'], ctx, 0);
+  assert.deepEqual([f?.rule, f?.reason, scripts], ['too-deep', TOO_SLOW, 0]);
+});
+
+test('random payloads: the scan and the verdict are the same each time, literal shell text has no unknown part', async () => {
   let seed = 0x1a7e;
   const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
   const alphabet = `abcdefghijklmnopqrstuvwxyz "'\`$@#{}()[]<>|;,./\\%=+-*?~!&\n\t0123456789qxsyw_`;
+  const run = { python: 'python3 -c', perl: 'perl -e', ruby: 'ruby -e', node: 'node -e', php: 'php -r', awk: 'awk' } as const;
   for (let i = 0; i < 300; i++) {
     let code = '';
     const len = rand() % 160;
     for (let k = 0; k < len; k++) code += alphabet[rand() % alphabet.length];
     for (const lang of ['python', 'perl', 'ruby', 'node', 'php', 'awk'] as const) {
       const s = scanPayload(lang, code);
-      assert.ok(Array.isArray(s.shell) && Array.isArray(s.strings));
+      assert.deepEqual(scanPayload(lang, code), s, `${lang}: ${JSON.stringify(code)}`);
+      for (const text of s.shell) assert.ok(!text.includes(ANY), `${lang}: literal shell text holds an unknown part: ${JSON.stringify(code)}`);
+      if (i % 10 !== 0) continue;
+      const cmd = `${run[lang]} ${q(code)}`;
+      const first = await checkCommand(cmd);
+      const again = await checkCommand(cmd);
+      assert.deepEqual([again.allowed, again.rule, again.reason], [first.allowed, first.rule, first.reason], cmd);
+      assert.notEqual(first.reason, TOO_SLOW, cmd);
     }
   }
 });
