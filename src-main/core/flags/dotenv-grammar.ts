@@ -146,15 +146,8 @@ class Failed {
   constructor(readonly why: StatementError, readonly at: number) {}
 }
 
-interface Partial {
-  key: string | null;
-  keySpan: Span | null;
-  value: string | null;
-  valueSpan: Span | null;
-  quote: Quote;
-  closedByEscape: boolean;
-  end: number;
-}
+/** A statement's key and value as read, before its place in the file is known: where it ended. */
+type StatementBody = Pick<Statement, 'key' | 'keySpan' | 'value' | 'valueSpan' | 'quote' | 'closedByEscape'> & { end: number };
 
 /** `export` + inline space, then the key: parse_key. */
 function readKey(text: string, p: number): { key: string | null; span: Span | null; end: number } {
@@ -200,7 +193,7 @@ function readValue(text: string, p: number): { value: string; span: Span; quote:
   return { value, span: { start: p, end: p + value.length }, quote: '', closedByEscape: false, end: eol };
 }
 
-function readStatementBody(text: string, p: number): Partial {
+function readStatementBody(text: string, p: number): StatementBody {
   const k = readKey(text, p);
   p = skip(text, k.end, isPyInlineSpace);
   let v: ReturnType<typeof readValue> | null = null;
@@ -222,7 +215,7 @@ export function parseStatements(text: string, starts: readonly number[] = lineSt
   const out: Statement[] = [];
   let pos = 0;
   // Statements are built field by field: an object spread here made parsing some twenty times slower in V8.
-  const push = (start: number, at: number, end: number, body: Partial | null, error: StatementError | null, errorAt: number) =>
+  const push = (start: number, at: number, end: number, body: StatementBody | null, error: StatementError | null, errorAt: number) =>
     out.push({
       span: { start, end },
       line: lineOf(starts, start),

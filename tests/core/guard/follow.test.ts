@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type RuleId, checkCommand } from '../../../src-main/core/guard/blocklist.js';
-
-async function expectRules(cases: Array<[string, RuleId | null]>): Promise<void> {
-  for (const [cmd, want] of cases) {
-    const v = await checkCommand(cmd);
-    assert.equal(v.rule, want, `${cmd}: ${v.reason}`);
-  }
-}
+import { checkCommand } from '../../../src-main/core/guard/blocklist.js';
+import { expectRules } from './expect-rules.js';
 
 test('cd is followed through its options, pushd/popd, builtin and command', async () => {
   await expectRules([

@@ -7,21 +7,14 @@
  * `expect(cases, true)` checks against a droplet whose home is known
  * (`/home/jarvis`); otherwise the contract defaults (home unknown) apply.
  */
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_PATHS } from '../../../src-main/core/config/profile.js';
 import { controlPlane } from '../../../src-main/core/droplet/control-plane.js';
-import { type RuleId, checkCommand } from '../../../src-main/core/guard/blocklist.js';
+import { expectRules, type Case } from './expect-rules.js';
 
 const HOMED = controlPlane(DEFAULT_PATHS, '/home/jarvis');
-type Case = [string, RuleId | null];
 
-async function expect(cases: Case[], homed = false): Promise<void> {
-  for (const [cmd, want] of cases) {
-    const v = await checkCommand(cmd, homed ? { plane: HOMED } : {});
-    assert.equal(v.rule, want, `${homed ? '[home known] ' : ''}${cmd}: ${v.reason}`);
-  }
-}
+const expect = (cases: Case[], homed = false) => expectRules(cases, homed ? HOMED : undefined);
 
 test('1: a `..` that cannot be resolved keeps the rest of the path', async () => {
   const cases: Case[] = [

@@ -7,18 +7,10 @@
  * pin what stays as it was (review-reach.test.ts has the rest). The
  * contract defaults (home unknown) apply.
  */
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type RuleId, checkCommand } from '../../../src-main/core/guard/blocklist.js';
+import { expectRules, type Case } from './expect-rules.js';
 
-type Case = [string, RuleId | null];
-
-async function expect(cases: Case[]): Promise<void> {
-  for (const [cmd, want] of cases) {
-    const v = await checkCommand(cmd);
-    assert.equal(v.rule, want, `${cmd}: ${v.reason}`);
-  }
-}
+const expect = (cases: Case[]) => expectRules(cases);
 
 test('10: builtins that change variables out of sight make them unknown', async () => {
   await expect([
