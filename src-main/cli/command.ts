@@ -23,6 +23,8 @@ export interface GlobalOptions {
   profile?: string;
   stateDir: string;
   json: boolean;
+  /** Echo log lines to stderr (core/log/logger.ts). */
+  verbose?: boolean;
 }
 
 export interface CommandContext {

@@ -26,6 +26,7 @@ export const GLOBAL_FLAGS: ReadonlyArray<{ name: string; key: keyof GlobalOption
   { name: 'profile', key: 'profile', kind: 'string', help: 'a saved droplet (see `stratam profile`)' },
   { name: 'state-dir', key: 'stateDir', kind: 'string', help: 'local app data folder' },
   { name: 'json', key: 'json', kind: 'boolean', help: 'machine-readable output' },
+  { name: 'verbose', key: 'verbose', kind: 'boolean', help: "print the log's lines (<state-dir>/logs/stratam.log) and debug ones to stderr" },
 ];
 
 export function extractGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: string[] } {

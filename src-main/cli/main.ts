@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { offerScanWorker } from '../core/audit/scan-pool.js';
 import type { Droplet } from '../core/droplet/droplet.js';
 import { StratamError, usageError } from '../core/errors.js';
+import { describeForLog, log, openLog, reportError, setLogEcho } from '../core/log/logger.js';
 import type { Command, CommandContext } from './command.js';
 import { extractGlobals, GLOBAL_FLAGS } from './globals.js';
 import { Output } from './output.js';
@@ -44,7 +45,7 @@ async function help(out: Output): Promise<void> {
   out.line('\nGlobal options:');
   out.line(out.table(GLOBAL_FLAGS.map((f) => [`--${f.name}${f.kind === 'boolean' ? '' : ' X'}`, f.help])).replace(/^/gm, '  '));
   out.line('\nExit codes: 0 ok, 1 failed, 2 bad input, 3 refused by a guard or policy, 4 could not connect or host key refused.');
-  out.line('Run `stratam COMMAND --help` for a command\'s own options.');
+  out.line("Run `stratam COMMAND --help` for a command's own options.");
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -52,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   let droplet: Droplet | null = null;
   const abort = new AbortController();
   let interrupts = 0;
+  let command = '';
   const onSignal = () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
@@ -62,7 +64,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { globals, rest } = extractGlobals(argv);
     out = new Output({ json: globals.json });
+    // Errors a command recovers from go to the log file (nothing is created until a line is written).
+    openLog(globals.stateDir);
+    if (globals.verbose) {
+      const err = out;
+      setLogEcho((line) => err.warn(err.field(line)));
+    }
     const [name, ...args] = rest;
+    command = name ?? '';
     if (name === '--version' || name === 'version') {
       out.line(VERSION);
       return 0;
@@ -71,11 +80,13 @@ export async function main(argv: string[]): Promise<number> {
       await help(out);
       return name === undefined ? 2 : 0;
     }
-    const command = await loadCommand(name);
+    const cmd = await loadCommand(name);
     if (args[0] === '--help' || args[0] === '-h') {
-      out.line(command.usage);
+      out.line(cmd.usage);
       return 0;
     }
+    // Only the command's name: its arguments can hold a path or a value that is nobody else's business.
+    log.debug('cli', `stratam ${VERSION} ${name}: started (state folder ${globals.stateDir})`);
     let opening: Promise<Droplet> | null = null;
     const ctx: CommandContext = {
       argv: args,
@@ -91,17 +102,22 @@ export async function main(argv: string[]): Promise<number> {
         return opening;
       },
     };
-    return await command.run(ctx);
+    const code = await cmd.run(ctx);
+    log.debug('cli', `${name}: exit ${code}`);
+    return code;
   } catch (err) {
-    return report(out, err);
+    return report(out, err, command);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (droplet) await (droplet as Droplet).close().catch(() => undefined);
+    if (droplet) await (droplet as Droplet).close().catch((err: unknown) => reportError('cli', err, 'closing the droplet connection'));
   }
 }
 
-function report(out: Output, err: unknown): number {
+function report(out: Output, err: unknown, command: string): number {
+  // What the operator was told, kept: a usage slip is not worth a line.
+  if (!(err instanceof StratamError)) log.error('cli', `${command || 'stratam'}: ${describeForLog(err)}`);
+  else if (err.kind !== 'usage') log.warn('cli', `${command}: ${describeForLog(err)}`);
   if (err instanceof StratamError) {
     if (out.json) out.event({ error: { kind: err.kind, message: err.message, hint: err.hint ?? null, ...(err.detail ?? {}) } });
     // A message can quote droplet text (a path, a line of .env): one line, always. Hints are

@@ -32,6 +32,7 @@ export async function resolveAppFile(root: string, url: string): Promise<string 
   try {
     rel = decodeURIComponent(u.pathname);
   } catch {
+    // A malformed escape is not a file we serve: refused (a 404), never guessed at.
     return null;
   }
   if (rel.includes('\0') || rel.split('/').includes('..') || rel.includes('\\')) return null;
@@ -40,6 +41,7 @@ export async function resolveAppFile(root: string, url: string): Promise<string 
     const file = await realpath(join(base, rel === '/' ? 'index.html' : rel));
     return file.startsWith(base + sep) ? file : null;
   } catch {
+    // No such file (or a link out of the bundle that cannot be resolved): a 404.
     return null;
   }
 }

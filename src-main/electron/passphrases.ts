@@ -7,11 +7,16 @@
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
+import { reportError } from '../core/log/logger.js';
 
 export class PassphraseStore {
   private readonly file: string;
 
-  constructor(stateDir: string, private readonly safe: SafeStorage, private readonly platform = process.platform) {
+  constructor(
+    stateDir: string,
+    private readonly safe: SafeStorage,
+    private readonly platform = process.platform,
+  ) {
     this.file = join(stateDir, 'passphrases.json');
   }
 
@@ -24,7 +29,9 @@ export class PassphraseStore {
     try {
       const j = JSON.parse(await readFile(this.file, 'utf8')) as unknown;
       return j && typeof j === 'object' ? (j as Record<string, string>) : {};
-    } catch {
+    } catch (err) {
+      // None saved yet is the usual case; anything else is logged, and the person is asked for the passphrase again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') reportError('passphrases', err, `reading ${this.file}`);
       return {};
     }
   }
@@ -35,7 +42,9 @@ export class PassphraseStore {
     if (typeof enc !== 'string') return undefined;
     try {
       return this.safe.decryptString(Buffer.from(enc, 'base64'));
-    } catch {
+    } catch (err) {
+      // The OS keychain changed (another user, a reset): the saved passphrase is unusable and is asked for again.
+      reportError('passphrases', err, `decrypting the saved passphrase of ${profile}`);
       return undefined;
     }
   }

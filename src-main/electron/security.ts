@@ -63,6 +63,7 @@ export function isAllowedExternal(url: string): boolean {
     const u = new URL(url);
     return u.protocol === 'https:' && u.username === '' && u.password === '' && EXTERNAL_ALLOWLIST.includes(u.hostname);
   } catch {
+    // Not a URL: never opened (fail closed).
     return false;
   }
 }
@@ -74,6 +75,7 @@ export function isTrustedSender(frame: Pick<WebFrameMain, 'url' | 'parent'> | nu
     const u = new URL(frame.url);
     return `${u.protocol}//${u.host}` === APP_ORIGIN && u.pathname === '/index.html';
   } catch {
+    // Not a URL: not our page, so the sender is refused (fail closed).
     return false;
   }
 }

@@ -12,6 +12,7 @@ import { verifyWitness } from '../../core/audit/witness-verify.js';
 import { usageError } from '../../core/errors.js';
 import type { Command, CommandContext } from '../command.js';
 import { escapeField as esc, safeJson } from '../terminal-safe.js';
+import { reportError } from '../../core/log/logger.js';
 
 const USAGE = `Usage:
   stratam audit tail [--follow] [--from-seq N] [--lines N] [--receipts] [--no-witness] [--json]
@@ -74,7 +75,10 @@ class Batch {
   private release: (() => void) | null = null;
   /** Set once the feed exists: stops reading from the droplet until stdout drains. */
   hold: (() => () => void) | null = null;
-  constructor(private readonly out: CommandContext['out'], private readonly json: boolean) {}
+  constructor(
+    private readonly out: CommandContext['out'],
+    private readonly json: boolean,
+  ) {}
   push(b: Buffer): void {
     this.parts.push(b);
     this.len += b.length;
@@ -122,7 +126,7 @@ function humanRecord(r: AuditRecord): string {
   try {
     args = JSON.stringify(v.args ?? null);
   } catch {
-    args = '';
+    args = ''; // cannot happen for parsed JSON (no cycles, no BigInt); the record still prints, without its args column
   }
   if (args.length > 100) args = `${args.slice(0, 99)}…`;
   return `#${r.seq} ${show(v.ts, '')} ${show(v.channel)}/${show(v.trust)} ${show(v.tool)} ${outcome} ${esc(args)}${r.stream === 'receipts' ? ' [operator]' : ''}`;
@@ -194,7 +198,7 @@ async function tail(ctx: CommandContext): Promise<number> {
     }
     return 0;
   } finally {
-    if (own) await droplet.close().catch(() => undefined);
+    if (own) await droplet.close().catch((err: unknown) => reportError('cli', err, 'closing the follow connection'));
   }
 }
 

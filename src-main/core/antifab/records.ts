@@ -6,6 +6,7 @@
  */
 import type { ToolCall } from './backing.js';
 import type { ArchiveMessage, DropletVerdict } from './scan.js';
+import { describeForLog, logEvery } from '../log/logger.js';
 
 export interface Decryptor {
   decrypt(token: string): Buffer;
@@ -20,7 +21,7 @@ export function parseArchiveLine(line: Buffer | string, keyring: Decryptor): Arc
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
     rec = parsed as Record<string, unknown>;
   } catch {
-    return null;
+    return null; // not a record: the scan counts it as a skipped line; the live watch has no reply in it to judge
   }
   const ts = str(rec.ts);
   const turn = str(rec.turn);
@@ -43,14 +44,17 @@ function openContent(token: string | null, keyring: Decryptor): string | null {
   let plain: Buffer;
   try {
     plain = keyring.decrypt(token);
-  } catch {
+  } catch (err) {
+    // The reply is shown as not checked (content null); why is worth a line (a keyring out of step with the vault).
+    logEvery('antifab-decrypt', 10 * 60_000, 'warn', 'antifab', `A reply in the conversation archive could not be decrypted (${describeForLog(err)}), so it was not checked for fabrication.`);
     return null;
   }
   try {
     const body: unknown = JSON.parse(plain.toString('utf8'));
     const content = body && typeof body === 'object' ? (body as { content?: unknown }).content : undefined;
     return typeof content === 'string' ? content : null;
-  } catch {
+  } catch (err) {
+    logEvery('antifab-body', 10 * 60_000, 'warn', 'antifab', `A decrypted reply is not the JSON the contract describes (${describeForLog(err)}), so it was not checked for fabrication.`);
     return null;
   } finally {
     plain.fill(0);
@@ -70,7 +74,7 @@ export function parseActivityLine(line: Buffer | string): ToolCall | null {
     const rec: unknown = JSON.parse(typeof line === 'string' ? line : line.toString('utf8'));
     return rec && typeof rec === 'object' && !Array.isArray(rec) ? toolCallOf(rec as Record<string, unknown>) : null;
   } catch {
-    return null;
+    return null; // a malformed activity line: the scan counts it as skipped, and the audit feed reports it
   }
 }
 

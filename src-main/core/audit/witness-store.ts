@@ -21,6 +21,18 @@
  * and torn tail bytes are cut off on open; the feed sees those records again
  * and re-appends them.
  *
+ * Two writers (the tray and `stratam audit tail`, each its own process)
+ * share these files. Every change to them (the repair on open, each flush)
+ * happens under `<stream>.lock` (fs/process-lock.ts), and a flush first
+ * adopts what the other writer committed since: entries already witnessed
+ * there (same seq) are not written again, entries past its end are appended,
+ * so the files stay one chain in increasing seq order whoever writes. A seq
+ * the other writer never saw that lies below its last one cannot be put in
+ * order and is left out, as a single writer leaves out a seq it sees after a
+ * later one (`unknown`). Before a new batch starts, a writer also picks up
+ * the other's tail (one fstat), so a record both read is compared, not
+ * appended twice.
+ *
  * Version 1 (one `<stream>.witness` file of 72-byte entries chained one by
  * one) is converted on first open, after its own chain checks out; the old
  * file is kept beside as `<stream>.witness.v1`.
@@ -30,12 +42,16 @@ import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, r
 import { join } from 'node:path';
 import type { DropletIdentity } from '../droplet/droplet.js';
 import { StratamError } from '../errors.js';
+import { isLockBusy, withProcessLock } from '../fs/process-lock.js';
+import { describeForLog, log, logEvery } from '../log/logger.js';
 import type { StreamName } from './diagnostics.js';
 
 export const ENTRY = 40;
 const LINK = 40;
 const ZERO = Buffer.alloc(32);
 const FLUSH_AT = 64 * 1024;
+/** A writer holds the lock for two writes; one that keeps it this long is stuck. */
+const LOCK_WAIT_MS = 2000;
 /** Entries read from disk at once for lookups (160 KiB). */
 const BLOCK = 4096;
 
@@ -66,59 +82,102 @@ export type Observation = 'appended' | 'same' | 'mismatch' | 'older' | 'unknown'
 export class WitnessStore {
   private fd: number;
   private chainFd: number;
-  /** Committed entries (on disk and covered by a checkpoint). */
-  private count: number;
+  /** Committed entries (on disk and covered by a checkpoint), as of the last look at the files. */
+  private count = 0;
   private lastChain: Buffer = ZERO;
-  private lastSeqSeen: number | null = null;
+  /** Seq of the last committed entry. */
+  private committedLast: number | null = null;
+  /** Size of the chain file as of the last look: when it grew, another writer committed. */
+  private chainBytes = 0;
   private pending = Buffer.allocUnsafe(FLUSH_AT + ENTRY);
   private pendingLen = 0;
   /**
    * One block of committed entries read ahead for lookups. Known seqs come
    * back in order (a backlog read again, the overlap after a resume), so a
    * re-read of a million witnessed records costs a read per 4 096 entries,
-   * not a binary search of preads per record.
+   * not a binary search of preads per record. Committed entries never change,
+   * so another writer's appends leave it valid.
    */
   private block = Buffer.allocUnsafe(ENTRY * BLOCK);
   private blockFirst = 0;
   private blockCount = 0;
   private first: number | null = null;
+  /** Until then flushes try the lock once instead of waiting (it stayed busy). */
+  private busyUntil = 0;
 
-  private constructor(readonly path: string, readonly chainPath: string) {
+  private constructor(
+    readonly path: string,
+    readonly chainPath: string,
+    readonly lockPath: string,
+    private readonly stream: string,
+  ) {
     this.fd = openSync(path, 'a+', 0o600);
     this.chainFd = openSync(chainPath, 'a+', 0o600);
-    let links = fstatSync(this.chainFd).size;
-    if (links % LINK !== 0) ftruncateSync(this.chainFd, (links -= links % LINK));
-    let committed = 0;
-    if (links > 0) {
-      const b = Buffer.allocUnsafe(LINK);
-      readSync(this.chainFd, b, 0, LINK, links - LINK);
-      committed = b.readDoubleBE(0);
-      this.lastChain = Buffer.from(b.subarray(8, 40));
-    }
-    const size = fstatSync(this.fd).size;
-    // A checkpoint that is not a count: the chain file was edited. Keep every entry; checkChain reports it.
-    if (!Number.isSafeInteger(committed) || committed < 0) committed = Math.floor(size / ENTRY);
-    // Past the last checkpoint: uncommitted (or torn); shorter: damaged, which checkChain reports.
-    if (size > committed * ENTRY) ftruncateSync(this.fd, committed * ENTRY);
-    this.count = Math.min(committed, Math.floor(size / ENTRY));
-    if (this.count > 0) this.lastSeqSeen = this.readAt(this.count - 1).seq;
   }
 
   static open(stateDir: string, id: DropletIdentity, stream: StreamName): WitnessStore {
     const dir = witnessDir(stateDir, id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, `${stream}.entries`);
-    const store = new WitnessStore(path, join(dir, `${stream}.chain`));
+    const store = new WitnessStore(path, join(dir, `${stream}.chain`), join(dir, `${stream}.lock`), stream);
     const v1 = join(dir, `${stream}.witness`);
-    if (store.size === 0 && existsSync(v1)) {
-      try {
-        store.importV1(v1);
-      } catch (err) {
-        store.close();
-        throw err;
-      }
+    try {
+      withProcessLock(
+        store.lockPath,
+        () => {
+          store.adoptTail();
+          // Under the lock: two processes opening at once convert it once.
+          if (store.size === 0 && existsSync(v1)) store.importV1(v1);
+        },
+        { waitMs: LOCK_WAIT_MS },
+      );
+    } catch (err) {
+      store.closeFiles();
+      throw err;
     }
     return store;
+  }
+
+  /**
+   * Take the files as they are now (holding the lock): the last checkpoint is
+   * the commit; a torn checkpoint, and entries past the last one (a writer
+   * that died between its two writes, or torn bytes), are cut off.
+   */
+  private adoptTail(): void {
+    let links = fstatSync(this.chainFd).size;
+    if (links % LINK !== 0) ftruncateSync(this.chainFd, (links -= links % LINK));
+    let committed = 0;
+    let chain: Buffer = ZERO;
+    if (links > 0) {
+      const b = Buffer.allocUnsafe(LINK);
+      readSync(this.chainFd, b, 0, LINK, links - LINK);
+      committed = b.readDoubleBE(0);
+      chain = Buffer.from(b.subarray(8, 40));
+    }
+    const size = fstatSync(this.fd).size;
+    // A checkpoint that is not a count: the chain file was edited. Keep every entry; checkChain reports it.
+    if (!Number.isSafeInteger(committed) || committed < 0) committed = Math.floor(size / ENTRY);
+    // Past the last checkpoint: uncommitted (or torn); shorter: damaged, which checkChain reports.
+    if (size > committed * ENTRY) ftruncateSync(this.fd, committed * ENTRY);
+    const count = Math.min(committed, Math.floor(size / ENTRY));
+    this.chainBytes = links;
+    if (count === this.count && chain.equals(this.lastChain)) return;
+    this.count = count;
+    this.lastChain = chain;
+    this.committedLast = count > 0 ? this.readAt(count - 1).seq : null;
+    this.first = null;
+    if (this.blockFirst + this.blockCount > count) this.blockCount = 0; // the files were cut shorter (damage): read again
+  }
+
+  /** Before a new batch: if another writer committed since the last look (its chain grew), take its tail. */
+  private refresh(): void {
+    if (this.pendingLen !== 0 || Date.now() < this.busyUntil || fstatSync(this.chainFd).size === this.chainBytes) return;
+    try {
+      withProcessLock(this.lockPath, () => this.adoptTail(), { waitMs: LOCK_WAIT_MS });
+    } catch (err) {
+      if (!isLockBusy(err)) throw err;
+      this.busyUntil = Date.now() + 30_000; // the flush merges what this look would have found; it logs the busy lock
+    }
   }
 
   get size(): number {
@@ -126,7 +185,10 @@ export class WitnessStore {
   }
 
   get lastSeq(): number | null {
-    return this.lastSeqSeen;
+    const last = this.committedLast;
+    if (this.pendingLen === 0) return last;
+    const p = this.pending.readDoubleBE(this.pendingLen - ENTRY);
+    return last === null || p > last ? p : last;
   }
 
   get firstSeq(): number | null {
@@ -194,7 +256,14 @@ export class WitnessStore {
 
   /** Would `observe(seq)` append (a seq past every one held)? */
   appends(seq: number): boolean {
-    return this.lastSeqSeen === null || seq > this.lastSeqSeen;
+    if (!this.past(seq)) return false;
+    this.refresh();
+    return this.past(seq);
+  }
+
+  private past(seq: number): boolean {
+    const last = this.lastSeq;
+    return last === null || seq > last;
   }
 
   /**
@@ -204,13 +273,12 @@ export class WitnessStore {
    * the first is `older`.
    */
   observe(seq: number, sha256: string): Observation {
-    const last = this.lastSeqSeen;
-    if (last === null || seq > last) {
+    if (this.appends(seq)) {
       const o = this.pendingLen;
+      if (o + ENTRY > this.pending.length) this.pending = Buffer.concat([this.pending, Buffer.allocUnsafe(FLUSH_AT)]); // flushes failed (the lock): keep them
       this.pending.writeDoubleBE(seq, o);
       this.pending.write(sha256, o + 8, 32, 'hex');
       this.pendingLen += ENTRY;
-      this.lastSeqSeen = seq;
       if (this.pendingLen >= FLUSH_AT) this.flush();
       return 'appended';
     }
@@ -220,26 +288,114 @@ export class WitnessStore {
     return first !== null && seq < first ? 'older' : 'unknown';
   }
 
+  /**
+   * Commit the batch: under the lock, take what another writer committed
+   * meanwhile, drop the entries it already holds, append the rest and their
+   * checkpoint. If the lock cannot be had (its holder is stuck) the batch
+   * stays pending for the next flush, and that is logged.
+   */
   flush(): void {
     if (this.pendingLen === 0) return;
-    const batch = this.pending.subarray(0, this.pendingLen);
-    const count = this.count + this.pendingLen / ENTRY;
-    const chain = linkHash(this.lastChain, count, batch);
-    writeSync(this.fd, batch, 0, batch.length, this.count * ENTRY);
-    const link = Buffer.allocUnsafe(LINK);
-    link.writeDoubleBE(count, 0);
-    chain.copy(link, 8);
-    writeSync(this.chainFd, link);
-    this.count = count;
-    this.lastChain = chain;
-    this.pendingLen = 0;
+    // After a lock that stayed busy, one try per flush for a while: a frozen holder must not stall the app every 250 ms.
+    const waitMs = Date.now() < this.busyUntil ? 0 : LOCK_WAIT_MS;
+    try {
+      this.commit(waitMs);
+      this.busyUntil = 0;
+    } catch (err) {
+      if (!isLockBusy(err)) throw err;
+      this.busyUntil = Date.now() + 30_000;
+      logEvery(`witness-busy:${this.lockPath}`, 60_000, 'warn', 'witness', `${describeForLog(err)} ${this.pendingLen / ENTRY} ${this.stream} entries wait in memory until it is free.`);
+    }
+  }
+
+  private commit(waitMs: number): void {
+    withProcessLock(
+      this.lockPath,
+      () => {
+        this.adoptTail();
+        const batch = this.unwitnessed();
+        if (batch.length > 0) {
+          const count = this.count + batch.length / ENTRY;
+          const chain = linkHash(this.lastChain, count, batch);
+          writeSync(this.fd, batch, 0, batch.length, this.count * ENTRY);
+          const link = Buffer.allocUnsafe(LINK);
+          link.writeDoubleBE(count, 0);
+          chain.copy(link, 8);
+          writeSync(this.chainFd, link);
+          this.count = count;
+          this.lastChain = chain;
+          this.committedLast = batch.readDoubleBE(batch.length - ENTRY);
+          this.chainBytes += LINK;
+        }
+        this.pendingLen = 0;
+        this.first = null;
+      },
+      { waitMs },
+    );
+  }
+
+  /**
+   * The pending entries past the last committed seq. Those at or below it
+   * were committed by another writer while this batch was gathered: the same
+   * bytes are simply already witnessed; other bytes mean the two processes
+   * read different records under one seq (rewritten between their reads), and
+   * the first copy stays, which `audit verify` then compares with the log.
+   */
+  private unwitnessed(): Buffer {
+    const all = this.pending.subarray(0, this.pendingLen);
+    const last = this.committedLast;
+    if (last === null || all.readDoubleBE(0) > last) return all;
+    const out = Buffer.allocUnsafe(all.length);
+    let kept = 0;
+    let unplaced = 0;
+    const disk = this.committedFrom(this.indexAtOrAfter(all.readDoubleBE(0)));
+    let d = disk.next();
+    for (let o = 0; o < all.length; o += ENTRY) {
+      const seq = all.readDoubleBE(o);
+      if (seq > last) {
+        kept += all.copy(out, kept, o, o + ENTRY);
+        continue;
+      }
+      while (!d.done && d.value.readDoubleBE(0) < seq) d = disk.next();
+      if (!d.done && d.value.readDoubleBE(0) === seq) {
+        if (!d.value.subarray(8, ENTRY).equals(all.subarray(o + 8, o + ENTRY))) {
+          log.warn(
+            'witness',
+            `The ${this.stream} record at seq ${seq} was read with other bytes than another process witnessed for it (${this.path}): it was rewritten on the droplet between the two reads. The first copy is kept; run \`stratam audit verify\` to compare the log with it.`,
+          );
+        }
+      } else unplaced++;
+    }
+    if (unplaced > 0) {
+      log.info(
+        'witness',
+        `${unplaced} ${this.stream} record(s) below seq ${last} were not witnessed by this process: another process had already witnessed past them, and the witness stays in seq order.`,
+      );
+    }
+    return out.subarray(0, kept);
+  }
+
+  /** Committed entries from index i on, one 40-byte view each, read a block at a time. */
+  private *committedFrom(i: number): Generator<Buffer> {
+    const buf = Buffer.allocUnsafe(ENTRY * BLOCK);
+    for (let at = i; at < this.count; at += BLOCK) {
+      const n = readSync(this.fd, buf, 0, ENTRY * Math.min(BLOCK, this.count - at), at * ENTRY);
+      for (let o = 0; o + ENTRY <= n; o += ENTRY) yield buf.subarray(o, o + ENTRY);
+    }
   }
 
   /** Walk the chain; returns the index of the first entry of the first batch that does not check out, or -1. */
   checkChain(): number {
     this.flush();
-    const links = Math.floor(fstatSync(this.chainFd).size / LINK);
-    const entries = Math.floor(fstatSync(this.fd).size / ENTRY);
+    // A consistent view (no writer between its two writes), then walked without the lock: committed bytes never change.
+    const { links, entries } = withProcessLock(
+      this.lockPath,
+      () => {
+        this.adoptTail();
+        return { links: this.chainBytes / LINK, entries: Math.floor(fstatSync(this.fd).size / ENTRY) };
+      },
+      { waitMs: LOCK_WAIT_MS },
+    );
     let prev: Buffer = ZERO;
     let from = 0;
     const link = Buffer.allocUnsafe(LINK);
@@ -275,7 +431,7 @@ export class WitnessStore {
       const buf = Buffer.allocUnsafe(72 * 4096);
       let prev: Buffer = ZERO;
       let index = 0;
-      for (let pos = 0; ; ) {
+      for (let pos = 0; ;) {
         const n = readSync(fd, buf, 0, buf.length, pos);
         const whole = n - (n % 72);
         if (whole === 0) break;
@@ -301,7 +457,20 @@ export class WitnessStore {
 
   close(): void {
     if (this.fd < 0) return;
-    this.flush();
+    try {
+      this.busyUntil = 0;
+      this.flush();
+      if (this.pendingLen > 0)
+        log.error(
+          'witness',
+          `${this.pendingLen / ENTRY} ${this.stream} entries (seq ${this.pending.readDoubleBE(0)} to ${this.lastSeq}) were not witnessed: ${this.lockPath} stayed locked. The next tail reads them again and witnesses them.`,
+        );
+    } finally {
+      this.closeFiles();
+    }
+  }
+
+  private closeFiles(): void {
     closeSync(this.fd);
     closeSync(this.chainFd);
     this.fd = -1;

@@ -43,7 +43,7 @@ export function parseBreaker(text: string): BreakerRecord | null {
   try {
     j = JSON.parse(text);
   } catch {
-    return null;
+    return null; // not JSON: the caller reads the file as unreadable, and says so
   }
   if (!j || typeof j !== 'object') return null;
   const o = j as Record<string, unknown>;

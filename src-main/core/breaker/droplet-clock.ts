@@ -15,6 +15,7 @@
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { dockerFor } from '../docker/docker-client.js';
+import { describeForLog, log } from '../log/logger.js';
 
 export interface DropletClock {
   /** droplet time − app time, in ms (positive: the droplet is ahead). */
@@ -30,15 +31,17 @@ const clockOf = (offsetMs: number, source: DropletClock['source']): DropletClock
 const offsetFrom = (remoteMs: number, t0: number, t1: number) => Math.round(remoteMs - (t0 + t1) / 2);
 
 export async function measureDropletClock(droplet: Droplet): Promise<DropletClock> {
+  let why = 'Docker gave no SystemTime';
   try {
     const t0 = Date.now();
     const info = (await dockerFor(droplet).docker.info()) as { SystemTime?: string };
     const t1 = Date.now();
     const remote = info.SystemTime ? Date.parse(info.SystemTime) : NaN;
     if (Number.isFinite(remote)) return clockOf(offsetFrom(remote, t0, t1), 'docker');
-  } catch {
-    /* Docker unreachable: ask the droplet itself */
+  } catch (err) {
+    why = `Docker did not answer (${describeForLog(err)})`; // ask the droplet itself
   }
+  log.debug('breaker', `Droplet clock: ${why}; asking \`date\` on the droplet.`);
   try {
     const t0 = Date.now();
     const r = await droplet.exec(['date', '+%s%N']);
@@ -47,9 +50,12 @@ export async function measureDropletClock(droplet: Droplet): Promise<DropletCloc
     // GNU date prints nanoseconds; a date without %N prints "<seconds>N" or "<seconds>%N".
     const remote = /^\d{19}$/.test(text) ? Number(BigInt(text) / 1_000_000n) : /^(\d{9,11})/.test(text) ? Number(/^(\d{9,11})/.exec(text)![1]) * 1000 + 500 : NaN;
     if (r.code === 0 && Number.isFinite(remote)) return clockOf(offsetFrom(remote, t0, t1), 'date');
-  } catch {
-    /* fall through */
+    why += `; date exited ${r.code ?? 'by a signal'}`;
+  } catch (err) {
+    why += `; date could not run (${describeForLog(err)})`;
   }
+  // The breaker's window is then judged on this machine's clock, which may be off: say so.
+  log.warn('breaker', `The droplet's clock could not be read (${why}); the breaker uses this machine's clock.`);
   return clockOf(0, 'app');
 }
 

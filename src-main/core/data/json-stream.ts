@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { reportError, unlessGone } from '../log/logger.js';
 
 const FLUSH_AT = 256 * 1024;
 
@@ -87,8 +88,8 @@ export class JsonFileWriter {
 
   async abort(): Promise<void> {
     this.parts = [];
-    await this.handle?.close().catch(() => undefined);
+    await this.handle?.close().catch((err: unknown) => reportError('export', err, 'closing an aborted export'));
     this.handle = undefined;
-    await fsp.unlink(this.tmp).catch(() => undefined);
+    await fsp.unlink(this.tmp).catch(unlessGone('export', `removing the aborted export's temporary file ${this.tmp}`));
   }
 }

@@ -12,6 +12,7 @@
 import { describeType } from '../droplet/control-file.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { refusedError } from '../errors.js';
+import { reportError } from '../log/logger.js';
 
 export const SNAPSHOT_KEEP = 50;
 const NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)$/;
@@ -58,18 +59,24 @@ export async function listSnapshots(droplet: Droplet): Promise<SnapshotListing> 
     else found.push({ name: e.name, label: m[7]!, time });
   }
   found.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
-  const sizes = await sizesOf(droplet, found.map((s) => `${dir}/${s.name}`));
+  const sizes = await sizesOf(
+    droplet,
+    found.map((s) => `${dir}/${s.name}`),
+  );
   const snapshots = found.map((s, i) => ({ ...s, size: sizes[i] ?? 0 }));
   const warnings = [
     snapshots.length > SNAPSHOT_KEEP ? `${snapshots.length} snapshots: more than the ${SNAPSHOT_KEEP} the agent should keep; its pruning may not be running.` : null,
-    links.length ? `${links.length} entr${links.length === 1 ? 'y is a symbolic link' : 'ies are symbolic links'} (${links.sort().slice(0, 5).join(', ')}${links.length > 5 ? ', ...' : ''}): not snapshots, never followed; the agent does not make links here, so treat them as tampering.` : null,
+    links.length
+      ? `${links.length} entr${links.length === 1 ? 'y is a symbolic link' : 'ies are symbolic links'} (${links.sort().slice(0, 5).join(', ')}${links.length > 5 ? ', ...' : ''}): not snapshots, never followed; the agent does not make links here, so treat them as tampering.`
+      : null,
   ].filter((w): w is string => w !== null);
   return { dir, snapshots, ignored: ignored.sort(), links, warning: warnings.length ? warnings.join(' ') : null };
 }
 
 async function sizesOf(droplet: Droplet, paths: string[]): Promise<number[]> {
   if (paths.length === 0) return [];
-  const r = await droplet.exec(['du', '-s', '-b', '--', ...paths]).catch(() => null);
+  // Sizes are a nicety: without them the list still shows, and why is in the log.
+  const r = await droplet.exec(['du', '-s', '-b', '--', ...paths]).catch((err: unknown) => (reportError('snapshots', err, 'measuring snapshot sizes with du'), null));
   if (r && r.code === 0) {
     const byPath = new Map<string, number>();
     for (const line of r.stdout.toString('utf8').split('\n')) {

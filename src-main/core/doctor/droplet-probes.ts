@@ -6,6 +6,7 @@
 import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { dockerFor } from '../docker/docker-client.js';
+import { reportError } from '../log/logger.js';
 
 export interface Percentiles {
   p50: number;
@@ -51,8 +52,11 @@ export async function serverVersions(droplet: Droplet): Promise<ServerVersions> 
   let ssh: string | null = null;
   const link = (droplet as unknown as { link?: { ready(): Promise<unknown> } }).link;
   if (link) ssh = ((await link.ready()) as { _remoteVer?: string })._remoteVer ?? null;
-  const v = await dockerFor(droplet).docker.version().catch(() => null);
-  const uname = await droplet.exec(['uname', '-sr']).catch(() => null);
+  // Versions are shown as unknown when they cannot be read; the Docker and exec checks report the cause, the log keeps it.
+  const v = await dockerFor(droplet)
+    .docker.version()
+    .catch((err: unknown) => (reportError('doctor', err, 'reading the Docker version'), null));
+  const uname = await droplet.exec(['uname', '-sr']).catch((err: unknown) => (reportError('doctor', err, 'reading uname'), null));
   return {
     ssh,
     docker: v?.Version ?? null,

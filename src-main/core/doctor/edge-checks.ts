@@ -7,6 +7,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
+import { reportError } from '../log/logger.js';
 
 export interface EdgeOptions {
   url: string;
@@ -46,7 +47,7 @@ async function tlsFacts(u: URL, ca: Buffer | undefined, timeoutMs: number): Prom
     return { trusted: true, error: null, validTo: new Date(r.validTo).toISOString(), daysLeft: Math.floor((Date.parse(r.validTo) - Date.now()) / 86_400_000) };
   } catch (err) {
     // Still report the lifetime of the untrusted certificate, so the user sees both problems at once.
-    const r = await probe(false).catch(() => null);
+    const r = await probe(false).catch(noteEdgeFailure);
     return {
       trusted: false,
       error: (err as Error).message,
@@ -74,27 +75,33 @@ export async function checkEdge(opts: EdgeOptions): Promise<EdgeReport> {
   if (u.protocol !== 'https:') throw new Error(`The edge URL must be https:// (got ${u.protocol}).`);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const tls = await tlsFacts(u, opts.ca, timeoutMs);
-  const home = await get(new URL('/', u), { ca: opts.ca, timeoutMs }).catch(() => null);
+  const home = await get(new URL('/', u), { ca: opts.ca, timeoutMs }).catch(noteEdgeFailure);
   const hsts = (home?.headers['strict-transport-security'] as string | undefined) ?? null;
 
   const plain = new URL('/', u);
   plain.protocol = 'http:';
   plain.port = String(opts.httpPort ?? 80);
-  const redir = await get(plain, { timeoutMs }).catch(() => null);
+  const redir = await get(plain, { timeoutMs }).catch(noteEdgeFailure);
   const location = (redir?.headers.location as string | undefined) ?? null;
   const httpRedirect = { status: redir?.status ?? null, location, ok: !!redir && [301, 302, 307, 308].includes(redir.status) && !!location && location.startsWith('https://') };
 
   const probeToken = opts.token ?? 'stratam-doctor-probe';
   const withKey = new URL(ACTIVITY_PATH, u);
   withKey.searchParams.set('key', probeToken);
-  const q = await get(withKey, { ca: opts.ca, timeoutMs }).catch(() => null);
+  const q = await get(withKey, { ca: opts.ca, timeoutMs }).catch(noteEdgeFailure);
   const queryKeyRefused = !!q && q.status >= 400 && q.status < 500;
   let bearerStatus: number | null = null;
   let bearerAccepted: boolean | null = null;
   if (opts.token !== undefined) {
-    const b = await get(new URL(ACTIVITY_PATH, u), { ca: opts.ca, timeoutMs, headers: { Authorization: `Bearer ${opts.token}` } }).catch(() => null);
+    const b = await get(new URL(ACTIVITY_PATH, u), { ca: opts.ca, timeoutMs, headers: { Authorization: `Bearer ${opts.token}` } }).catch(noteEdgeFailure);
     bearerStatus = b?.status ?? null;
     bearerAccepted = !!b && b.status >= 200 && b.status < 300;
   }
   return { url: u.origin, tls, hsts, httpRedirect, activity: { queryKeyStatus: q?.status ?? null, queryKeyRefused, bearerStatus, bearerAccepted } };
+}
+
+/** A probe of the edge that failed is reported by the check that needs it; the cause goes to the log. */
+function noteEdgeFailure(err: unknown): null {
+  reportError('doctor', err, 'probing the TLS edge');
+  return null;
 }

@@ -18,6 +18,7 @@ import { StratamError } from '../errors.js';
 import { readControlFile } from './control-file.js';
 import type { Droplet } from './droplet.js';
 import { basenameOf, dirnameOf } from './paths.js';
+import { unlessGone } from '../log/logger.js';
 
 export interface AtomicWriteOptions {
   mode: number;
@@ -34,7 +35,7 @@ export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, 
   try {
     await droplet.writeNew(tmp, data, opts.mode);
   } catch (err) {
-    await droplet.unlink(tmp).catch(() => undefined);
+    await droplet.unlink(tmp).catch(unlessGone('atomic-write', `removing the temporary ${tmp}`));
     throw new StratamError('failed', `Could not write a temporary copy of ${path}: ${(err as Error).message}. The original is unchanged.`, {
       hint: 'Check free disk space and that the SSH user may write to that folder.',
       cause: err,
@@ -44,7 +45,7 @@ export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, 
     if (opts.expect !== undefined) await assertUnchanged(droplet, path, opts.expect);
     await droplet.rename(tmp, path);
   } catch (err) {
-    await droplet.unlink(tmp).catch(() => undefined);
+    await droplet.unlink(tmp).catch(unlessGone('atomic-write', `removing the temporary ${tmp}`));
     throw err;
   }
   let back: Buffer | null;

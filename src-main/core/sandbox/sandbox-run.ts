@@ -12,6 +12,7 @@ import { StratamError } from '../errors.js';
 import { dockerFor, isNotFound } from '../docker/docker-client.js';
 import { withReceipt } from '../receipts/receipts.js';
 import { SANDBOX_LABEL, SANDBOX_MEMORY, SANDBOX_ROLE } from './sandbox-policy.js';
+import { background, reportError } from '../log/logger.js';
 
 export const SANDBOX_PIDS_LIMIT = 128;
 
@@ -87,7 +88,8 @@ function demux(stream: NodeJS.ReadableStream, out: (c: Buffer) => void, err: (c:
 async function ensureGone(container: { remove(o: object): Promise<unknown>; inspect(): Promise<unknown> }): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    await container.remove({ force: true }).catch(() => undefined);
+    // A remove that fails is tried again until the deadline; inspect below says whether it is gone.
+    await container.remove({ force: true }).catch((err: unknown) => reportError('sandbox', err, 'removing a sandbox container'));
     try {
       await container.inspect();
     } catch (err) {
@@ -106,58 +108,68 @@ export async function sandboxRun(droplet: Droplet, opts: SandboxRunOptions): Pro
   const image = opts.image ?? droplet.paths.sandboxImage;
   const { docker } = dockerFor(droplet);
   const args = { image, cmd: opts.cmd, timeout_s: opts.timeoutSec ?? null, via: opts.via ?? 'cli', ...(opts.readOnlyVolumes ? { volumes: opts.readOnlyVolumes } : {}) };
-  return withReceipt(droplet, 'sandbox_run', args, async () => {
-    const started = performance.now();
-    let container;
-    try {
-      container = await docker.createContainer(sandboxCreateOptions(image, opts.cmd, opts.readOnlyVolumes));
-    } catch (err) {
-      if (isNotFound(err)) throw new StratamError('failed', `The sandbox image ${image} is not on the droplet.`, { hint: 'Build or pull it on the droplet, or pass --image.' });
-      throw err;
-    }
-    let timedOut = false;
-    let aborted = false;
-    let timer: NodeJS.Timeout | null = null;
-    const kill = () => container.remove({ force: true }).catch(() => undefined);
-    const onAbort = () => {
-      aborted = true;
-      void kill();
-    };
-    try {
-      // Attach before start so no early output is lost.
-      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-      demux(stream, (c) => opts.onStdout?.(c), (c) => opts.onStderr?.(c));
-      const streamDone = new Promise<void>((resolve) => {
-        stream.on('end', resolve);
-        stream.on('close', resolve);
-        stream.on('error', () => resolve());
-      });
-      const waited = container.wait({ condition: 'next-exit' } as never);
-      if (opts.signal?.aborted) throw new StratamError('failed', 'Cancelled before the sandbox started.');
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      await container.start();
-      if (opts.timeoutSec !== undefined) {
-        timer = setTimeout(() => {
-          timedOut = true;
-          void kill();
-        }, opts.timeoutSec * 1000);
-      }
-      let exitCode: number;
+  return withReceipt(
+    droplet,
+    'sandbox_run',
+    args,
+    async () => {
+      const started = performance.now();
+      let container;
       try {
-        exitCode = ((await waited) as unknown as { StatusCode: number }).StatusCode;
+        container = await docker.createContainer(sandboxCreateOptions(image, opts.cmd, opts.readOnlyVolumes));
       } catch (err) {
-        // A forced remove ends the wait with an error; that is our own kill.
-        if (!timedOut && !aborted) throw err;
-        exitCode = 137;
+        if (isNotFound(err)) throw new StratamError('failed', `The sandbox image ${image} is not on the droplet.`, { hint: 'Build or pull it on the droplet, or pass --image.' });
+        throw err;
       }
-      await Promise.race([streamDone, new Promise((r) => setTimeout(r, 2000))]);
-      if (timedOut) exitCode = 124; // the timeout(1) convention
-      if (aborted) exitCode = 130; // 128 + SIGINT
-      return { exitCode, timedOut, aborted, containerId: container.id, image, elapsedMs: Math.round(performance.now() - started) };
-    } finally {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      await ensureGone(container);
-    }
-  }, (r) => ({ exit_code: r.exitCode, timed_out: r.timedOut, aborted: r.aborted, container: r.containerId.slice(0, 12) }));
+      let timedOut = false;
+      let aborted = false;
+      let timer: NodeJS.Timeout | null = null;
+      const kill = () => container.remove({ force: true }).catch((err: unknown) => reportError('sandbox', err, 'removing a timed-out sandbox container'));
+      const onAbort = () => {
+        aborted = true;
+        background(kill(), 'sandbox', 'removing an aborted sandbox container');
+      };
+      try {
+        // Attach before start so no early output is lost.
+        const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+        demux(
+          stream,
+          (c) => opts.onStdout?.(c),
+          (c) => opts.onStderr?.(c),
+        );
+        const streamDone = new Promise<void>((resolve) => {
+          stream.on('end', resolve);
+          stream.on('close', resolve);
+          stream.on('error', () => resolve());
+        });
+        const waited = container.wait({ condition: 'next-exit' } as never);
+        if (opts.signal?.aborted) throw new StratamError('failed', 'Cancelled before the sandbox started.');
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        await container.start();
+        if (opts.timeoutSec !== undefined) {
+          timer = setTimeout(() => {
+            timedOut = true;
+            background(kill(), 'sandbox', 'removing a timed-out sandbox container');
+          }, opts.timeoutSec * 1000);
+        }
+        let exitCode: number;
+        try {
+          exitCode = ((await waited) as unknown as { StatusCode: number }).StatusCode;
+        } catch (err) {
+          // A forced remove ends the wait with an error; that is our own kill.
+          if (!timedOut && !aborted) throw err;
+          exitCode = 137;
+        }
+        await Promise.race([streamDone, new Promise((r) => setTimeout(r, 2000))]);
+        if (timedOut) exitCode = 124; // the timeout(1) convention
+        if (aborted) exitCode = 130; // 128 + SIGINT
+        return { exitCode, timedOut, aborted, containerId: container.id, image, elapsedMs: Math.round(performance.now() - started) };
+      } finally {
+        if (timer) clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        await ensureGone(container);
+      }
+    },
+    (r) => ({ exit_code: r.exitCode, timed_out: r.timedOut, aborted: r.aborted, container: r.containerId.slice(0, 12) }),
+  );
 }

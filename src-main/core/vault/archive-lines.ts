@@ -31,11 +31,7 @@ export interface ArchiveLine {
  * call). With `maxLine`, a longer line is not held in memory: it comes back
  * empty with `oversized` set to its length, so memory stays bounded.
  */
-export async function* readLines(
-  droplet: Droplet,
-  path: string,
-  opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number; maxLine?: number } = {},
-): AsyncGenerator<ArchiveLine> {
+export async function* readLines(droplet: Droplet, path: string, opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number; maxLine?: number } = {}): AsyncGenerator<ArchiveLine> {
   const file = await droplet.openRegular(path, 'read');
   if (!file) return;
   try {
@@ -45,10 +41,7 @@ export async function* readLines(
   }
 }
 
-async function* linesOf(
-  file: RegularFile,
-  opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number; maxLine?: number },
-): AsyncGenerator<ArchiveLine> {
+async function* linesOf(file: RegularFile, opts: { start?: number; end?: number; chunk?: number; firstLineNo?: number; maxLine?: number }): AsyncGenerator<ArchiveLine> {
   const end = opts.end ?? file.stat.size;
   const chunk = opts.chunk ?? CHUNK;
   const maxLine = opts.maxLine ?? Number.POSITIVE_INFINITY;
@@ -122,7 +115,7 @@ export function findEnc(line: Buffer): EncSpan | null {
   try {
     parsed = JSON.parse(line.toString('utf8'));
   } catch {
-    return null;
+    return null; // not a record: no token in it to re-encrypt, and the line is kept exactly as it was
   }
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { enc?: unknown }).enc !== 'string') return null;
   const enc = (parsed as { enc: string }).enc;

@@ -26,6 +26,7 @@ import { tempPathFor } from '../droplet/atomic-write.js';
 import { basenameOf, dirnameOf } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
 import { CHUNK } from './archive-lines.js';
+import { unlessGone } from '../log/logger.js';
 
 const NL = 0x0a;
 const FLUSH_AT = 1024 * 1024;
@@ -133,7 +134,8 @@ export async function rewriteArchive(droplet: Droplet, path: string, opts: Rewri
       opts.onProgress?.(0, total);
       for (;;) {
         const size = await sizeNow();
-        if (size < cur.consumed) throw new StratamError('failed', `${path} shrank during rotation; nothing was swapped.`, { hint: 'Something else rewrote the archive. Run `stratam vault verify`, then rotate again.' });
+        if (size < cur.consumed)
+          throw new StratamError('failed', `${path} shrank during rotation; nothing was swapped.`, { hint: 'Something else rewrote the archive. Run `stratam vault verify`, then rotate again.' });
         total = Math.max(total, size);
         if (size === cur.consumed) break;
         const before = cur.consumed;
@@ -146,7 +148,7 @@ export async function rewriteArchive(droplet: Droplet, path: string, opts: Rewri
         }
       }
       await dst.sync();
-      await droplet.unlink(side).catch(() => undefined);
+      await droplet.unlink(side).catch(unlessGone('vault', `removing ${side} before the swap`)); // ln below fails, and says so, if it is still there
       const ln = await droplet.exec(['ln', '--', path, side]);
       if (ln.code !== 0) {
         throw new StratamError('failed', `Could not hard-link ${path} to keep it reachable during the swap; nothing was swapped.`, {
@@ -160,8 +162,9 @@ export async function rewriteArchive(droplet: Droplet, path: string, opts: Rewri
       await droplet.rename(tmp, path);
       swapped = true;
     } catch (err) {
-      if (!swapped) await droplet.unlink(tmp).catch(() => undefined);
-      await droplet.unlink(side).catch(() => undefined);
+      // The error that stopped the rewrite is the one thrown; a clean-up that also fails is logged (the next rewrite removes leftovers).
+      if (!swapped) await droplet.unlink(tmp).catch(unlessGone('vault', `removing ${tmp} after a failed rewrite`));
+      await droplet.unlink(side).catch(unlessGone('vault', `removing ${side} after a failed rewrite`));
       throw err;
     }
     // Carry over whatever reached the old inode after the last catch-up, into the new one (our handle).
@@ -172,7 +175,7 @@ export async function rewriteArchive(droplet: Droplet, path: string, opts: Rewri
       const size = await sizeNow();
       if (size > cur.consumed) await cur.advance(size, (b) => dst.append(b), true);
     }
-    await droplet.unlink(side).catch(() => undefined);
+    await droplet.unlink(side).catch(unlessGone('vault', `removing ${side} after the swap (the next vault change cleans it up)`));
     opts.onProgress?.(cur.consumed, cur.consumed);
     return { lines: cur.lines, carried: cur.lines - linesAtSwap, bytes: cur.consumed };
   } finally {

@@ -14,6 +14,7 @@ import { readControlFile } from '../droplet/control-file.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { homeFile } from '../droplet/paths.js';
 import { StratamError } from '../errors.js';
+import { reportError, unlessGone } from '../log/logger.js';
 
 const LOCK_NAME = '.vault-rotate.lock';
 
@@ -41,7 +42,8 @@ export async function acquireVaultLock(droplet: Droplet, action: string): Promis
     if (await createWithContent(droplet, path, body)) {
       await removeStaleTemps(droplet, path);
       return async () => {
-        await droplet.unlink(path).catch(() => undefined);
+        // Left behind, the next vault change would refuse (it is ours, and this process may still run): say so.
+        await droplet.unlink(path).catch(unlessGone('vault', `releasing the vault lock ${path} (delete it by hand if the next vault command refuses)`));
       };
     }
     let held: Partial<LockInfo> = {};
@@ -58,7 +60,7 @@ export async function acquireVaultLock(droplet: Droplet, action: string): Promis
         hint: `Wait for it to finish. If nothing is running any more (it was interrupted), delete ${path} and run the command again; the keyring on disk still opens every token.`,
       });
     }
-    await droplet.unlink(path).catch(() => undefined);
+    await droplet.unlink(path).catch(unlessGone('vault', `removing the stale vault lock ${path}`));
   }
   throw new StratamError('failed', `Could not take the vault lock ${path}.`, { hint: 'Run the command again.' });
 }
@@ -74,7 +76,7 @@ async function createWithContent(droplet: Droplet, path: string, body: Buffer): 
       hint: 'The droplet needs `ln` (coreutils) and a filesystem with hard links in jarvisHome.',
     });
   } finally {
-    await droplet.unlink(tmp).catch(() => undefined);
+    await droplet.unlink(tmp).catch(unlessGone('vault', `removing the lock attempt's temp file ${tmp}`));
   }
 }
 
@@ -82,7 +84,11 @@ async function createWithContent(droplet: Droplet, path: string, body: Buffer): 
 async function removeStaleTemps(droplet: Droplet, path: string): Promise<void> {
   const dir = path.slice(0, path.lastIndexOf('/'));
   const prefix = `${LOCK_NAME}.`;
-  for (const e of await droplet.readdir(dir).catch(() => [])) {
-    if (e.name.startsWith(prefix) && e.name.endsWith('.tmp')) await droplet.unlink(`${dir}/${e.name}`).catch(() => undefined);
+  const entries = await droplet.readdir(dir).catch((err: unknown) => {
+    reportError('vault', err, `listing ${dir} for temp files of interrupted lock attempts`);
+    return [];
+  });
+  for (const e of entries) {
+    if (e.name.startsWith(prefix) && e.name.endsWith('.tmp')) await droplet.unlink(`${dir}/${e.name}`).catch(unlessGone('vault', `removing ${dir}/${e.name}`));
   }
 }

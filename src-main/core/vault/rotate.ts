@@ -58,14 +58,20 @@ export interface RotateOptions {
 }
 
 export async function rotateVault(droplet: Droplet, opts: RotateOptions = {}): Promise<RotateResult> {
-  return withReceipt(droplet, 'vault_rotate', {}, () => rotateLocked(droplet, opts), (r) => ({
-    new_key: r.newKeyId,
-    retired_key: r.retiredKeyId,
-    vault_entries: r.vaultEntries,
-    archive_tokens: r.archiveTokens,
-    carried_lines: r.carriedLines,
-    verified: r.verify.ok,
-  }));
+  return withReceipt(
+    droplet,
+    'vault_rotate',
+    {},
+    () => rotateLocked(droplet, opts),
+    (r) => ({
+      new_key: r.newKeyId,
+      retired_key: r.retiredKeyId,
+      vault_entries: r.vaultEntries,
+      archive_tokens: r.archiveTokens,
+      carried_lines: r.carriedLines,
+      verified: r.verify.ok,
+    }),
+  );
 }
 
 async function rotateLocked(droplet: Droplet, opts: RotateOptions): Promise<RotateResult> {
@@ -90,7 +96,10 @@ async function rotate(droplet: Droplet, opts: RotateOptions): Promise<RotateResu
   const before = await readKeyringFile(droplet);
   const oldPrimary = before.file.keys.find((k) => k.retired === null)!;
   const started = isoSeconds(now());
-  const newId = newKeyId(before.file.keys.map((k) => k.id), now());
+  const newId = newKeyId(
+    before.file.keys.map((k) => k.id),
+    now(),
+  );
   const rotated: KeyringFile = {
     version: 1,
     keys: [{ id: newId, key: generateKey(), created: started, retired: null }, ...before.file.keys.map((k) => (k === oldPrimary ? { ...k, retired: started } : k))],

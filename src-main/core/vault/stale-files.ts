@@ -14,15 +14,19 @@ import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { sidePathFor } from './archive-rewrite.js';
 import { findEnc, readLines, type ArchiveLine } from './archive-lines.js';
+import { reportError, unlessGone } from '../log/logger.js';
 
 const TEMP_OF = [CONTRACT_FILES.keyring, CONTRACT_FILES.vault, CONTRACT_FILES.archive].map((n) => `.${n}.stratam-`);
 
 export async function cleanupInterrupted(droplet: Droplet): Promise<string[]> {
   const warnings: string[] = [];
   const home = droplet.paths.jarvisHome;
-  const entries = await droplet.readdir(home).catch(() => []);
+  const entries = await droplet.readdir(home).catch((err: unknown) => {
+    reportError('vault', err, `listing ${home} for leftovers of an interrupted vault change`);
+    return [];
+  });
   for (const e of entries) {
-    if (e.name.endsWith('.tmp') && TEMP_OF.some((p) => e.name.startsWith(p))) await droplet.unlink(`${home}/${e.name}`).catch(() => undefined);
+    if (e.name.endsWith('.tmp') && TEMP_OF.some((p) => e.name.startsWith(p))) await droplet.unlink(`${home}/${e.name}`).catch(unlessGone('vault', `removing ${home}/${e.name}`));
   }
   const archive = homeFile(droplet.paths, CONTRACT_FILES.archive);
   const side = sidePathFor(archive);
@@ -32,13 +36,20 @@ export async function cleanupInterrupted(droplet: Droplet): Promise<string[]> {
     const head = (p: string) => withRegularFile(droplet, p, async (f) => (f ? f.read(0, 4096) : Buffer.alloc(0)));
     // Killed before the swap: the side name is a second link to the live file.
     const same = liveStat !== null && liveStat.size === sideStat.size && (await head(archive)).equals(await head(side));
-    if (same) await droplet.unlink(side).catch(() => undefined);
-    else if ((await recoverSideTail(droplet, side, archive).catch(() => null)) !== null) {
-      await droplet.unlink(side).catch(() => undefined);
+    if (same) await droplet.unlink(side).catch(unlessGone('vault', `removing ${side}`));
+    else if (
+      (await recoverSideTail(droplet, side, archive).catch((err: unknown) => {
+        reportError('vault', err, `carrying the tail of ${side} over (it is kept aside instead)`);
+        return null;
+      })) !== null
+    ) {
+      await droplet.unlink(side).catch(unlessGone('vault', `removing ${side}`));
     } else {
       const kept = `${archive}.interrupted-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
       await droplet.rename(side, kept);
-      warnings.push(`An interrupted rotation left a previous archive that does not line up with the live one; it is kept at ${kept} for you to compare. Lines the agent appended in the last moment before that interruption may be only there.`);
+      warnings.push(
+        `An interrupted rotation left a previous archive that does not line up with the live one; it is kept at ${kept} for you to compare. Lines the agent appended in the last moment before that interruption may be only there.`,
+      );
     }
   }
   return warnings;

@@ -34,7 +34,11 @@ export async function vaultStatus(droplet: Droplet, now: Date = new Date()): Pro
       rotationDue: now.getTime() - created >= ROTATION_DUE_DAYS * DAY_MS,
       rotationDueAt: new Date(created + ROTATION_DUE_DAYS * DAY_MS).toISOString(),
     },
-    entries: vault ? Object.entries(vault.vault.entries).map(([name, e]) => ({ name, updated: e.updated })).sort((a, b) => a.name.localeCompare(b.name)) : [],
+    entries: vault
+      ? Object.entries(vault.vault.entries)
+          .map(([name, e]) => ({ name, updated: e.updated }))
+          .sort((a, b) => a.name.localeCompare(b.name))
+      : [],
     retired: retired.map((k) => {
       const from = purgeableFrom(k.retired!);
       return { id: k.id, created: k.created, retired: k.retired!, purgeableFrom: from.toISOString(), purgeable: now.getTime() > from.getTime() };
