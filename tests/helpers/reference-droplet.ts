@@ -55,6 +55,8 @@ export interface ReferenceDropletOptions {
    * with no home folder, so no shell start-up file slows or colours the run.
    */
   user?: string;
+  /** false: sshd gets no `Subsystem sftp` line (a droplet whose sshd cannot serve files). */
+  sftp?: boolean;
 }
 
 export class ReferenceDroplet {
@@ -71,6 +73,7 @@ export class ReferenceDroplet {
   port = 0;
   private sshd: ChildProcess | null = null;
   private agentStarted = false;
+  private readonly sftp: boolean;
 
   constructor(opts: ReferenceDropletOptions = {}) {
     this.root = mkdtempSync(join(tmpdir(), 'stratam-ref-'));
@@ -91,6 +94,7 @@ export class ReferenceDroplet {
     writeFileSync(join(this.root, 'authorized_keys'), readFileSync(`${this.clientKey}.pub`));
     this.container = `jarvis-test-${randomBytes(4).toString('hex')}`;
     this.user = opts.user ?? 'root';
+    this.sftp = opts.sftp !== false;
     if (opts.user) {
       try {
         execFileSync('id', [opts.user], { stdio: 'ignore' });
@@ -134,7 +138,11 @@ export class ReferenceDroplet {
         'LogLevel VERBOSE',
         'MaxSessions 64',
         'MaxStartups 64',
-        'Subsystem sftp internal-sftp',
+        ...(this.sftp ? ['Subsystem sftp internal-sftp'] : []),
+        // This machine's root .bashrc runs `pyenv init`, which rehashes under a lock on every
+        // SSH exec; a session killed mid-rehash (killSshd) leaves the lock behind, and every later
+        // exec would wait 60 s for it. A real droplet has no pyenv; here a held lock is skipped.
+        'SetEnv PYENV_REHASH_TIMEOUT=0',
         '',
       ].join('\n'),
     );

@@ -8,8 +8,9 @@ import { resolveProfile } from '../connect.js';
 const USAGE = `Usage: stratam doctor [--edge-url https://HOST] [--ca-file PEM] [--edge-http-port N] [--json]
 
 Measures the SSH handshake, Docker round trip (p50/p99 over 50 /_ping on the
-open connection), SFTP read throughput, server versions, the agent container
-and the contract files' modes. With an edge URL (or the profile's), it also
+open connection), SFTP (that sshd has the subsystem, and its read
+throughput), server versions, the agent container and the contract files'
+modes. With an edge URL (or the profile's), it also
 checks TLS expiry, HSTS, the HTTP->HTTPS redirect, and that the activity API
 refuses ?key= and accepts Authorization: Bearer (token from STRATAM_EDGE_TOKEN).
 Exit 3 when a check fails.`;

@@ -15,11 +15,16 @@ export interface DropletDocker {
 
 const clients = new WeakMap<Droplet, DropletDocker>();
 
-/** One client (and one channel pool) per droplet connection. */
-export function dockerFor(droplet: Droplet): DropletDocker {
+/**
+ * One client (and one channel pool) per droplet connection. Every request
+ * gets its response head within `requestDeadlineMs` (default 30 s; the
+ * first caller's choice, or a later caller's that names one).
+ */
+export function dockerFor(droplet: Droplet, opts: { requestDeadlineMs?: number } = {}): DropletDocker {
   let c = clients.get(droplet);
+  if (c && opts.requestDeadlineMs !== undefined) c.agent.requestDeadlineMs = opts.requestDeadlineMs;
   if (!c) {
-    const agent = new ChannelAgent(droplet, DOCKER_SOCKET);
+    const agent = new ChannelAgent(droplet, DOCKER_SOCKET, opts.requestDeadlineMs === undefined ? {} : { requestDeadlineMs: opts.requestDeadlineMs });
     const docker = new Docker({ protocol: 'http', host: 'docker', port: 80, agent } as Docker.DockerOptions);
     c = { docker, agent, droplet };
     clients.set(droplet, c);

@@ -9,8 +9,10 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import Docker from 'dockerode';
 import type { Droplet } from '../droplet/droplet.js';
+import { StratamError } from '../errors.js';
 import { ChannelAgent, DOCKER_SOCKET } from './channel-agent.js';
 import { dockerFor } from './docker-client.js';
+import { background, reportError } from '../log/logger.js';
 
 export interface DockerEvent {
   Type: string;
@@ -51,11 +53,15 @@ function parseLines(stream: NodeJS.ReadableStream, onEvent: (e: DockerEvent) => 
       const line = buf.slice(0, nl).trim();
       buf = buf.slice(nl + 1);
       if (!line) continue;
+      let event: DockerEvent;
       try {
-        onEvent(JSON.parse(line) as DockerEvent);
-      } catch {
-        /* a foreign line; Docker writes whole JSON objects */
+        event = JSON.parse(line) as DockerEvent;
+      } catch (err) {
+        // Docker writes whole JSON objects; anything else is noted and skipped (only the parse is guarded, never the handler).
+        reportError('docker-events', err, 'reading a Docker event line that is not JSON');
+        continue;
       }
+      onEvent(event);
     }
   });
 }
@@ -72,7 +78,12 @@ export async function eventHistory(droplet: Droplet, opts: { sinceMs: number; un
   parseLines(stream, (e) => out.push(e));
   await new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
-    stream.on('close', resolve);
+    // A stream cut short (the link dropped) must not pass for the whole history.
+    stream.on('close', () =>
+      (stream as IncomingMessage).complete === false
+        ? reject(new StratamError('connect', "Reading Docker's event history: the connection to the droplet was lost mid-answer.", { hint: 'Retry once the droplet is reachable again.' }))
+        : resolve(),
+    );
     stream.on('error', reject);
   });
   return out.sort((a, b) => a.timeNano - b.timeNano);
@@ -106,7 +117,7 @@ export class EventFollower extends EventEmitter {
     if (s.state === 'connected' && !this.current && this.retryTimer) {
       clearTimeout(this.retryTimer);
       this.retryTimer = null;
-      void this.subscribe(true);
+      background(this.subscribe(true), 'docker-events', 'subscribing to Docker events again');
     }
   };
   private readonly onDrop = () => this.current?.destroy();
@@ -120,7 +131,7 @@ export class EventFollower extends EventEmitter {
     // it runs, and must never block or be handed to ordinary API calls.
     this.agent = new ChannelAgent(droplet, DOCKER_SOCKET, { keepAlive: false, maxSockets: Infinity });
     this.docker = new Docker({ protocol: 'http', host: 'docker', port: 80, agent: this.agent } as Docker.DockerOptions);
-    this.link = ((droplet as unknown as { link?: LinkLike }).link ?? null);
+    this.link = (droplet as unknown as { link?: LinkLike }).link ?? null;
   }
 
   async start(): Promise<void> {
@@ -179,7 +190,7 @@ export class EventFollower extends EventEmitter {
     if (this.stopped || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      void this.subscribe(true);
+      background(this.subscribe(true), 'docker-events', 'subscribing to Docker events again');
     }, delayMs);
   }
 

@@ -20,7 +20,8 @@ export async function listVolumeFiles(droplet: Droplet, volume: string, opts: { 
   try {
     mountpoint = ((await dockerFor(droplet).docker.getVolume(volume).inspect()) as { Mountpoint: string }).Mountpoint;
   } catch (err) {
-    if (isNotFound(err)) throw new StratamError('failed', `The Docker volume ${volume} does not exist on the droplet.`, { hint: 'Check the backupsVolume setting, or that the backup job has run at least once.' });
+    if (isNotFound(err))
+      throw new StratamError('failed', `The Docker volume ${volume} does not exist on the droplet.`, { hint: 'Check the backupsVolume setting, or that the backup job has run at least once.' });
     throw err;
   }
   try {
@@ -36,7 +37,8 @@ export async function listVolumeFiles(droplet: Droplet, volume: string, opts: { 
     via: 'backups-list',
     onStdout: (c) => (out += c.toString('utf8')),
   });
-  if (r.exitCode !== 0) throw new StratamError('failed', `Listing the volume ${volume} failed (exit ${r.exitCode}).`, { hint: 'The sandbox image needs `sh` and `stat`; or connect as a user that can read the volume.' });
+  if (r.exitCode !== 0)
+    throw new StratamError('failed', `Listing the volume ${volume} failed (exit ${r.exitCode}).`, { hint: 'The sandbox image needs `sh` and `stat`; or connect as a user that can read the volume.' });
   return out
     .split('\n')
     .map((l) => /^(\d+) (\d+) \/v\/(.+)$/.exec(l))

@@ -10,16 +10,12 @@ import * as fsp from 'node:fs/promises';
 import { notRegularError } from './control-file.js';
 import type { FileStat, RegularFile } from './droplet.js';
 
-export async function openRegularLocally(
-  path: string,
-  how: 'read' | 'append',
-  mode: number,
-  describe: (s: Stats) => FileStat,
-): Promise<RegularFile | null> {
-  const lstat = async () => fsp.lstat(path).then(describe, (err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
+export async function openRegularLocally(path: string, how: 'read' | 'append', mode: number, describe: (s: Stats) => FileStat): Promise<RegularFile | null> {
+  const lstat = async () =>
+    fsp.lstat(path).then(describe, (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
   // Checked first too, so a device is not even opened (opening some has side effects).
   const before = await lstat();
   if (before && before.type !== 'file') throw notRegularError(path, before);

@@ -13,7 +13,7 @@ const SFTP_ERRNO: Record<number, string> = { 2: 'ENOENT', 3: 'EACCES', 4: 'EIO',
 export const SFTP_EOF = 1;
 
 export function sftpError(err: Error & { code?: unknown }, op: string, path: string): NodeJS.ErrnoException {
-  const code = typeof err.code === 'number' ? SFTP_ERRNO[err.code] ?? 'EIO' : String(err.code ?? 'EIO');
+  const code = typeof err.code === 'number' ? (SFTP_ERRNO[err.code] ?? 'EIO') : String(err.code ?? 'EIO');
   const e: NodeJS.ErrnoException = new Error(`${op} ${path}: ${err.message}`);
   e.code = code;
   return e;

@@ -69,12 +69,7 @@ export interface SftpOps {
  * The ops on session `s` for `file`, each request guarded (it ends when the
  * connection drops) by `guard`; `abandon` drops the session (SshDroplet's).
  */
-export function sftpOpsOn(
-  s: SFTPWrapper,
-  file: string,
-  guard: <T>(op: string, path: string, run: () => Promise<T>) => Promise<T>,
-  abandon: () => void,
-): SftpOps {
+export function sftpOpsOn(s: SFTPWrapper, file: string, guard: <T>(op: string, path: string, run: () => Promise<T>) => Promise<T>, abandon: () => void): SftpOps {
   const req = <T>(op: string, path: string, fn: (cb: (err: Error | null | undefined, v: T) => void) => void) =>
     guard(op, path, () => new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(sftpError(err, op, path)) : resolve(v)))));
   return {
@@ -90,9 +85,7 @@ export function sftpOpsOn(
     fstat: async (h) => toStat(await req<Stats>('fstat', file, (cb) => s.fstat(h, cb))),
     read: async (h, position, length) => {
       const buf = Buffer.allocUnsafe(length);
-      const n = await req<number>('read', file, (cb) =>
-        s.read(h, buf, 0, length, position, (e, bytes) => ((e as { code?: number } | undefined)?.code === SFTP_EOF ? cb(null, 0) : cb(e, bytes))),
-      );
+      const n = await req<number>('read', file, (cb) => s.read(h, buf, 0, length, position, (e, bytes) => ((e as { code?: number } | undefined)?.code === SFTP_EOF ? cb(null, 0) : cb(e, bytes))));
       return buf.subarray(0, n);
     },
     write: (h, data) => req<void>('append', file, (cb) => s.write(h, data, 0, data.length, 0, cb as never)),

@@ -19,11 +19,7 @@ export interface KnownHostEntry {
   line: number;
 }
 
-export type HostKeyVerdict =
-  | { status: 'match'; line: number }
-  | { status: 'revoked'; line: number }
-  | { status: 'changed'; lines: number[] }
-  | { status: 'unknown' };
+export type HostKeyVerdict = { status: 'match'; line: number } | { status: 'revoked'; line: number } | { status: 'changed'; lines: number[] } | { status: 'unknown' };
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

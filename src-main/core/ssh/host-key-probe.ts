@@ -6,14 +6,16 @@
  * The verdict against known_hosts then decides: known → connect; unknown →
  * show the fingerprint and pin it only after the person confirms; changed or
  * revoked → refuse.
+ *
+ * The dial is the link's own (dial.ts), with no credentials and a verifier
+ * that always refuses.
  */
 import { readFile } from 'node:fs/promises';
-import { connect as tcpConnect } from 'node:net';
 import { homedir } from 'node:os';
-import { Client } from 'ssh2';
 import { StratamError } from '../errors.js';
-import { fingerprintOf, keyTypeOf } from '../ssh/host-key.js';
-import { hostLookupName, parseKnownHosts, verifyHostKey, type HostKeyVerdict } from '../ssh/known-hosts.js';
+import { dialSsh } from './dial.js';
+import { fingerprintOf, keyTypeOf } from './host-key.js';
+import { hostLookupName, parseKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
 
 export interface OfferedKey {
   host: string;
@@ -24,37 +26,29 @@ export interface OfferedKey {
 }
 
 export async function probeHostKey(host: string, port: number, timeoutMs = 15_000): Promise<OfferedKey> {
-  return new Promise<OfferedKey>((resolve, reject) => {
-    let offered: Buffer | null = null;
-    const sock = tcpConnect({ host, port });
-    sock.setNoDelay(true);
-    const client = new Client();
-    const done = (err: Error | null) => {
-      client.removeAllListeners();
-      client.on('error', () => {});
-      client.destroy();
-      if (offered) resolve({ host, port, keyType: keyTypeOf(offered), fingerprint: fingerprintOf(offered), blob: offered });
-      else {
-        const code = (err as NodeJS.ErrnoException | null)?.code;
-        const what = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ETIMEDOUT' || (err as { level?: string } | null)?.level === 'client-timeout' ? 'timed out' : code ?? err?.message ?? 'closed';
-        reject(new StratamError('connect', `Could not reach ${host}:${port} over SSH (${what}).`, { hint: 'Check the host and port in the profile, and that sshd runs on the droplet.' }));
-      }
-    };
-    client.on('error', (err) => done(err));
-    client.on('close', () => done(null));
-    client.on('ready', () => done(null));
-    client.connect({
-      sock,
-      host,
-      port,
-      username: 'stratam-host-key-probe',
-      readyTimeout: timeoutMs,
-      hostVerifier: (key: Buffer) => {
-        offered = Buffer.from(key);
-        return false;
-      },
-    });
+  let offered: Buffer | null = null;
+  const d = dialSsh({
+    host,
+    port,
+    // Never sent: the verifier refuses the key before authentication starts.
+    user: 'stratam-host-key-probe',
+    readyTimeoutMs: timeoutMs,
+    credentials: null,
+    verifyHost: (key) => {
+      offered = key;
+      return { ok: false, offered: fingerprintOf(key), keyType: keyTypeOf(key), message: 'Host key probe: the key is recorded, the connection ends here.' };
+    },
   });
+  try {
+    const client = await d.done;
+    // Unreachable (the verifier refuses every key); should ssh2 ever go on, end it.
+    client.end();
+  } catch (err) {
+    if (!offered) throw err;
+  }
+  const blob: Buffer = offered ?? Buffer.alloc(0);
+  if (blob.length === 0) throw new StratamError('connect', `${host}:${port} offered no host key.`, { hint: 'Check that sshd runs on the droplet.' });
+  return { host, port, keyType: keyTypeOf(blob), fingerprint: fingerprintOf(blob), blob };
 }
 
 export async function knownHostsVerdict(offered: OfferedKey, knownHostsFile?: string): Promise<{ file: string; verdict: HostKeyVerdict }> {
@@ -63,6 +57,7 @@ export async function knownHostsVerdict(offered: OfferedKey, knownHostsFile?: st
   try {
     text = await readFile(file, 'utf8');
   } catch {
+    // No known_hosts file: every host is unknown, which the verdict says.
     text = '';
   }
   return { file, verdict: verifyHostKey(parseKnownHosts(text), offered.host, offered.port, offered.blob) };
