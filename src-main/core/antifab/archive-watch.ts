@@ -4,9 +4,11 @@
  * over the open connection (a stat a second, no process left on the droplet)
  * and reads only the new bytes.
  *
- * It starts at the current end: older replies would be judged without their
- * turns' tool calls (the live audit feed starts at the end too), and the full
- * history is `stratam antifab scan`'s job. A vault rotation rewrites the
+ * It starts at the current end, or where the app last read to (`startOffset`,
+ * saved per droplet: what was written while the app was closed is judged on
+ * the next start, with the audit feed resuming from its own saved position so
+ * the turns' tool calls are there); the full history is `stratam antifab
+ * scan`'s job. A vault rotation rewrites the
  * archive with tokens of the same length (same plaintext, same timestamps),
  * so offsets stay valid across it; a file that shrinks was replaced, and
  * reading resumes at its new end rather than replaying it.
@@ -15,6 +17,7 @@ import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { parseArchiveLine, type Decryptor } from './records.js';
 import type { ArchiveMessage } from './scan.js';
+import { background, logEvery } from '../log/logger.js';
 
 const MAX_LINE = 1024 * 1024;
 const KEYRING_RETRY_MS = 10_000;
@@ -24,6 +27,12 @@ export interface ArchiveWatchOptions {
   onMessage(m: ArchiveMessage): void;
   onError(message: string): void;
   loadKeyring(): Promise<Decryptor>;
+  /** Resume at this byte offset (a saved `onOffset`) instead of the current end. */
+  startOffset?: number;
+  /** The offset after the last whole line read, whenever it moves (for the next start). */
+  onOffset?(offset: number): void;
+  /** The first time a look finds nothing more to read: the catch-up is done. */
+  onCaughtUp?(): void;
 }
 
 export class ArchiveWatcher {
@@ -35,6 +44,7 @@ export class ArchiveWatcher {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private reported = new Set<string>();
+  private caughtUp = false;
 
   constructor(
     private readonly droplet: Droplet,
@@ -53,9 +63,9 @@ export class ArchiveWatcher {
       } catch (err) {
         this.once('poll', `Reading the conversation archive failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.opts.intervalMs ?? 1000);
+      if (!this.stopped) this.timer = setTimeout(() => background(tick(), 'archive-watch', 'polling the conversation archive'), this.opts.intervalMs ?? 1000);
     };
-    void tick();
+    background(tick(), 'archive-watch', 'polling the conversation archive');
   }
 
   stop(): void {
@@ -67,14 +77,20 @@ export class ArchiveWatcher {
   async poll(): Promise<void> {
     const st = await this.droplet.stat(this.path);
     const size = st?.size ?? 0;
+    if (this.offset < 0 && this.opts.startOffset !== undefined && this.opts.startOffset <= size) {
+      // Where the app last read to: what came in since is read now.
+      this.offset = this.opts.startOffset;
+    }
     if (this.offset < 0 || size < this.offset) {
       // First look, or the file was replaced by a shorter one: start at its end.
       this.offset = size;
       this.carry = Buffer.alloc(0);
       this.skipToNewline = false;
+      this.opts.onOffset?.(size);
+      this.markCaughtUp();
       return;
     }
-    if (size === this.offset) return;
+    if (size === this.offset) return this.markCaughtUp();
     const chunk = await this.droplet.readRange(this.path, this.offset, Math.min(size, this.offset + 8 * MAX_LINE));
     this.offset += chunk.length;
     let data = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
@@ -93,6 +109,15 @@ export class ArchiveWatcher {
       this.carry = Buffer.alloc(0);
       this.skipToNewline = true;
     } else this.carry = Buffer.from(data);
+    // A partial last line is read again next time; a skipped over-long one is not.
+    this.opts.onOffset?.(this.offset - this.carry.length);
+    if (this.offset >= size) this.markCaughtUp();
+  }
+
+  private markCaughtUp(): void {
+    if (this.caughtUp) return;
+    this.caughtUp = true;
+    this.opts.onCaughtUp?.();
   }
 
   private async deliver(line: Buffer): Promise<void> {
@@ -123,6 +148,8 @@ export class ArchiveWatcher {
   }
 
   private once(key: string, message: string): void {
+    // The person is told once; the log keeps the repeats too (throttled), so a trouble that lasted all night shows as such.
+    logEvery(`archive-watch:${key}`, 10 * 60_000, 'warn', 'antifab', message);
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.opts.onError(message);

@@ -31,6 +31,8 @@ import { ScanPool, defaultScanWorkers } from './scan-pool.js';
 import type { CommandChecker, CommandVerdict } from './second-line.js';
 import { SeqTracker, seqAlertDetail } from './seq-check.js';
 import { WitnessStore, type Observation } from './witness-store.js';
+import { background, reportError } from '../log/logger.js';
+import type { FeedPosition, FeedPositions } from './feed-position.js';
 
 export interface FeedOptions {
   /** Keep following after catching up (default: stop once caught up). */
@@ -39,6 +41,12 @@ export interface FeedOptions {
   fromSeq?: number;
   /** Without fromSeq: start with the last N lines of the current file (default 10; 0 = only new ones). */
   lines?: number;
+  /** Start each stream where a saved position says (see feed-position.ts); other streams start as `lines` says. */
+  resume?: FeedPositions;
+  /** Where each stream has been read to, after the records up to there were delivered (at most every 250 ms). */
+  onPosition?(positions: FeedPositions): void;
+  /** The follower reached the end of every stream and everything before was delivered (once per follower start). */
+  onCaughtUp?(): void;
   /** Merge operator_actions.jsonl in. */
   receipts?: boolean;
   /** Keep the witness in `<stateDir>/audit/...` current. */
@@ -118,12 +126,30 @@ class StreamState {
     fromSeq: number | undefined,
   ) {
     this.seq = new SeqTracker(fromSeq);
-    this.reader = new LineReader(name, {
-      record: (r) => feed.onRecord(this, r),
-      malformed: (d) => void (this.rescan || feed.emitDiag(d)),
-      truncated: (d) => feed.onTruncated(this, d),
-    }, { ...(maxLine === undefined ? {} : { maxLine }), commands: feed.wantsCommands });
+    this.reader = new LineReader(
+      name,
+      {
+        record: (r) => feed.onRecord(this, r),
+        malformed: (d) => void (this.rescan || feed.emitDiag(d)),
+        truncated: (d) => feed.onTruncated(this, d),
+      },
+      { ...(maxLine === undefined ? {} : { maxLine }), commands: feed.wantsCommands },
+    );
   }
+  /** Resume where a saved position says: the next follower checks its anchor and the seq after it. */
+  seedFrom(p: FeedPosition): void {
+    this.reader.reset(p.fileId, p.offset);
+    this.seq.last = p.lastSeq;
+    this.anchor = p.anchor ? { ...p.anchor, fileId: p.fileId } : null;
+  }
+
+  position(): FeedPosition | null {
+    const p = this.reader.resumePoint;
+    if (!p.fileId) return null;
+    const a = this.anchor;
+    return { fileId: p.fileId, offset: p.offset, anchor: a && a.fileId === p.fileId && a.end <= p.offset ? { start: a.start, end: a.end, sha256: a.sha256 } : null, lastSeq: this.lastSeq };
+  }
+
   /** Where the next follower starts this stream (consumes a pending rescan). */
   nextStart(): StartSpec {
     this.verifyResume = false;
@@ -156,7 +182,10 @@ export class AuditFeed {
   private readonly verdicts = new Map<string, CommandVerdict>();
   private caughtUp = false;
   /** Every frame's handling, in arrival order (big ones wait for their scan). */
-  private readonly ops = new OrderedOps((e) => this.opFailed(e), () => this.updateFlow());
+  private readonly ops = new OrderedOps(
+    (e) => this.opFailed(e),
+    () => this.updateFlow(),
+  );
   private failure: Error | null = null;
   /** undefined: not started yet; null: scanning on the main thread. */
   private pool: ScanPool | null | undefined;
@@ -176,8 +205,12 @@ export class AuditFeed {
     if ((opts.scanWorkers ?? 1) < 1) this.pool = null;
     const initial: StartSpec = opts.fromSeq !== undefined ? { kind: 'all' } : (opts.lines ?? 10) > 0 ? { kind: 'last', lines: opts.lines ?? 10 } : { kind: 'end' };
     const add = (name: StreamName, file: string) => {
-      const st = new StreamState(name, homeFile(droplet.paths, file), initial, this, opts.maxLine, opts.fromSeq);
+      // Resuming from a saved point, a stream it has no position for was empty (or absent) then: all of it is new.
+      const start: StartSpec = opts.resume && !opts.resume[name] ? { kind: 'all' } : initial;
+      const st = new StreamState(name, homeFile(droplet.paths, file), start, this, opts.maxLine, opts.fromSeq);
       if (opts.stateDir) st.witness = WitnessStore.open(opts.stateDir, droplet.identity, name);
+      const saved = opts.resume?.[name];
+      if (saved) st.seedFrom(saved);
       this.streams.set(STREAM_ID[name], st);
     };
     add('activity', CONTRACT_FILES.activity);
@@ -192,6 +225,8 @@ export class AuditFeed {
     } finally {
       clearInterval(flushTimer);
       if (this.poolIdle) clearTimeout(this.poolIdle);
+      // The last position, unless records before it are still waiting for a scan (they are dropped next).
+      this.reportPosition();
       this.ops.clear();
       await this.pool?.close();
       await this.alertChain;
@@ -275,7 +310,12 @@ export class AuditFeed {
       const st = this.rescanRequested as StreamState | null;
       if (st) {
         this.summary.restarts++;
-        this.emitDiag({ kind: 'connection', state: 'resume-mismatch', stream: st.name, detail: `After resuming, ${st.path} did not continue at seq ${(st.lastSeq ?? 0) + 1}; reading every retained file again and skipping what was delivered.` });
+        this.emitDiag({
+          kind: 'connection',
+          state: 'resume-mismatch',
+          stream: st.name,
+          detail: `After resuming, ${st.path} did not continue at seq ${(st.lastSeq ?? 0) + 1}; reading every retained file again and skipping what was delivered.`,
+        });
         continue;
       }
       if (result === null) {
@@ -325,6 +365,9 @@ export class AuditFeed {
   private onFrame(f: Frame): void {
     if (f.type === 'caught-up') {
       this.caughtUp = true;
+      // After every frame before it has been delivered (big ones wait for their scan).
+      const onCaughtUp = this.opts.onCaughtUp;
+      if (onCaughtUp) this.ops.add(() => onCaughtUp());
       return;
     }
     if (f.type === 'data' && f.length >= (this.opts.offloadAt ?? OFFLOAD_AT) && this.scanPool()) return this.gather(f);
@@ -370,7 +413,7 @@ export class AuditFeed {
       const pool = this.pool;
       if (!pool) return;
       this.pool = undefined; // the next backlog frame starts a new pool
-      void pool.close();
+      background(pool.close(), 'audit-feed', 'closing idle scan workers');
     }, this.opts.scanIdleMs ?? SCAN_IDLE_MS);
     this.poolIdle.unref();
   }
@@ -441,7 +484,13 @@ export class AuditFeed {
     this.notRegularNow.set(path, f.fileType);
     if (first && this.notRegularBefore.get(path) === f.fileType) return;
     this.emitDiag({
-      kind: 'alert', severity: 'critical', reason: 'not-regular-file', stream: st.name, at_seq: st.lastSeq ?? 0, path, file_type: f.fileType,
+      kind: 'alert',
+      severity: 'critical',
+      reason: 'not-regular-file',
+      stream: st.name,
+      at_seq: st.lastSeq ?? 0,
+      path,
+      file_type: f.fileType,
       detail: `${path} is ${describeType(f.fileType as FileType)}, not a regular file: it is not read (an audit file is never followed through a link), so records in it are not shown. If it was not you, treat it as tampering and put the real file back.`,
     });
   }
@@ -473,7 +522,14 @@ export class AuditFeed {
       }
     }
     if (obs === 'mismatch') {
-      this.emitDiag({ kind: 'alert', severity: 'critical', reason: 'rewritten', stream: st.name, at_seq: seq, detail: `The ${st.name} record at seq ${seq} differs from the copy the witness holds: it was rewritten on the droplet.` });
+      this.emitDiag({
+        kind: 'alert',
+        severity: 'critical',
+        reason: 'rewritten',
+        stream: st.name,
+        at_seq: seq,
+        detail: `The ${st.name} record at seq ${seq} differs from the copy the witness holds: it was rewritten on the droplet.`,
+      });
     }
     // One finding per anomaly, then the tracker re-baselines (seq-check.ts).
     const step = st.seq.step(seq, obs);
@@ -516,28 +572,56 @@ export class AuditFeed {
 
   private secondLine(st: StreamState, seq: number, cmd: string, check: CommandChecker): void {
     if (this.verdicts.get(cmd)?.refused === false) return;
-    this.alertChain = this.alertChain.then(async () => {
-      let verdict = this.verdicts.get(cmd);
-      if (!verdict) {
-        try {
-          verdict = await check(cmd);
-          if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value as string);
-          this.verdicts.set(cmd, verdict);
-        } catch {
-          verdict = { refused: true, reason: 'the blocklist could not check it (fail closed)' }; // not remembered: the next one asks again
+    this.alertChain = this.alertChain
+      .then(async () => {
+        let verdict = this.verdicts.get(cmd);
+        if (!verdict) {
+          try {
+            verdict = await check(cmd);
+            if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value as string);
+            this.verdicts.set(cmd, verdict);
+          } catch (err) {
+            reportError('audit-feed', err, `checking seq ${seq} of ${st.name} against the blocklist (failing closed: it is alerted)`);
+            verdict = { refused: true, reason: 'the blocklist could not check it (fail closed)' }; // not remembered: the next one asks again
+          }
         }
-      }
-      if (verdict.refused) {
-        this.emitDiag({
-          kind: 'alert', severity: 'critical', reason: 'blocklisted-command-ran', stream: st.name, at_seq: seq,
-          detail: `A ${cmd.length > 200 ? `${cmd.slice(0, 200)}…` : cmd} call ran with ok:true, but the blocklist refuses it (${verdict.reason ?? 'blocked'}).`,
-        });
-      }
-    });
+        if (verdict.refused) {
+          this.emitDiag({
+            kind: 'alert',
+            severity: 'critical',
+            reason: 'blocklisted-command-ran',
+            stream: st.name,
+            at_seq: seq,
+            detail: `A ${cmd.length > 200 ? `${cmd.slice(0, 200)}…` : cmd} call ran with ok:true, but the blocklist refuses it (${verdict.reason ?? 'blocked'}).`,
+          });
+        }
+      })
+      .catch((err: unknown) => {
+        // One alert that could not be raised (a consumer that threw) must not silence every later one: the chain goes on.
+        reportError('audit-feed', err, `raising the blocked-command alert for seq ${seq} of ${st.name}`);
+      });
   }
 
   private flushWitness(): void {
     for (const s of this.streams.values()) s.witness?.flush();
+    this.reportPosition();
+  }
+
+  private reported = '';
+
+  /** Only while nothing waits for a scan: a position is reported once every record before it was delivered. */
+  private reportPosition(): void {
+    const onPosition = this.opts.onPosition;
+    if (!onPosition || this.ops.waiting || this.assembly) return;
+    const positions: FeedPositions = {};
+    for (const s of this.streams.values()) {
+      const p = s.position();
+      if (p) positions[s.name] = p;
+    }
+    const key = JSON.stringify(positions);
+    if (key === this.reported) return;
+    this.reported = key;
+    onPosition(positions);
   }
 
   private close(): void {

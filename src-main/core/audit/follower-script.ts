@@ -21,7 +21,7 @@
  *   D <stream> <inode> <offset> <len>\n<len bytes>   file bytes at that offset
  *   T <stream> <inode>\n                              file shrank: restart at 0
  *   L <stream> <inode>\n                              resume file gone: read all retained
- *   Z\n                                               `once` mode: all caught up, exiting
+ *   Z\n                                               all caught up (`once`: exiting; `follow`: once, then live)
  *   H\n                                               heartbeat while idle (liveness probe)
  *   N <stream> <index> <type>\n                       file <index> of the stream (0 = the live
  *                                                    file, 1..5 = rotated) is not a regular file
@@ -221,11 +221,13 @@ def inotify(dirs):
 def follow(mode, specs):
     streams = [S(specs[i], specs[i + 1], specs[i + 2]) for i in range(0, len(specs), 3)]
     ifd = inotify(sorted(set(os.path.dirname(s.path) or "." for s in streams))) if mode == "follow" else -1
-    parent = os.getppid(); beat = time.monotonic()
+    parent = os.getppid(); beat = time.monotonic(); first = True
     while True:
         for s in streams: s.pump()
         if mode == "once":
             out(b"Z\n"); return
+        if first:
+            out(b"Z\n"); first = False
         now = time.monotonic()
         if now - beat >= 0.5:
             if os.getppid() != parent: return
@@ -283,11 +285,7 @@ export interface ResumeAnchor {
   sha256: string;
 }
 
-export type StartSpec =
-  | { kind: 'resume'; inode: number; offset: number; anchor?: ResumeAnchor }
-  | { kind: 'all' }
-  | { kind: 'last'; lines: number }
-  | { kind: 'end' };
+export type StartSpec = { kind: 'resume'; inode: number; offset: number; anchor?: ResumeAnchor } | { kind: 'all' } | { kind: 'last'; lines: number } | { kind: 'end' };
 
 function startArg(s: StartSpec): string {
   switch (s.kind) {

@@ -20,6 +20,7 @@ import { tripBreaker } from './breaker-actions.js';
 import { checkBreaker, restartHistory } from './breaker-check.js';
 import { RESTART_ACTIONS, RestartCounter, TRIP_COUNT, WINDOW_MS, findTrip } from './restart-window.js';
 import { measureDropletClock, type DropletClock } from './droplet-clock.js';
+import { background, describeForLog, logEvery } from '../log/logger.js';
 
 export interface TrippedEvent {
   by: 'tray' | 'droplet' | null;
@@ -99,7 +100,13 @@ export class BreakerWatcher extends EventEmitter {
     this.follower.on('subscribed', (s: { resumed: boolean }) => {
       this.emit('docker', { kind: 'subscribed', ...s });
       // After an outage (a restarted daemon, a rebooted droplet) its clock may have been stepped.
-      if (s.resumed) void measureDropletClock(this.droplet).then((c) => { if (c.source !== 'app') this.clock = c; }, () => undefined);
+      if (s.resumed)
+        void measureDropletClock(this.droplet).then(
+          (c) => {
+            if (c.source !== 'app') this.clock = c;
+          },
+          () => undefined,
+        );
     });
     this.follower.on('gap', (s) => {
       // Events of the outage may be gone for good: a restarted daemon forgets its
@@ -109,7 +116,7 @@ export class BreakerWatcher extends EventEmitter {
       this.emit('docker', { kind: 'gap', ...s });
     });
     await this.follower.start();
-    this.pollTimer = setInterval(() => void this.poll(), this.opts.pollMs ?? 2000);
+    this.pollTimer = setInterval(() => background(this.poll(), 'breaker', 'polling the breaker'), this.opts.pollMs ?? 2000);
   }
 
   private onDockerEvent(e: DockerEvent): void {
@@ -122,7 +129,7 @@ export class BreakerWatcher extends EventEmitter {
     this.emit('restart', { at: new Date(t).toISOString(), count: this.restarts.length });
     if (this.lastState !== 'tripped' && this.restarts.length >= TRIP_COUNT) {
       const run = findTrip(this.restarts, this.rearmed);
-      if (run) void this.trip(run);
+      if (run) background(this.trip(run), 'breaker', 'tripping the breaker');
     }
   }
 
@@ -150,8 +157,10 @@ export class BreakerWatcher extends EventEmitter {
     let b: BreakerRead;
     try {
       b = await readBreaker(this.droplet);
-    } catch {
-      return; // the link is down; the next poll tries again
+    } catch (err) {
+      // Most often the link is down; the next poll tries again. Logged at most every 10 minutes: polls are frequent.
+      logEvery('breaker-poll', 10 * 60_000, 'warn', 'breaker', `Reading breaker.json failed (${describeForLog(err)}); polling goes on.`);
+      return;
     }
     const same = b.bytes === null ? this.lastBytes === null : this.lastBytes !== null && b.bytes.equals(this.lastBytes);
     if (same || this.stopped) return;

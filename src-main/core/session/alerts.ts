@@ -31,7 +31,15 @@ const ALERT_KINDS: Readonly<Record<AlertDiagnostic['reason'], Warning['kind']>> 
 /** A control-plane watch event. `linkUp`: while the link is down the watch reports every retry, and the link state already says so. */
 export function watchAlert(name: string, e: WatchEvent, linkUp: boolean): Alert {
   const detail = { ...e } as Record<string, unknown>;
-  const marker = (severity: ControlDiagnostic['severity'], event: ControlDiagnostic['event']): ControlDiagnostic => ({ kind: 'control', severity, event, file: e.file, key: e.key, at: e.at, detail: e.detail });
+  const marker = (severity: ControlDiagnostic['severity'], event: ControlDiagnostic['event']): ControlDiagnostic => ({
+    kind: 'control',
+    severity,
+    event,
+    file: e.file,
+    key: e.key,
+    at: e.at,
+    detail: e.detail,
+  });
   switch (e.kind) {
     case 'tampered':
       return {

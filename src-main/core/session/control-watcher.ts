@@ -9,6 +9,7 @@ import type { SwitchReading } from '../controls/switch-state.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { describeError } from '../errors.js';
 import type { WatchEvent } from '../watch/control-watch.js';
+import { background } from '../log/logger.js';
 
 export interface ControlSink {
   onEvent(e: WatchEvent): void;
@@ -27,17 +28,21 @@ export function startControlWatch(droplet: Droplet, sink: ControlSink, opts: { v
   let stopped = false;
   let hold = opts.hold;
   let watch: import('../watch/control-watch.js').ControlWatch | null = null;
-  void (async () => {
-    try {
-      const { ControlWatch } = await import('../watch/control-watch.js');
-      if (stopped) return;
-      watch = new ControlWatch(droplet, { via: opts.via, hold, onEvent: (e) => sink.onEvent(e), onReading: (r) => sink.onReading(r) });
-      await watch.start();
-      if (stopped) watch.stop();
-    } catch (err) {
-      if (!stopped) sink.onFailure(`The control-plane watch could not start: ${describeError(err)}`);
-    }
-  })();
+  background(
+    (async () => {
+      try {
+        const { ControlWatch } = await import('../watch/control-watch.js');
+        if (stopped) return;
+        watch = new ControlWatch(droplet, { via: opts.via, hold, onEvent: (e) => sink.onEvent(e), onReading: (r) => sink.onReading(r) });
+        await watch.start();
+        if (stopped) watch.stop();
+      } catch (err) {
+        if (!stopped) sink.onFailure(`The control-plane watch could not start: ${describeError(err)}`);
+      }
+    })(),
+    'session',
+    'starting the control-plane watch',
+  );
   return {
     stop() {
       stopped = true;

@@ -69,18 +69,11 @@ export interface Warning {
   id: string;
   name: string;
   at: string;
-  kind:
-    | 'fabrication'
-    | 'blocked-command-ran'
-    | 'audit-rewritten'
-    | 'audit-rollback'
-    | 'sandbox-violation'
-    | 'watch-failed'
-    | 'control-tampered'
-    | 'hold-pause'
-    | 'destructive-while-paused';
+  kind: 'fabrication' | 'blocked-command-ran' | 'audit-rewritten' | 'audit-rollback' | 'sandbox-violation' | 'watch-failed' | 'control-tampered' | 'hold-pause' | 'destructive-while-paused';
   severity: 'critical' | 'warning' | 'info';
   tier: number | null;
   message: string;
   detail: Record<string, unknown>;
+  /** When the person acknowledged it (console or tray); unacknowledged warnings keep the tray on "warning". */
+  acknowledgedAt?: string;
 }

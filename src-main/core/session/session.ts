@@ -1,27 +1,24 @@
 /**
- * The app's session: one connected droplet per profile (reconnect on), the
- * status value of each, the background watchers, and one stream of events
- * for whatever face listens (Electron's tray and window, the browser
- * harness, tests). Plain Node: nothing here knows about Electron.
+ * The app's session: the saved droplets, one DropletConnection each
+ * (droplet-connection.ts holds the lifecycle), the warnings log, the
+ * notification policy, and one stream of events for whatever face listens
+ * (Electron's tray and window, the browser harness, tests). Plain Node:
+ * nothing here knows about Electron.
  */
 import { EventEmitter } from 'node:events';
-import type { FeedItem } from '../audit/diagnostics.js';
 import type { DropletProfile } from '../config/profile.js';
 import { ProfileStore } from '../config/profile-store.js';
 import { pause, resume, type FlagResult } from '../controls/pause.js';
-import { coreStatus } from '../controls/status.js';
-import type { SwitchReading } from '../controls/switch-state.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { describeError, refusedError, StratamError } from '../errors.js';
-import type { BackoffPolicy, LinkState } from '../ssh/link-state.js';
+import type { BackoffPolicy } from '../ssh/link-state.js';
 import { NotificationPolicy, type Trigger } from '../tray/notify-policy.js';
-import { initialState, withLink, withRead, type DropletState, type Warning } from './droplet-state.js';
-import { changedKeyError, knownHostsVerdict, probeHostKey } from './host-key-probe.js';
+import type { DropletState, Warning } from './droplet-state.js';
+import { DropletConnection, type ConnectionHost } from './droplet-connection.js';
+import { changedKeyError, knownHostsVerdict, probeHostKey } from '../ssh/host-key-probe.js';
 import type { SessionEvent } from './session-events.js';
-import { feedAlert, watchAlert, whilePausedAlert, type Alert } from './alerts.js';
-import { startControlWatch, type ControlHandle } from './control-watcher.js';
-import type { WatchEvent } from '../watch/control-watch.js';
-import { startAuditFollow, startBreakerWatch, startFabricationWatch, type FabricationWatch, type WatchSink, type Watchers } from './watchers.js';
+import { WarningsLog } from './warnings-log.js';
+import { reportError } from '../log/logger.js';
 
 export interface SessionOptions {
   stateDir: string;
@@ -37,43 +34,43 @@ export interface SessionOptions {
   refreshMs?: number;
   backoff?: BackoffPolicy;
   now?: () => number;
+  /** Where errors nobody waits for go (default: the log; see core/log). */
+  logError?: (source: string, err: unknown) => void;
 }
 
 export type ConnectOutcome =
   /** hostKey is null for a local droplet (this machine: no host key to verify). */
-  | { status: 'connected'; hostKey: string | null }
-  | { status: 'confirm-host-key'; host: string; port: number; keyType: string; offered: string };
-
-interface Entry {
-  profile: DropletProfile;
-  droplet: Droplet | null;
-  state: DropletState;
-  watchers: Watchers[];
-  audit: Watchers | null;
-  fabrication: FabricationWatch | null;
-  control: ControlHandle | null;
-  /** Reads started so far: each read takes the next number when it starts (see applyRead). */
-  issued: number;
-  forwardAudit: boolean;
-  sink: WatchSink | null;
-  warnings: Warning[];
-  timer: NodeJS.Timeout | null;
-}
-
-const MAX_WARNINGS = 500;
+  { status: 'connected'; hostKey: string | null } | { status: 'confirm-host-key'; host: string; port: number; keyType: string; offered: string };
 
 export class Session extends EventEmitter {
   readonly profiles: ProfileStore;
   readonly notifications = new NotificationPolicy();
-  private readonly entries = new Map<string, Entry>();
+  private readonly connections = new Map<string, DropletConnection>();
+  private readonly log: WarningsLog;
   private readonly now: () => number;
-  private warningSeq = 0;
+  private readonly host: ConnectionHost;
   private closed = false;
 
   constructor(readonly opts: SessionOptions) {
     super();
     this.profiles = opts.profiles ?? new ProfileStore(opts.stateDir);
     this.now = opts.now ?? Date.now;
+    this.log = new WarningsLog(this.now);
+    const logError = opts.logError ?? defaultLogError;
+    this.host = {
+      via: this.via,
+      stateDir: opts.stateDir,
+      watch: opts.watch,
+      refreshMs: opts.refreshMs ?? 30_000,
+      backoff: opts.backoff,
+      now: this.now,
+      passphrase: async (p) => opts.passphrase?.(p),
+      push: (e) => this.push(e),
+      trigger: (t) => this.trigger(t),
+      addWarning: (name, w, notify) => this.addWarning(name, w, notify),
+      logError,
+      changed: () => this.pushState(),
+    };
   }
 
   get via(): string {
@@ -85,25 +82,32 @@ export class Session extends EventEmitter {
   }
 
   states(): DropletState[] {
-    return [...this.entries.values()].map((e) => e.state);
+    return [...this.connections.values()].map((c) => c.state);
   }
 
   stateOf(name: string): DropletState | null {
-    return this.entries.get(name)?.state ?? null;
+    return this.connections.get(name)?.state ?? null;
   }
 
   /** The connected droplet, or a connect error that says what to do. */
   droplet(name: string): Droplet {
-    const e = this.entries.get(name);
-    if (!e?.droplet) throw new StratamError('connect', `${name} is not connected.`, { hint: `Connect to ${name} first (Connect in the dashboard).` });
-    return e.droplet;
+    const c = this.connections.get(name);
+    if (!c) throw new StratamError('connect', `${name} is not connected.`, { hint: `Connect to ${name} first (Connect in the dashboard).` });
+    return c.require();
   }
 
+  /**
+   * Connect a saved droplet. Every caller while a connect is in flight shares
+   * it (the host's auto-connect and the console's Connect, a double click):
+   * one dial, one set of watchers.
+   */
   async connect(name: string): Promise<ConnectOutcome> {
+    const existing = this.connections.get(name);
+    if (existing?.connected) return { status: 'connected', hostKey: existing.connected.identity.hostKey };
     const profile = await this.profiles.get(name);
-    const existing = this.entries.get(name);
-    if (existing?.droplet) return { status: 'connected', hostKey: existing.droplet.identity.hostKey };
     if (profile.transport === 'local') return this.open(profile);
+    // A dial already under way has passed the host-key check below.
+    if (existing && !existing.isClosed && existing.state.link.state === 'connecting') return this.open(profile);
     const offered = await probeHostKey(profile.host, profile.port);
     if (profile.fingerprint) {
       if (offered.fingerprint !== profile.fingerprint) throw changedKeyError(offered, profile.fingerprint, `the profile "${name}"`);
@@ -112,7 +116,8 @@ export class Session extends EventEmitter {
     const { file, verdict } = await knownHostsVerdict(offered, profile.knownHostsFile);
     if (verdict.status === 'match') return this.open(profile);
     if (verdict.status === 'changed') throw changedKeyError(offered, `a different key (line ${verdict.lines.join(', ')})`, file);
-    if (verdict.status === 'revoked') throw refusedError(`The host key ${offered.fingerprint} of ${profile.host}:${profile.port} is marked @revoked in ${file}.`, 'Do not connect until the droplet has a new host key.');
+    if (verdict.status === 'revoked')
+      throw refusedError(`The host key ${offered.fingerprint} of ${profile.host}:${profile.port} is marked @revoked in ${file}.`, 'Do not connect until the droplet has a new host key.');
     return { status: 'confirm-host-key', host: offered.host, port: offered.port, keyType: offered.keyType, offered: offered.fingerprint };
   }
 
@@ -120,7 +125,10 @@ export class Session extends EventEmitter {
   async confirmHostKey(name: string, fingerprint: string): Promise<{ status: 'connected'; hostKey: string }> {
     const profile = await this.profiles.get(name);
     if (profile.fingerprint && profile.fingerprint !== fingerprint) {
-      throw refusedError(`${name} already pins ${profile.fingerprint}; a different key is never pinned over it.`, 'If the droplet was rebuilt, check its key on the console, then remove the droplet and add it again.');
+      throw refusedError(
+        `${name} already pins ${profile.fingerprint}; a different key is never pinned over it.`,
+        'If the droplet was rebuilt, check its key on the console, then remove the droplet and add it again.',
+      );
     }
     const offered = await probeHostKey(profile.host, profile.port);
     if (offered.fingerprint !== fingerprint) throw changedKeyError(offered, fingerprint, 'the key you confirmed');
@@ -131,205 +139,75 @@ export class Session extends EventEmitter {
   }
 
   private async open(profile: DropletProfile): Promise<{ status: 'connected'; hostKey: string | null }> {
-    const entry: Entry = this.entries.get(profile.name) ?? {
-      profile,
-      droplet: null,
-      state: initialState(profile.name),
-      watchers: [],
-      audit: null,
-      fabrication: null,
-      control: null,
-      issued: 0,
-      forwardAudit: false,
-      sink: null,
-      warnings: [],
-      timer: null,
-    };
-    entry.profile = profile;
-    entry.state = { ...entry.state, hold: { enabled: profile.holdPause !== false, active: false } };
-    this.entries.set(profile.name, entry);
-    this.setLink(entry, { state: 'connecting', attempt: 1 });
-    let droplet: Droplet;
-    try {
-      if (profile.transport === 'local') {
-        const { LocalDroplet } = await import('../droplet/local-droplet.js');
-        droplet = new LocalDroplet(profile.paths);
-      } else {
-        const { SshDroplet } = await import('../droplet/ssh-droplet.js');
-        const passphrase = await this.opts.passphrase?.(profile);
-        const ssh = await SshDroplet.connect(profile, { reconnect: true, ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}), ...(passphrase ? { passphrase } : {}) });
-        ssh.link.on('state', (s: LinkState) => this.onLink(entry, s));
-        ssh.link.on('state', (s: LinkState) => { if (s.state === 'connected') void this.refresh(profile.name); });
-        droplet = ssh;
-      }
-    } catch (err) {
-      this.setLink(entry, { state: 'failed', reason: describeError(err), hostKeyRefused: (err as StratamError).detail?.hostKeyRefused === true });
-      throw err;
+    let c = this.connections.get(profile.name);
+    if (!c || c.isClosed) {
+      c = new DropletConnection(profile, this.host);
+      this.connections.set(profile.name, c);
     }
-    entry.droplet = droplet;
-    this.setLink(entry, { state: 'connected', since: new Date(this.now()).toISOString(), hostKey: droplet.identity.hostKey ?? '' });
-    await this.refresh(profile.name).catch(() => {});
-    this.startWatchers(entry, droplet);
-    const refreshMs = this.opts.refreshMs ?? 30_000;
-    entry.timer = setInterval(() => void this.refresh(profile.name).catch(() => {}), refreshMs);
-    entry.timer.unref();
+    const droplet = await c.open(profile);
     return { status: 'connected', hostKey: droplet.identity.hostKey };
-  }
-
-  private startWatchers(entry: Entry, droplet: Droplet): void {
-    const name = entry.profile.name;
-    const sink: WatchSink = (entry.sink = {
-      onAudit: (item) => this.onAudit(entry, item),
-      onTripped: (e) => {
-        entry.state = { ...entry.state, breaker: 'tripped' };
-        this.push({ type: 'breaker', name, event: 'tripped', ...e });
-        this.trigger({ kind: 'breaker-tripped', name, by: e.by, at: e.at, reason: e.reason });
-        this.pushState();
-      },
-      onRearmed: (e) => {
-        entry.state = { ...entry.state, breaker: 'armed' };
-        this.push({ type: 'breaker', name, event: 'rearmed', by: null, at: e.at, reason: null, restarts: [] });
-        this.pushState();
-      },
-      onFailure: (what, message, severity) => {
-        this.addWarning(entry, { kind: 'watch-failed', severity: severity ?? 'warning', tier: null, message, detail: { watcher: what } });
-        if (severity === 'critical') this.trigger({ kind: 'trip-failed', name, detail: message, at: new Date(this.now()).toISOString() });
-      },
-      onFabrication: (w, excerpt) =>
-        void this.addWarning(entry, {
-          kind: 'fabrication',
-          severity: w.tier === 1 ? 'critical' : 'warning',
-          tier: w.tier,
-          message: `The reply says "${w.phrase}" (${w.claim}), but no tool call in turn ${w.turn} backs it${w.calls.length ? ' (only ones that do not do that, or failed)' : ''}.`,
-          detail: { key: `${w.turn}:${w.tier}:${w.claim}`, turn: w.turn, phrase: w.phrase, phrases: [w.phrase], claim: w.claim, calls: w.calls, droplet: w.droplet, excerpt, ts: w.ts },
-        }),
-    });
-    if (this.opts.watch?.breaker !== false) entry.watchers.push(startBreakerWatch(droplet, sink, this.via));
-    if (this.opts.watch?.audit !== false) {
-      entry.audit = startAuditFollow(droplet, sink, { stateDir: this.opts.stateDir, lines: 0, receipts: true });
-      // Fabrication needs the feed's tool calls, so it runs with it.
-      if (this.opts.watch?.fabrication !== false) entry.fabrication = startFabricationWatch(droplet, sink);
-    }
-    if (this.opts.watch?.control !== false) {
-      entry.control = startControlWatch(
-        droplet,
-        {
-          onEvent: (e) => this.onControl(entry, e),
-          // A flag change the watch saw is on screen at once, numbered like any other read.
-          onReading: (r) => this.applyRead(entry, ++entry.issued, { switch: r }),
-          onFailure: (message) => void this.addWarning(entry, { kind: 'watch-failed', severity: 'warning', tier: null, message, detail: { watcher: 'control' } }),
-        },
-        { via: this.via, hold: entry.state.hold.enabled },
-      );
-    }
-  }
-
-  private onControl(entry: Entry, e: WatchEvent): void {
-    this.raise(entry, watchAlert(entry.profile.name, e, entry.state.link.state === 'connected'));
-    this.syncHold(entry);
-  }
-
-  /** Apply an alert: its feed marker, warning and notification, each when it has one. */
-  private raise(entry: Entry, a: Alert): void {
-    const name = entry.profile.name;
-    if (a.marker) this.push({ type: 'audit', name, item: { type: 'diagnostic', diagnostic: a.marker } });
-    if (a.warning) this.addWarning(entry, a.warning);
-    if (a.trigger) this.trigger(a.trigger);
-  }
-
-  private syncHold(entry: Entry): void {
-    const active = entry.control?.holding ?? false;
-    if (entry.state.hold.active === active) return;
-    entry.state = { ...entry.state, hold: { ...entry.state.hold, active } };
-    this.pushState();
   }
 
   /** Hold-pause on or off for one droplet (saved with its profile; on by default). */
   async setHoldPause(name: string, on: boolean): Promise<DropletState> {
-    const e = this.entryOf(name);
+    const c = this.connectionOf(name);
     const profile = { ...(await this.profiles.get(name)), holdPause: on };
     await this.profiles.save(profile);
-    e.profile = profile;
-    e.control?.setHold(on);
-    e.state = { ...e.state, hold: { enabled: on, active: e.control?.holding ?? false } };
-    this.pushState();
-    return e.state;
-  }
-
-  /** See withRead: numbered reads, the newest wins. */
-  private applyRead(entry: Entry, seq: number, v: { switch?: SwitchReading; breaker?: DropletState['breaker'] }): boolean {
-    const next = withRead(entry.state, seq, v, new Date(this.now()));
-    if (!next) return false;
-    entry.state = next;
-    this.syncHold(entry);
-    this.pushState();
-    return true;
+    c.setHold(profile, on);
+    return c.state;
   }
 
   /** Forward live audit records to the UI (starting the feed if the background one is off). */
-  followAudit(name: string, opts: { lines?: number; receipts?: boolean } = {}): void {
-    const e = this.entryOf(name);
-    e.forwardAudit = true;
-    if (!e.audit) {
-      const sink = e.sink;
-      if (sink) e.audit = startAuditFollow(this.droplet(name), sink, { stateDir: this.opts.stateDir, lines: opts.lines ?? 0, receipts: opts.receipts ?? true });
-    }
+  followAudit(name: string, opts: { lines?: number; receipts?: boolean } = {}): Promise<void> {
+    return this.connectionOf(name).followAudit(opts);
+  }
+
+  /** The droplet's background feed has caught up once (tests and the harness wait on it). */
+  feedLive(name: string): boolean {
+    return this.connections.get(name)?.feedLive ?? false;
   }
 
   unfollowAudit(name: string): void {
-    const e = this.entries.get(name);
-    if (!e) return;
-    e.forwardAudit = false;
-    if (this.opts.watch?.audit === false) {
-      e.audit?.stop();
-      e.audit = null;
-    }
+    this.connections.get(name)?.unfollowAudit();
   }
 
-  private onAudit(entry: Entry, item: FeedItem): void {
-    const name = entry.profile.name;
-    if (entry.forwardAudit) this.push({ type: 'audit', name, item });
-    if (item.type === 'record' && item.record.stream === 'activity') {
-      entry.fabrication?.call(item.record.value);
-      const paused = entry.state.switch?.selfModify === 'paused' || (entry.control?.holding ?? false);
-      const a = whilePausedAlert(name, item.record.seq, item.record.value, paused, new Date(this.now()).toISOString());
-      if (a) this.raise(entry, a);
-    }
-    if (item.type === 'diagnostic' && item.diagnostic.kind === 'alert') this.raise(entry, feedAlert(name, item.diagnostic));
-  }
-
-  addWarning(entry: Entry | string, w: Omit<Warning, 'id' | 'name' | 'at'>): Warning {
-    const e = typeof entry === 'string' ? this.entryOf(entry) : entry;
-    const warning: Warning = { id: `w${++this.warningSeq}`, name: e.profile.name, at: new Date(this.now()).toISOString(), ...w };
-    e.warnings.push(warning);
-    if (e.warnings.length > MAX_WARNINGS) e.warnings.shift();
+  /** notify false: listed and counted but not notified on its own (a catch-up digest covers it). */
+  addWarning(name: string, w: Omit<Warning, 'id' | 'name' | 'at'>, notify = true): Warning {
+    const c = this.connectionOf(name);
+    const warning = this.log.add(name, w);
     if (w.kind === 'fabrication' && w.tier === 1) {
-      e.state = { ...e.state, fabrications: e.state.fabrications + 1 };
-      this.trigger({ kind: 'fabrication', name: e.profile.name, tier: 1, id: String(w.detail.key ?? warning.id), phrases: Array.isArray(w.detail.phrases) ? (w.detail.phrases as string[]) : [] });
-      this.pushState();
+      if (notify) this.trigger({ kind: 'fabrication', name, tier: 1, id: String(w.detail.key ?? warning.id), phrases: Array.isArray(w.detail.phrases) ? (w.detail.phrases as string[]) : [] });
+      c.setFabrications(this.log.openFabrications(name));
     }
     this.push({ type: 'warning', warning });
     return warning;
   }
 
   warnings(name?: string): Warning[] {
-    const list = name ? this.entryOf(name).warnings : [...this.entries.values()].flatMap((e) => e.warnings);
-    return [...list].sort((a, b) => a.at.localeCompare(b.at));
+    if (name !== undefined) this.connectionOf(name);
+    return this.log.list(name);
+  }
+
+  /**
+   * Acknowledge one warning, or all (of one droplet or every one): the tray
+   * and the counts then reflect only what is still open. Each changed warning
+   * is pushed again, so every open console shows it acknowledged.
+   */
+  acknowledgeWarnings(sel: { id: string } | { all: true; name?: string }): Warning[] {
+    const changed = this.log.acknowledge(sel);
+    for (const w of changed) this.push({ type: 'warning', warning: w });
+    for (const name of new Set(changed.map((w) => w.name))) this.connections.get(name)?.setFabrications(this.log.openFabrications(name));
+    return changed;
   }
 
   /** Re-read flags and breaker (after an action, a reconnect, and on a timer). */
   async refresh(name: string): Promise<DropletState> {
-    const e = this.entryOf(name);
-    const droplet = this.droplet(name);
-    const seq = ++e.issued;
-    const s = await coreStatus(droplet);
-    this.applyRead(e, seq, { switch: s.flags.switch, breaker: s.breaker.state });
-    return e.state;
+    return this.connectionOf(name).refresh();
   }
 
   async pause(name: string): Promise<FlagResult> {
     const r = await pause(this.droplet(name), this.via);
-    this.applyVerified(this.entryOf(name), r);
+    this.connectionOf(name).applyVerified(r.selfModifyAllowed);
     return r;
   }
 
@@ -337,22 +215,14 @@ export class Session extends EventEmitter {
   async resume(name: string, confirmed: boolean): Promise<FlagResult> {
     if (confirmed !== true) throw refusedError('Resuming destructive actions needs confirmation.', 'Ask the person, then send confirm: true.');
     const r = await resume(this.droplet(name), this.via);
-    this.applyVerified(this.entryOf(name), r);
+    this.connectionOf(name).applyVerified(r.selfModifyAllowed);
     return r;
-  }
-
-  /** A pause or resume read back on the droplet: numbered when it finished, so any read begun before it yields. */
-  private applyVerified(e: Entry, r: FlagResult): void {
-    const prev = e.state.switch;
-    const sw: SwitchReading = { selfModify: r.selfModifyAllowed ? 'allowed' : 'paused', eternalLoop: prev?.eternalLoop ?? 'unknown', unknown: prev?.eternalLoop === 'unknown' ? prev.unknown : null };
-    this.applyRead(e, ++e.issued, { switch: sw });
   }
 
   /** Pause every droplet the session knows, in parallel; each result verified by read-back. */
   async pauseAll(): Promise<Array<{ name: string; ok: boolean; selfModifyAllowed: boolean | null; changed: boolean | null; error: string | null }>> {
     return Promise.all(
-      [...this.entries.values()].map(async (e) => {
-        const name = e.profile.name;
+      [...this.connections.keys()].map(async (name) => {
         try {
           const r = await this.pause(name);
           return { name, ok: r.selfModifyAllowed === false, selfModifyAllowed: r.selfModifyAllowed, changed: r.changed, error: null };
@@ -363,19 +233,20 @@ export class Session extends EventEmitter {
     );
   }
 
+  /** Disconnect one droplet: a dial in flight is cancelled, every watcher stops, the connection ends. */
   async disconnect(name: string): Promise<boolean> {
-    const e = this.entries.get(name);
-    if (!e) return false;
-    this.entries.delete(name);
-    this.stopEntry(e);
-    await e.droplet?.close().catch(() => {});
-    this.push({ type: 'link', name, link: { state: 'closed' }, droplet: { ...e.state, link: { state: 'closed' } } });
+    const c = this.connections.get(name);
+    if (!c) return false;
+    this.connections.delete(name);
+    await c.close();
+    this.push({ type: 'link', name, link: { state: 'closed' }, droplet: c.state });
     this.pushState();
     return true;
   }
 
   async removeProfile(name: string): Promise<boolean> {
     await this.disconnect(name);
+    this.log.forget(name);
     return this.profiles.remove(name);
   }
 
@@ -395,44 +266,24 @@ export class Session extends EventEmitter {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.entries.keys()].map((n) => this.disconnect(n)));
+    await Promise.all([...this.connections.keys()].map((n) => this.disconnect(n)));
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  private entryOf(name: string): Entry {
-    const e = this.entries.get(name);
-    if (!e) throw new StratamError('connect', `${name} is not connected.`, { hint: `Connect to ${name} first.` });
-    return e;
-  }
-
-  private stopEntry(e: Entry): void {
-    if (e.timer) clearInterval(e.timer);
-    for (const w of e.watchers) w.stop();
-    e.audit?.stop();
-    e.fabrication?.stop();
-    e.control?.stop();
-    e.watchers = [];
-    e.audit = null;
-    e.fabrication = null;
-    e.control = null;
-  }
-
-  private onLink(entry: Entry, link: LinkState): void {
-    if (!this.entries.has(entry.profile.name) || link.state === 'closed') return;
-    this.setLink(entry, link);
-    this.tick();
-  }
-
-  private setLink(entry: Entry, link: LinkState): void {
-    entry.state = withLink(entry.state, link, new Date(this.now()));
-    this.push({ type: 'link', name: entry.profile.name, link, droplet: entry.state });
-    this.pushState();
+  private connectionOf(name: string): DropletConnection {
+    const c = this.connections.get(name);
+    if (!c) throw new StratamError('connect', `${name} is not connected.`, { hint: `Connect to ${name} first.` });
+    return c;
   }
 
   private pushState(): void {
     this.push({ type: 'state', droplets: this.states() });
   }
+}
+
+function defaultLogError(doing: string, err: unknown): void {
+  reportError('session', err, doing);
 }

@@ -10,6 +10,8 @@ import { describeError } from '../errors.js';
 import type { FeedItem } from '../audit/diagnostics.js';
 import type { CommandChecker } from '../audit/second-line.js';
 import type { FabricationWarning } from '../antifab/scan.js';
+import type { FeedPositions } from '../audit/feed-position.js';
+import { background } from '../log/logger.js';
 
 export interface WatchSink {
   onAudit(item: FeedItem): void;
@@ -27,21 +29,25 @@ export interface Watchers {
 export function startBreakerWatch(droplet: Droplet, sink: WatchSink, via: string): Watchers {
   let stopped = false;
   let watcher: { stop(): void } | null = null;
-  void (async () => {
-    try {
-      const { BreakerWatcher } = await import('../breaker/breaker-watcher.js');
-      if (stopped) return;
-      const w = new BreakerWatcher(droplet, { via });
-      watcher = w;
-      w.on('tripped', (e) => sink.onTripped(e));
-      w.on('rearmed', (e) => sink.onRearmed(e));
-      w.on('failure', (err) => sink.onFailure('breaker', `The breaker could not be tripped, so the eternal loop may still run: ${describeError(err)}`, 'critical'));
-      await w.start();
-      if (stopped) w.stop();
-    } catch (err) {
-      if (!stopped) sink.onFailure('breaker', `The breaker watcher could not start: ${describeError(err)}`);
-    }
-  })();
+  background(
+    (async () => {
+      try {
+        const { BreakerWatcher } = await import('../breaker/breaker-watcher.js');
+        if (stopped) return;
+        const w = new BreakerWatcher(droplet, { via });
+        watcher = w;
+        w.on('tripped', (e) => sink.onTripped(e));
+        w.on('rearmed', (e) => sink.onRearmed(e));
+        w.on('failure', (err) => sink.onFailure('breaker', `The breaker could not be tripped, so the eternal loop may still run: ${describeError(err)}`, 'critical'));
+        await w.start();
+        if (stopped) w.stop();
+      } catch (err) {
+        if (!stopped) sink.onFailure('breaker', `The breaker watcher could not start: ${describeError(err)}`);
+      }
+    })(),
+    'session',
+    'starting the breaker watcher',
+  );
   return {
     stop() {
       stopped = true;
@@ -50,9 +56,24 @@ export function startBreakerWatch(droplet: Droplet, sink: WatchSink, via: string
   };
 }
 
-export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: { stateDir: string; lines: number; receipts: boolean }): Watchers {
+export interface AuditFollowOptions {
+  stateDir: string;
+  lines: number;
+  receipts: boolean;
+  /** Resume each stream here (a saved catch-up point) instead of `lines` from the end. */
+  resume?: FeedPositions | undefined;
+  onPosition?: ((p: FeedPositions) => void) | undefined;
+  onCaughtUp?: (() => void) | undefined;
+}
+
+export interface AuditWatch extends Watchers {
+  /** Settles once the feed has stopped and reported its last position. */
+  readonly done: Promise<void>;
+}
+
+export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: AuditFollowOptions): AuditWatch {
   const ac = new AbortController();
-  void (async () => {
+  const done = (async () => {
     try {
       // A literal import (not second-line's lookup by computed name) so bundlers include the guard.
       const [{ AuditFeed }, guard, { controlPlane }] = await Promise.all([import('../audit/audit-feed.js'), import('../guard/blocklist.js'), import('../droplet/control-plane.js')]);
@@ -62,12 +83,23 @@ export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: { stat
         return v.allowed ? { refused: false } : { refused: true, reason: v.reason };
       };
       if (ac.signal.aborted) return;
-      await new AuditFeed(droplet, { follow: true, lines: opts.lines, receipts: opts.receipts, stateDir: opts.stateDir, signal: ac.signal, checkCommand, onItem: (i) => sink.onAudit(i) }).run();
+      await new AuditFeed(droplet, {
+        follow: true,
+        lines: opts.lines,
+        receipts: opts.receipts,
+        stateDir: opts.stateDir,
+        signal: ac.signal,
+        checkCommand,
+        onItem: (i) => sink.onAudit(i),
+        ...(opts.resume ? { resume: opts.resume } : {}),
+        ...(opts.onPosition ? { onPosition: opts.onPosition } : {}),
+        ...(opts.onCaughtUp ? { onCaughtUp: opts.onCaughtUp } : {}),
+      }).run();
     } catch (err) {
       if (!ac.signal.aborted) sink.onFailure('audit', `The live audit feed stopped: ${describeError(err)}`);
     }
   })();
-  return { stop: () => ac.abort() };
+  return { stop: () => ac.abort(), done };
 }
 
 export interface FabricationWatch extends Watchers {
@@ -80,50 +112,64 @@ export interface FabricationWatch extends Watchers {
  * audit feed's tool calls meet in the antifab LiveScanner, which judges each
  * reply once its turn is complete.
  */
-export function startFabricationWatch(droplet: Droplet, sink: WatchSink): FabricationWatch {
+export interface FabricationWatchOptions {
+  /** Resume the archive at this offset (a saved catch-up point). */
+  startOffset?: number | undefined;
+  onOffset?: ((offset: number) => void) | undefined;
+  onCaughtUp?: (() => void) | undefined;
+}
+
+export function startFabricationWatch(droplet: Droplet, sink: WatchSink, opts: FabricationWatchOptions = {}): FabricationWatch {
   let stopped = false;
   let call: (record: Record<string, unknown>) => void = () => {};
   let stopAll = () => {};
-  void (async () => {
-    try {
-      const [{ LiveScanner }, { ArchiveWatcher, excerptAround }, { toolCallOf }, { loadKeyring }] = await Promise.all([
-        import('../antifab/live.js'),
-        import('../antifab/archive-watch.js'),
-        import('../antifab/records.js'),
-        import('../vault/keyring.js'),
-      ]);
-      if (stopped) return;
-      const contents = new Map<string, string>();
-      const scanner = new LiveScanner({
-        onWarning: (w) => {
-          sink.onFabrication(w, excerptAround(contents.get(`${w.turn}\n${w.ts}`) ?? '', w.phrase));
-        },
-      });
-      const watcher = new ArchiveWatcher(droplet, {
-        loadKeyring: () => loadKeyring(droplet),
-        onError: (message) => sink.onFailure('fabrication', message),
-        onMessage: (m) => {
-          if (m.role === 'assistant' && m.content !== null) {
-            contents.set(`${m.turn}\n${m.ts}`, m.content);
-            // Bounded: replies are only needed until their turn is judged.
-            if (contents.size > 2000) contents.delete(contents.keys().next().value as string);
-          }
-          scanner.message(m);
-        },
-      });
-      call = (record) => {
-        const c = toolCallOf(record);
-        if (c) scanner.call(c);
-      };
-      stopAll = () => {
-        watcher.stop();
-        scanner.stop();
-      };
-      watcher.start();
-    } catch (err) {
-      if (!stopped) sink.onFailure('fabrication', `The fabrication watch could not start: ${describeError(err)}`);
-    }
-  })();
+  background(
+    (async () => {
+      try {
+        const [{ LiveScanner }, { ArchiveWatcher, excerptAround }, { toolCallOf }, { loadKeyring }] = await Promise.all([
+          import('../antifab/live.js'),
+          import('../antifab/archive-watch.js'),
+          import('../antifab/records.js'),
+          import('../vault/keyring.js'),
+        ]);
+        if (stopped) return;
+        const contents = new Map<string, string>();
+        const scanner = new LiveScanner({
+          onWarning: (w) => {
+            sink.onFabrication(w, excerptAround(contents.get(`${w.turn}\n${w.ts}`) ?? '', w.phrase));
+          },
+        });
+        const watcher = new ArchiveWatcher(droplet, {
+          loadKeyring: () => loadKeyring(droplet),
+          ...(opts.startOffset !== undefined ? { startOffset: opts.startOffset } : {}),
+          ...(opts.onOffset ? { onOffset: opts.onOffset } : {}),
+          ...(opts.onCaughtUp ? { onCaughtUp: opts.onCaughtUp } : {}),
+          onError: (message) => sink.onFailure('fabrication', message),
+          onMessage: (m) => {
+            if (m.role === 'assistant' && m.content !== null) {
+              contents.set(`${m.turn}\n${m.ts}`, m.content);
+              // Bounded: replies are only needed until their turn is judged.
+              if (contents.size > 2000) contents.delete(contents.keys().next().value as string);
+            }
+            scanner.message(m);
+          },
+        });
+        call = (record) => {
+          const c = toolCallOf(record);
+          if (c) scanner.call(c);
+        };
+        stopAll = () => {
+          watcher.stop();
+          scanner.stop();
+        };
+        watcher.start();
+      } catch (err) {
+        if (!stopped) sink.onFailure('fabrication', `The fabrication watch could not start: ${describeError(err)}`);
+      }
+    })(),
+    'session',
+    'starting the fabrication watch',
+  );
   return {
     call: (record) => call(record),
     stop() {

@@ -23,7 +23,9 @@ export type Trigger =
   | { kind: 'control-tampered'; name: string; id: string; detail: string; reverting: boolean }
   | { kind: 'hold-pause'; name: string; id: string; ok: boolean; detail: string }
   | { kind: 'destructive-while-paused'; name: string; seq: number; detail: string }
-  | { kind: 'trip-failed'; name: string; at: string; detail: string };
+  | { kind: 'trip-failed'; name: string; at: string; detail: string }
+  /** What was judged after a start or a reconnect, in one notification instead of a storm (see session/catch-up.ts). */
+  | { kind: 'digest'; name: string; id: string; lines: string[] };
 
 export interface Notification {
   key: string;
@@ -103,7 +105,13 @@ export class NotificationPolicy {
         return {
           key: `fab:${t.name}:${t.id}`,
           title: `${t.name}: the agent claimed an action it did not take`,
-          body: t.phrases.length > 0 ? `It said ${t.phrases.slice(0, 2).map((p) => `"${p}"`).join(', ')} with no tool call backing it.` : 'A reply claims a finished action that no tool call in its turn backs.',
+          body:
+            t.phrases.length > 0
+              ? `It said ${t.phrases
+                  .slice(0, 2)
+                  .map((p) => `"${p}"`)
+                  .join(', ')} with no tool call backing it.`
+              : 'A reply claims a finished action that no tool call in its turn backs.',
           urgency: 'critical',
           name: t.name,
         };
@@ -136,6 +144,14 @@ export class NotificationPolicy {
           key: `trip-failed:${t.name}:${t.at}`,
           title: `${t.name}: the breaker could NOT be tripped`,
           body: t.detail,
+          urgency: 'critical',
+          name: t.name,
+        };
+      case 'digest':
+        return {
+          key: `digest:${t.name}:${t.id}`,
+          title: `${t.name}: while you were away`,
+          body: `${t.lines.join(', ')}. Open Warnings to review them.`,
           urgency: 'critical',
           name: t.name,
         };

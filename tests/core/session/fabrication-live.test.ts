@@ -45,7 +45,7 @@ test('a reply claiming a restart with no restart call raises a tier-1 warning; a
   });
   await session.profiles.save(ref.profile());
   await session.connect('reference');
-  await new Promise((r) => setTimeout(r, 1500)); // followers are at the end of both files
+  await until('the feed and the archive to be followed', () => session.feedLive('reference'));
 
   // Backed: a docker_cmd restart in the same turn.
   say('t_ok', 'user', 'restart the agent please');
