@@ -8,10 +8,11 @@ import type { Session } from '../core/session/session.js';
 import { CHANNEL_NAMES, EVENT_CHANNEL, IPC_PREFIX } from '../ipc/channel-names.js';
 import { bridgeEvents } from '../ipc/event-bridge.js';
 import { createHandlers } from '../ipc/handlers.js';
+import type { HostServices } from '../ipc/host-services.js';
 import { isTrustedSender } from './security.js';
 
-export function bindIpc(ipcMain: IpcMain, session: Session, windows: () => BrowserWindow[]): () => void {
-  const handlers = createHandlers(session);
+export function bindIpc(ipcMain: IpcMain, session: Session, windows: () => BrowserWindow[], host: HostServices = {}): () => void {
+  const handlers = createHandlers(session, host);
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(`${IPC_PREFIX}${name}`, (event, args: unknown) => {
       if (!isTrustedSender(event.senderFrame)) {

@@ -8,9 +8,12 @@ import { app, dialog, ipcMain, protocol, safeStorage, session as electronSession
 import { offerScanWorker } from '../core/audit/scan-pool.js';
 import { ProfileStore } from '../core/config/profile-store.js';
 import { defaultStateDir } from '../core/config/state-dir.js';
-import { describeError } from '../core/errors.js';
+import { describeError, StratamError } from '../core/errors.js';
+import { logFilePath } from '../core/log/log-file.js';
+import { log, openLog, reportError } from '../core/log/logger.js';
 import { Session } from '../core/session/session.js';
 import { registerAppScheme, serveApp } from './app-protocol.js';
+import { chooseExportFile } from './export-dialog.js';
 import { bindIpc } from './ipc-bind.js';
 import { PassphraseStore } from './passphrases.js';
 import { electronStoreBackend } from './profile-backend.js';
@@ -19,6 +22,8 @@ import { TrayHost } from './tray-host.js';
 import { DashboardWindow } from './window.js';
 
 const TICK_MS = 15_000;
+/** How long quitting waits for the droplet connections to close (followers stopped on the droplet) before it quits anyway. */
+const CLOSE_DEADLINE_MS = 5_000;
 
 // Before anything else: a second launch only brings the first one forward.
 if (!app.requestSingleInstanceLock()) {
@@ -28,9 +33,19 @@ if (!app.requestSingleInstanceLock()) {
   // The audit backlog's scan worker is bundled beside this file.
   offerScanWorker(new URL('./scan-worker.cjs', import.meta.url));
   installAppGuard(app, (url) => {
-    if (isAllowedExternal(url)) void shell.openExternal(url);
+    if (isAllowedExternal(url)) shell.openExternal(url).catch((err: unknown) => reportError('tray', err, 'opening a link in the browser'));
   });
-  void start();
+  start().catch((err: unknown) => {
+    // Nothing is on screen yet (no tray, no window): say why, then leave rather than run invisibly.
+    reportError('tray', err, 'starting');
+    dialog.showErrorBox('Stratam Tray could not start', withHint(err));
+    app.exit(1);
+  });
+}
+
+/** An error as a person reads it: what went wrong, then what to do. */
+function withHint(err: unknown): string {
+  return err instanceof StratamError && err.hint ? `${err.message}\n${err.hint}` : describeError(err);
 }
 
 /** First connect from the tray: show the offered key and pin it only if the person says so. */
@@ -54,34 +69,63 @@ async function start(): Promise<void> {
   await app.whenReady();
   enforceCsp(electronSession.defaultSession);
   const stateDir = defaultStateDir();
+  // Every swallowed error goes to <stateDir>/logs/stratam.log (Reveal log in the tray menu shows it).
+  openLog(stateDir);
+  log.info('tray', `Stratam Tray ${app.getVersion()} started`);
   const passphrases = new PassphraseStore(stateDir, safeStorage);
   const session = new Session({ stateDir, via: 'tray', profiles: new ProfileStore(electronStoreBackend(stateDir)), passphrase: (p) => passphrases.get(p.name) });
   const dashboard = new DashboardWindow(join(__dirname, 'preload.cjs'));
   serveApp(protocol, join(__dirname, '..', 'renderer'));
-  const unbind = bindIpc(ipcMain, session, () => dashboard.all);
+  const unbind = bindIpc(ipcMain, session, () => dashboard.all, { chooseExportFile: (name) => chooseExportFile(dashboard.all[0], name) });
 
-  let quitting = false;
+  // Quitting closes every droplet connection first (stopping the followers and
+  // watchers on the droplet), then lets the app go; a close that hangs on a
+  // dead link does not keep the app from quitting.
+  let closing = false;
+  let closed = false;
   const quit = () => {
-    if (quitting) return;
-    quitting = true;
+    if (closing) return;
+    closing = true;
     dashboard.quitting = true;
+    clearInterval(timer);
     unbind();
     tray.destroy();
-    void session.close().finally(() => app.quit());
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (deadline = setTimeout(resolve, CLOSE_DEADLINE_MS)));
+    void Promise.race([session.close(), late])
+      .catch((err: unknown) => reportError('tray', err, 'closing the droplet connections at quit'))
+      .finally(() => {
+        clearTimeout(deadline);
+        closed = true;
+        app.quit();
+      });
   };
-  const tray = new TrayHost(session, join(__dirname, '..', 'assets'), { openDashboard: (name) => dashboard.show(name), quit });
+  const tray = new TrayHost(session, join(__dirname, '..', 'assets'), {
+    openDashboard: (name) => dashboard.show(name),
+    revealLog: () => shell.showItemInFolder(logFilePath(stateDir)),
+    quit,
+  });
   app.on('second-instance', () => dashboard.show());
   app.on('activate', () => dashboard.show());
   // Lives in the tray: closing the last window keeps the app (and its watchers) running.
   app.on('window-all-closed', () => {});
-  app.on('before-quit', () => {
+  app.on('before-quit', (e) => {
     dashboard.quitting = true;
+    if (closed) return;
+    // The OS asked (Cmd-Q, the dock, log out): close the connections first, then quit.
+    e.preventDefault();
+    quit();
   });
   const timer = setInterval(() => session.tick(), TICK_MS);
   timer.unref();
 
   // Reconnect every saved droplet; unpinned ones ask first.
-  const profiles = await session.profiles.all().catch(() => ({}));
+  let profiles: Record<string, unknown> = {};
+  try {
+    profiles = await session.profiles.all();
+  } catch (err) {
+    tray.notify({ key: 'profiles', title: 'Saved droplets could not be read', body: withHint(err), urgency: 'critical', name: null });
+  }
   for (const name of Object.keys(profiles)) {
     connectWithDialog(session, name).catch((err: unknown) => tray.notify({ key: `connect:${name}`, title: `${name}: not connected`, body: describeError(err), urgency: 'critical', name }));
   }

@@ -1,20 +1,31 @@
 /**
  * Applies the pure tray decisions (core/tray) to Electron's Tray: the icon
- * and tooltip from aggregateIcon, the menu from buildTrayMenu, the
- * double-click from onTrayDoubleClick, confirmations from confirmationFor.
+ * and tooltip from aggregateIcon, the menu from buildTrayMenu, which click
+ * does what from trayGestures, the pause from onTrayDoubleClick,
+ * confirmations from confirmationFor.
  */
 import { join } from 'node:path';
 import { Menu, Notification, Tray, dialog, nativeImage, nativeTheme, type MenuItemConstructorOptions } from 'electron';
+import type { EventEmitter } from 'node:events';
 import type { Session } from '../core/session/session.js';
 import { onTrayDoubleClick } from '../core/tray/double-click.js';
+import { GestureDispatcher, trayGestures, type GestureAction, type GestureMap } from '../core/tray/tray-gestures.js';
 import type { Notification as Note } from '../core/tray/notify-policy.js';
 import { buildTrayMenu, confirmationFor, type MenuSpec, type TrayAction } from '../core/tray/tray-menu.js';
 import { aggregateIcon, type TrayIcon } from '../core/tray/tray-state.js';
 import { describeError } from '../core/errors.js';
+import { reportError } from '../core/log/logger.js';
 
 export interface TrayHooks {
   openDashboard(name?: string): void;
+  /** Show the app's log file in the file manager. */
+  revealLog(): void;
   quit(): void;
+}
+
+export interface TrayHostOptions {
+  /** Whose tray conventions to follow (default: this machine's). */
+  platform?: NodeJS.Platform;
 }
 
 export function iconFile(assetsDir: string, icon: TrayIcon, platform = process.platform, dark = nativeTheme.shouldUseDarkColors): string {
@@ -25,32 +36,74 @@ export function iconFile(assetsDir: string, icon: TrayIcon, platform = process.p
 
 export class TrayHost {
   private readonly tray: Tray;
+  private readonly platform: NodeJS.Platform;
+  private readonly gestures: GestureMap;
+  private readonly dispatcher: GestureDispatcher;
   private icon: TrayIcon | null = null;
+  /** The current menu; popped up by hand where the tray has no fixed one (macOS). */
+  private menu: Menu | null = null;
+  /** A pause-all in flight: a second gesture joins it instead of writing again. */
+  private pausing: Promise<void> | null = null;
+  private destroyed = false;
+  private readonly onSessionEvent = (e: { type: string; notification?: Note }) => {
+    if (e.type === 'state' || e.type === 'link') this.render();
+    if (e.type === 'notify' && e.notification) this.notify(e.notification);
+  };
+  private readonly onTheme = () => {
+    this.icon = null;
+    this.render();
+  };
 
-  constructor(private readonly session: Session, private readonly assetsDir: string, private readonly hooks: TrayHooks) {
-    this.tray = new Tray(nativeImage.createFromPath(iconFile(assetsDir, 'disconnected')));
-    this.tray.on('double-click', () => void this.doubleClick());
-    session.on('event', (e: { type: string; notification?: Note }) => {
-      if (e.type === 'state' || e.type === 'link') this.render();
-      if (e.type === 'notify' && e.notification) this.notify(e.notification);
+  constructor(
+    private readonly session: Session,
+    private readonly assetsDir: string,
+    private readonly hooks: TrayHooks,
+    opts: TrayHostOptions = {},
+  ) {
+    this.platform = opts.platform ?? process.platform;
+    this.gestures = trayGestures(this.platform);
+    this.tray = new Tray(nativeImage.createFromPath(iconFile(assetsDir, 'disconnected', this.platform)));
+    let pending: NodeJS.Timeout | null = null;
+    this.dispatcher = new GestureDispatcher(this.gestures, (a) => this.gesture(a), {
+      start: (fn, ms) => {
+        pending = setTimeout(fn, ms);
+      },
+      cancel: () => {
+        if (pending) clearTimeout(pending);
+        pending = null;
+      },
     });
-    nativeTheme.on('updated', () => {
-      this.icon = null;
-      this.render();
-    });
+    // Tray's typed `on` has one overload per event name; the map names them as data.
+    const emitter = this.tray as unknown as EventEmitter;
+    for (const e of this.dispatcher.events) emitter.on(e, () => this.dispatcher.handle(e));
+    session.on('event', this.onSessionEvent);
+    nativeTheme.on('updated', this.onTheme);
     this.render();
   }
 
   render(): void {
+    // Quitting destroys the tray before the session closes, and closing still sends state events.
+    if (this.destroyed) return;
     const now = Date.now();
     const states = this.session.states();
     const { icon, tooltip } = aggregateIcon(states, now);
     if (icon !== this.icon) {
-      this.tray.setImage(nativeImage.createFromPath(iconFile(this.assetsDir, icon)));
+      this.tray.setImage(nativeImage.createFromPath(iconFile(this.assetsDir, icon, this.platform)));
       this.icon = icon;
     }
     this.tray.setToolTip(tooltip);
-    this.tray.setContextMenu(Menu.buildFromTemplate(this.toTemplate(buildTrayMenu(states, { now, mutedUntil: this.session.notifications.mutedUntil }))));
+    const spec = buildTrayMenu(states, { now, mutedUntil: this.session.notifications.mutedUntil, pauseAllFirst: this.gestures.pauseAllFirst });
+    this.menu = Menu.buildFromTemplate(this.toTemplate(spec));
+    // macOS: a fixed menu would open on every mouse-down and swallow the double-click.
+    if (this.gestures.contextMenu) this.tray.setContextMenu(this.menu);
+  }
+
+  private gesture(a: GestureAction): void {
+    if (a === 'popUpMenu') {
+      if (this.menu) this.tray.popUpContextMenu(this.menu);
+      return;
+    }
+    this.doubleClick().catch((err: unknown) => reportError('tray', err, 'pausing all droplets'));
   }
 
   private toTemplate(spec: MenuSpec[]): MenuItemConstructorOptions[] {
@@ -58,13 +111,22 @@ export class TrayHost {
       if (s.type === 'separator') return { type: 'separator' as const };
       if (s.type === 'submenu') return { label: s.label, submenu: this.toTemplate(s.items) };
       const action = s.action;
-      return { label: s.label, enabled: s.enabled, ...(action ? { click: () => void this.run(action) } : {}) };
+      return { label: s.label, enabled: s.enabled, ...(action ? { click: () => this.run(action).catch((err: unknown) => reportError('tray', err, `the tray's ${action.kind}`)) } : {}) };
     });
   }
 
-  private async doubleClick(): Promise<void> {
-    const { notification } = await onTrayDoubleClick(this.session);
-    this.notify(notification);
+  /** Pause every droplet and say how it went; never throws (it runs from a click). */
+  private doubleClick(): Promise<void> {
+    this.pausing ??= onTrayDoubleClick(this.session)
+      .then(({ notification }) => this.notify(notification))
+      .catch((err: unknown) => {
+        reportError('tray', err, 'pausing all droplets');
+        this.notify({ key: 'pause-all', title: 'Pause all FAILED', body: describeError(err), urgency: 'critical', name: null });
+      })
+      .finally(() => {
+        this.pausing = null;
+      });
+    return this.pausing;
   }
 
   private async run(action: TrayAction): Promise<void> {
@@ -101,10 +163,16 @@ export class TrayHost {
         case 'unmute':
           this.session.mute(0);
           break;
+        case 'revealLog':
+          return this.hooks.revealLog();
+        case 'acknowledge':
+          this.session.acknowledgeWarnings({ all: true, name: action.name });
+          break;
         case 'quit':
           return this.hooks.quit();
       }
     } catch (err) {
+      reportError('tray', err, `the tray's ${action.kind}`);
       this.notify({ key: 'action-failed', title: `${'name' in action ? action.name : 'Stratam'}: ${action.kind} failed`, body: describeError(err), urgency: 'critical', name: null });
     }
     this.render();
@@ -118,6 +186,11 @@ export class TrayHost {
   }
 
   destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.session.off('event', this.onSessionEvent);
+    nativeTheme.off('updated', this.onTheme);
+    this.dispatcher.dispose();
     this.tray.destroy();
   }
 }

@@ -1,5 +1,6 @@
 /** The dashboard window: created on demand, hidden (not closed) when the person closes it. */
 import type { BrowserWindow } from 'electron';
+import { reportError } from '../core/log/logger.js';
 import { createSecureWindow } from './secure-window.js';
 import { APP_ENTRY } from './security.js';
 
@@ -22,11 +23,16 @@ export class DashboardWindow {
         this.win?.hide();
       });
       this.win.once('ready-to-show', () => this.win?.show());
-      void this.win.loadURL(droplet ? `${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}` : APP_ENTRY);
+      this.load(droplet ? `${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}` : APP_ENTRY);
       return;
     }
-    if (droplet) void this.win.loadURL(`${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}`);
+    if (droplet) this.load(`${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}`);
     this.win.show();
     this.win.focus();
+  }
+
+  /** loadURL rejects when a load is cut short (a newer one replaced it): logged, never unhandled. */
+  private load(url: string): void {
+    this.win?.loadURL(url).catch((err: unknown) => reportError('window', err, 'loading the dashboard'));
   }
 }

@@ -69,7 +69,15 @@ test('app:// serves files inside the renderer folder and nothing outside it', as
   assert.equal(await resolveAppFile(app, 'app://stratam/index.html'), join(app, 'index.html'));
   assert.equal(await resolveAppFile(app, 'app://stratam/'), join(app, 'index.html'));
   assert.equal(await resolveAppFile(app, 'app://stratam/assets/a.js'), join(app, 'assets', 'a.js'));
-  for (const bad of ['app://stratam/../secret.txt', 'app://stratam/%2e%2e/secret.txt', 'app://stratam/assets/..%2f..%2fsecret.txt', 'app://stratam/link.txt', 'app://other/index.html', 'app://stratam/missing.js', 'app://stratam/%00']) {
+  for (const bad of [
+    'app://stratam/../secret.txt',
+    'app://stratam/%2e%2e/secret.txt',
+    'app://stratam/assets/..%2f..%2fsecret.txt',
+    'app://stratam/link.txt',
+    'app://other/index.html',
+    'app://stratam/missing.js',
+    'app://stratam/%00',
+  ]) {
     assert.equal(await resolveAppFile(app, bad), null, bad);
   }
 });

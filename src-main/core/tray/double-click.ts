@@ -24,9 +24,7 @@ export function pauseNotification(results: readonly PauseOutcome[]): Notificatio
     return { key: 'pause-all', title: 'Nothing to pause', body: 'No droplet is connected. Connect one from the dashboard.', urgency: 'normal', name: null };
   }
   const failed = results.filter((r) => !r.ok);
-  const lines = results.map((r) =>
-    r.ok ? `${r.name}: paused (verified${r.changed ? '' : ', was already paused'})` : `${r.name}: NOT paused: ${r.error ?? 'the flag did not read back as 0'}`,
-  );
+  const lines = results.map((r) => (r.ok ? `${r.name}: paused (verified${r.changed ? '' : ', was already paused'})` : `${r.name}: NOT paused: ${r.error ?? 'the flag did not read back as 0'}`));
   return {
     key: 'pause-all',
     title: failed.length === 0 ? `Paused ${results.length} droplet${results.length > 1 ? 's' : ''}` : `${failed.length} of ${results.length} droplets NOT paused`,

@@ -1,6 +1,7 @@
 /**
  * The tray menu as data. Linux trays do not always deliver clicks, so the
- * menu offers everything the icon does. Electron turns this into a Menu; the
+ * menu offers everything the icon does (and leads with it there: see
+ * tray-gestures.ts). Electron turns this into a Menu; the
  * actions come back to `TrayAction` handlers in the host. Resume and re-arm
  * carry `confirm`: the host asks the person (confirmationFor) before acting.
  */
@@ -16,19 +17,25 @@ export type TrayAction =
   | { kind: 'openDashboard' }
   | { kind: 'mute'; hours: 1 | 8 | 24 }
   | { kind: 'unmute' }
+  | { kind: 'revealLog' }
+  | { kind: 'acknowledge'; name: string }
   | { kind: 'quit' };
 
-export type MenuSpec =
-  | { type: 'separator' }
-  | { type: 'item'; label: string; enabled: boolean; action: TrayAction | null; confirm: boolean }
-  | { type: 'submenu'; label: string; items: MenuSpec[] };
+export type MenuSpec = { type: 'separator' } | { type: 'item'; label: string; enabled: boolean; action: TrayAction | null; confirm: boolean } | { type: 'submenu'; label: string; items: MenuSpec[] };
 
 const item = (label: string, action: TrayAction | null, enabled = true, confirm = false): MenuSpec => ({ type: 'item', label, enabled: enabled && action !== null, action, confirm });
 
-export function buildTrayMenu(states: readonly DropletState[], opts: { now: number; mutedUntil: number | null }): MenuSpec[] {
+export interface TrayMenuOptions {
+  now: number;
+  mutedUntil: number | null;
+  /** Lead with "Pause all droplets" even for one droplet (Linux, where activation does the same). */
+  pauseAllFirst?: boolean;
+}
+
+export function buildTrayMenu(states: readonly DropletState[], opts: TrayMenuOptions): MenuSpec[] {
   const menu: MenuSpec[] = [];
   const anyConnected = states.some((s) => s.link.state === 'connected');
-  if (states.length > 1) menu.push(item('Pause all droplets', { kind: 'pauseAll' }, anyConnected), { type: 'separator' });
+  if (states.length > 1 || opts.pauseAllFirst === true) menu.push(item('Pause all droplets', { kind: 'pauseAll' }, anyConnected), { type: 'separator' });
   for (const s of states) {
     const connected = s.link.state === 'connected';
     menu.push(
@@ -37,6 +44,8 @@ export function buildTrayMenu(states: readonly DropletState[], opts: { now: numb
       item('Pause', { kind: 'pause', name: s.name }, connected),
       item('Resume…', { kind: 'resume', name: s.name }, connected && s.selfModifyAllowed === false, true),
       item('Re-arm breaker…', { kind: 'rearm', name: s.name }, connected && s.breaker === 'tripped', true),
+      // Only with something to acknowledge: the icon leaves "warning" once the person has seen them.
+      ...(s.fabrications > 0 ? [item(`Acknowledge warnings (${s.fabrications} fabrication${s.fabrications === 1 ? '' : 's'})`, { kind: 'acknowledge', name: s.name })] : []),
       item('Open', { kind: 'open', name: s.name }),
       { type: 'separator' },
     );
@@ -53,7 +62,7 @@ export function buildTrayMenu(states: readonly DropletState[], opts: { now: numb
       ...(muted ? [{ type: 'separator' } as const, item('Unmute', { kind: 'unmute' })] : []),
     ],
   });
-  menu.push({ type: 'separator' }, item('Quit', { kind: 'quit' }));
+  menu.push({ type: 'separator' }, item('Reveal log', { kind: 'revealLog' }), item('Quit', { kind: 'quit' }));
   return menu;
 }
 
