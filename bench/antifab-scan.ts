@@ -34,12 +34,16 @@ let sink = 0;
 const scanTimes: number[] = [];
 const anchorTimes: number[] = [];
 for (let r = 0; r < RUNS; r++) {
-  scanTimes.push(time(() => {
-    for (const reply of replies) sink += detectClaims(reply).length;
-  }));
-  anchorTimes.push(time(() => {
-    for (const reply of replies) for (let i = 0; i < reply.length; i++) sink += reply.charCodeAt(i) === 32 ? 1 : 0;
-  }));
+  scanTimes.push(
+    time(() => {
+      for (const reply of replies) sink += detectClaims(reply).length;
+    }),
+  );
+  anchorTimes.push(
+    time(() => {
+      for (const reply of replies) for (let i = 0; i < reply.length; i++) sink += reply.charCodeAt(i) === 32 ? 1 : 0;
+    }),
+  );
 }
 const mbps = (t: number) => bytes / 1e6 / (t / 1000);
 const scan = mbps(median(scanTimes));
@@ -63,9 +67,9 @@ const hostile: Record<string, string> = {
   'aux chain': `I ${fill('have been ')}restarted`,
   'let me': fill('let me '),
   'one word': fill('a'),
-  'fences': fill('```\n'),
+  fences: fill('```\n'),
   'block quotes': fill('> I deployed\n'),
-  'contractions': fill("I've n't 're "),
+  contractions: fill("I've n't 're "),
   'random bytes': Array.from({ length: MB }, () => String.fromCharCode(rnd() % 256)).join(''),
   'random words': Array.from({ length: MB / 8 }, () => ['I', 'restarted', 'let', 'me', 'not', 'if', ',', '"', 'and', '?'][rnd() % 10]).join(' '),
 };
@@ -82,8 +86,8 @@ for (const [name, text] of Object.entries(hostile)) {
 report({
   benchmark: 'antifab 1 MB adversarial reply',
   figure: `${ms(worst)} worst (${worstName})`,
-  anchor: `${ms(MB / 1e6 / anchor * 1000)} char-code pass over 1 MB`,
-  ratio: `${(worst / (MB / 1e6 / anchor * 1000)).toFixed(0)}x`,
+  anchor: `${ms((MB / 1e6 / anchor) * 1000)} char-code pass over 1 MB`,
+  ratio: `${(worst / ((MB / 1e6 / anchor) * 1000)).toFixed(0)}x`,
   goal: '< 100 ms',
   met: worst < 100,
 });

@@ -32,10 +32,8 @@ function flip(ref: ReferenceDroplet): number {
 /** The anchor: one ssh session running inotifywait (or a stat poll), and the time each flip takes to reach us as a line. */
 async function anchor(ref: ReferenceDroplet): Promise<{ name: string; samples: number[] }> {
   const hasInotify = spawnSync('sh', ['-c', 'command -v inotifywait'], { stdio: 'ignore' }).status === 0;
-  const remote = hasInotify
-    ? `inotifywait -m -q -e moved_to,close_write,modify --format %f ${ref.jarvisRoot}`
-    : `while :; do stat -c '%i %Y' ${ref.envPath}; sleep 1; done`;
-  const ssh = spawn('ssh', ['-i', ref.clientKey, '-p', String(ref.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', `${ref.user}@127.0.0.1`, remote], {
+  const remote = hasInotify ? `inotifywait -m -q -e moved_to,close_write,modify --format %f ${ref.jarvisRoot}` : `while :; do stat -c '%i %Y' ${ref.envPath}; sleep 1; done`;
+  const ssh = spawn('ssh', [...ref.sshArgs(), remote], {
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, SSH_AUTH_SOCK: '' },
   });

@@ -46,8 +46,22 @@ try {
   };
   console.log(JSON.stringify(figures));
   const r = figures.ratios;
-  report({ benchmark: 'Docker /_ping over SSH (p50)', figure: `${ms(ssh.p50)} (p99 ${ms(ssh.p99)}, n=${ssh.n})`, anchor: `local socket ${ms(loc.p50)}`, ratio: `${r.sshChannelOverLocal}x local`, goal: '<= 3x local', met: r.sshChannelOverLocal <= 3 });
-  report({ benchmark: 'Docker /_ping, dockerode built-in ssh (p50)', figure: `${ms(dssh.p50)} (n=${dssh.n})`, anchor: `ours over SSH ${ms(ssh.p50)}`, ratio: `ours ${r.dockerodeSshOverSshChannel}x faster`, goal: '>= 50x faster', met: r.dockerodeSshOverSshChannel >= 50 });
+  report({
+    benchmark: 'Docker /_ping over SSH (p50)',
+    figure: `${ms(ssh.p50)} (p99 ${ms(ssh.p99)}, n=${ssh.n})`,
+    anchor: `local socket ${ms(loc.p50)}`,
+    ratio: `${r.sshChannelOverLocal}x local`,
+    goal: '<= 3x local',
+    met: r.sshChannelOverLocal <= 3,
+  });
+  report({
+    benchmark: 'Docker /_ping, dockerode built-in ssh (p50)',
+    figure: `${ms(dssh.p50)} (n=${dssh.n})`,
+    anchor: `ours over SSH ${ms(ssh.p50)}`,
+    ratio: `ours ${r.dockerodeSshOverSshChannel}x faster`,
+    goal: '>= 50x faster',
+    met: r.dockerodeSshOverSshChannel >= 50,
+  });
 } finally {
   await ref.teardown();
 }

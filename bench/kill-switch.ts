@@ -27,7 +27,7 @@ function timeCmd(cmd: string, args: string[]): number {
 // A plain user with /bin/sh: the anchor then measures ssh, not this machine's root .bashrc.
 const ref = await startReferenceDroplet({ user: 'stratam-bench' });
 try {
-  const sshArgs = ['-i', ref.clientKey, '-p', String(ref.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', `${ref.user}@127.0.0.1`];
+  const sshArgs = ref.sshArgs();
   const sed = (v: string) => [...sshArgs, `sed -i 's/^JARVIS_SELF_MODIFY_ALLOWED=.*/JARVIS_SELF_MODIFY_ALLOWED=${v}/' ${ref.envPath}`];
   const cli = join(repoRoot(), 'bin', 'stratam.mjs');
   const cold: number[] = [];

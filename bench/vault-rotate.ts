@@ -87,7 +87,6 @@ function freshCopy(from: string, base: string): { home: string; root: string } {
   return { home, root };
 }
 
-
 export async function benchVaultRotate(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'stratam-bench-rotate-'));
   try {
@@ -109,7 +108,9 @@ export async function benchVaultRotate(): Promise<void> {
         const c = freshCopy(src.home, join(work, `cli${run}`));
         const entry = process.env.STRATAM_CLI ?? join(repoRoot(), 'bin', 'stratam.mjs');
         const t1 = performance.now();
-        const cr = spawnSync(process.execPath, [entry, '--local', '--jarvis-home', c.home, '--jarvis-root', c.root, '--state-dir', join(work, `state${run}`), 'vault', 'rotate', '--yes'], { cwd: repoRoot() });
+        const cr = spawnSync(process.execPath, [entry, '--local', '--jarvis-home', c.home, '--jarvis-root', c.root, '--state-dir', join(work, `state${run}`), 'vault', 'rotate', '--yes'], {
+          cwd: repoRoot(),
+        });
         fig.cli!.push(performance.now() - t1);
         if (cr.status !== 0) {
           // A dist/ built before the vault command existed: say so rather than fail the run.
@@ -143,9 +144,23 @@ export async function benchVaultRotate(): Promise<void> {
       report({ benchmark: `vault rotate, whole CLI (${what})`, figure: `not measured: ${cliNote}`, anchor: anchorText, ratio: '-', goal: 'faster than Python (ratio < 1)', met: null });
     }
     const core = median(fig.core!);
-    report({ benchmark: `vault rotate, rotateVault() in-process incl. verify (${what})`, figure: ms(core), anchor: anchorText, ratio: (core / anchor).toFixed(2), goal: 'faster than Python (ratio < 1)', met: core < anchor });
+    report({
+      benchmark: `vault rotate, rotateVault() in-process incl. verify (${what})`,
+      figure: ms(core),
+      anchor: anchorText,
+      ratio: (core / anchor).toFixed(2),
+      goal: 'faster than Python (ratio < 1)',
+      met: core < anchor,
+    });
     const m = median(fig.mf!);
-    report({ benchmark: `MultiFernet.rotate loop only (${TOKENS} tokens, in memory)`, figure: ms(m), anchor: `Python MultiFernet.rotate loop ${ms(anchorMf)}`, ratio: (m / anchorMf).toFixed(2), goal: 'faster than Python (ratio < 1)', met: m < anchorMf });
+    report({
+      benchmark: `MultiFernet.rotate loop only (${TOKENS} tokens, in memory)`,
+      figure: ms(m),
+      anchor: `Python MultiFernet.rotate loop ${ms(anchorMf)}`,
+      ratio: (m / anchorMf).toFixed(2),
+      goal: 'faster than Python (ratio < 1)',
+      met: m < anchorMf,
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -37,7 +37,7 @@ export async function renderIcons(out = 'dist/assets') {
       const svg = src
         .replaceAll('{{FG}}', v.FG)
         .replaceAll('{{GLYPH}}', v.GLYPH)
-        .replaceAll('{{ACCENT}}', v.accent ? ACCENT[state] ?? '#8c959f' : v.ACCENT);
+        .replaceAll('{{ACCENT}}', v.accent ? (ACCENT[state] ?? '#8c959f') : v.ACCENT);
       writeFileSync(join(out, 'tray', `tray-${state}${suffix}.png`), render(svg, 16));
       writeFileSync(join(out, 'tray', `tray-${state}${suffix}@2x.png`), render(svg, 32));
       count += 2;

@@ -33,7 +33,11 @@ const walk = (dir) => {
   }
 };
 for (const top of ['tests', 'src-main']) {
-  try { walk(join(root, top)); } catch { /* absent */ }
+  try {
+    walk(join(root, top));
+  } catch {
+    /* absent */
+  }
 }
 if (files.length === 0) {
   console.error(`No test files matched under ${root}. Run \`npm run build\` first, or pass --transpile.`);

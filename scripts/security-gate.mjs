@@ -25,10 +25,15 @@ try {
   process.exit(1);
 }
 // issue, severity, confidence, filename, location, sample, description, url
-const rows = csv.trim().split('\n').slice(1).filter(Boolean).map((line) => {
-  const cells = [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
-  return { issue: cells[0], severity: cells[1], confidence: cells[2], file: cells[3], location: cells[4] };
-});
+const rows = csv
+  .trim()
+  .split('\n')
+  .slice(1)
+  .filter(Boolean)
+  .map((line) => {
+    const cells = [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
+    return { issue: cells[0], severity: cells[1], confidence: cells[2], file: cells[3], location: cells[4] };
+  });
 const counts = rows.reduce((m, x) => ((m[x.severity] = (m[x.severity] ?? 0) + 1), m), {});
 console.log(`Electronegativity ${ELECTRONEGATIVITY.split('@').pop()} on src-main: ${rows.length} finding(s) ${JSON.stringify(counts)}`);
 for (const x of rows) console.log(`  ${x.severity.padEnd(8)} ${x.confidence.padEnd(9)} ${x.issue} ${x.file}:${x.location}`);

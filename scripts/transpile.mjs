@@ -16,7 +16,11 @@ export async function transpile(outdir) {
     }
   };
   for (const top of ['src-main', 'tests', 'bench']) {
-    try { walk(top); } catch { /* folder absent */ }
+    try {
+      walk(top);
+    } catch {
+      /* folder absent */
+    }
   }
   await build({ entryPoints, outdir, outbase: '.', format: 'esm', platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning' });
   // An output folder outside the project (e.g. /tmp/me-dist) cannot see the

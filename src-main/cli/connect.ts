@@ -18,7 +18,11 @@ export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> 
   let fingerprint = base.fingerprint;
   if (g.fingerprint !== undefined) {
     const fp = normalizeFingerprint(g.fingerprint);
-    if (!fp) throw usageError(`--fingerprint must look like SHA256:<43 base64 characters>, not "${g.fingerprint.slice(0, 60)}".`, 'Get it on the droplet with: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub');
+    if (!fp)
+      throw usageError(
+        `--fingerprint must look like SHA256:<43 base64 characters>, not "${g.fingerprint.slice(0, 60)}".`,
+        'Get it on the droplet with: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+      );
     fingerprint = fp;
   }
   const p: DropletProfile = {

@@ -29,6 +29,7 @@ export const CHANNEL_NAMES = [
   'auditFollow',
   'auditUnfollow',
   'warningsList',
+  'warningsAcknowledge',
   'vaultStatus',
   'vaultRotate',
   'vaultVerify',
@@ -37,6 +38,7 @@ export const CHANNEL_NAMES = [
   'snapshotsList',
   'backupsList',
   'exportData',
+  'exportChooseFile',
   'trayState',
   'notificationsMute',
 ] as const;

@@ -7,13 +7,53 @@
  *
  * Every argument object is strict: an unknown key is refused, so a typo in a
  * view ("confirmed" for "confirm") cannot silently drop a safety field.
+ *
+ * Each result schema that describes a core type is tied to it at compile
+ * time by exact type equality (`ChannelTies` below, `SchemaTies` in
+ * schemas.ts, `EventTies` in events.ts; the helpers are in type-tie.ts), so a
+ * drift on either side fails `tsc` on the line naming the pair. Exact
+ * equality rather than `satisfies z.ZodType<T>`: `satisfies` checks one way
+ * only (the schema's output fits T), and the handlers' return types check
+ * the other way only loosely. Neither notices an optional field the core
+ * gained and the schema lacks; zod strips such a field on the way out, so
+ * the UI would never see it and nothing would say so. Results that are the
+ * handler's own composition (audit pages, the re-arm answer, profile edits)
+ * are checked by the handlers' return types alone.
  */
 import { z } from 'zod';
+import type { BreakerStatus, BreakerSummary } from '../core/breaker/breaker-actions.js';
+import type { CoreStatus } from '../core/controls/status.js';
+import type { BackupsListing } from '../core/data/backups.js';
+import type { ExportResult } from '../core/data/export.js';
+import type { SnapshotListing } from '../core/data/snapshots.js';
+import type { AgentStatus } from '../core/docker/agent-status.js';
+import type { SandboxCheck } from '../core/sandbox/sandbox-policy.js';
+import type { SandboxRunResult } from '../core/sandbox/sandbox-run.js';
+import type { Session } from '../core/session/session.js';
+import type { TrayIcon as CoreTrayIcon } from '../core/tray/tray-state.js';
+import type { RotateResult } from '../core/vault/rotate.js';
+import type { VaultStatus } from '../core/vault/status.js';
+import type { VerifyReport } from '../core/vault/verify.js';
 import type { ChannelName } from './channel-names.js';
 import {
-  auditItem, breakerEvent, byName, confirmTrue, dropletState, fingerprint, flagResult, opId, profileInput, profileName, profileView, trustChange, trustChannel,
-  switchReading, trustLists, warning,
+  auditItem,
+  breakerEvent,
+  byName,
+  confirmTrue,
+  dropletState,
+  fingerprint,
+  flagResult,
+  opId,
+  profileInput,
+  profileName,
+  profileView,
+  trustChange,
+  trustChannel,
+  switchReading,
+  trustLists,
+  warning,
 } from './schemas.js';
+import type { Assert, Tie } from './type-tie.js';
 
 const none = z.object({}).strict();
 const withConfirm = z.object({ name: profileName, confirm: confirmTrue }).strict();
@@ -132,11 +172,17 @@ const backupsList = z.object({
   }),
 });
 
+const absolutePath = z
+  .string()
+  .min(2)
+  .max(4096)
+  .refine((p) => (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) && !p.includes('\0'), 'out must be an absolute path on this machine');
+
 const exportArgs = z
   .object({
     name: profileName,
     /** Where the export goes on THIS machine (the host's save dialog picks it); never overwritten. */
-    out: z.string().min(2).max(4096).refine((p) => (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) && !p.includes('\0'), 'out must be an absolute path on this machine'),
+    out: absolutePath,
     includeSecrets: z.boolean().optional(),
     confirm: z.literal(true).optional(),
     opId: opId.optional(),
@@ -203,6 +249,13 @@ const channelMap = {
   },
   auditUnfollow: { args: byName, result: z.object({ following: z.literal(false) }) },
   warningsList: { args: z.object({ name: profileName.optional() }).strict(), result: z.object({ warnings: z.array(warning) }) },
+  /** Acknowledge one warning by id, or every open one (of one droplet, or all); the result is the ones that changed. */
+  warningsAcknowledge: {
+    args: z.union([z.object({ id: z.string().min(1).max(64) }).strict(), z.object({ all: z.literal(true), name: profileName.optional() }).strict()], {
+      error: 'name one warning ({ id }) or every open one ({ all: true }, with an optional droplet name)',
+    }),
+    result: z.object({ warnings: z.array(warning) }),
+  },
   vaultStatus: { args: byName, result: vaultStatus },
   vaultRotate: { args: z.object({ name: profileName, confirm: confirmTrue, opId: opId.optional() }).strict(), result: vaultRotate },
   vaultVerify: { args: z.object({ name: profileName, opId: opId.optional() }).strict(), result: vaultVerify },
@@ -222,9 +275,43 @@ const channelMap = {
   snapshotsList: { args: byName, result: snapshotsList },
   backupsList: { args: byName, result: backupsList },
   exportData: { args: exportArgs, result: exportResult },
+  /** The host's save dialog (Electron): out is null when the person cancels. A host without one refuses. */
+  exportChooseFile: { args: byName, result: z.object({ out: absolutePath.nullable() }) },
   trayState: { args: none, result: z.object({ icon: trayIcon, tooltip: z.string(), droplets: z.array(dropletState), mutedUntil: z.string().nullable() }) },
   notificationsMute: { args: z.object({ hours: z.union([z.literal(0), z.literal(1), z.literal(8), z.literal(24)]) }).strict(), result: z.object({ mutedUntil: z.string().nullable() }) },
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: z.ZodType }>;
+
+/** What a session method gives back (awaited). */
+type Outcome<M extends keyof Session> = Session[M] extends (...a: never[]) => infer R ? Awaited<R> : never;
+
+/** Each result schema is exactly the core type it carries (see the top of this file); a drift on either side fails `tsc` here. */
+export type ChannelTies = [
+  Assert<Tie<typeof breakerStatus, BreakerStatus>>,
+  Assert<Tie<typeof statusResult.shape.breaker, BreakerSummary>>,
+  Assert<Tie<typeof agentView, AgentStatus>>,
+  // The IPC status is the core's plus the agent container (or why Docker could not be asked).
+  Assert<Tie<typeof statusResult, CoreStatus & { agent: AgentStatus | null; agentError: string | null }>>,
+  Assert<Tie<typeof vaultStatus, VaultStatus>>,
+  Assert<Tie<typeof vaultVerify, VerifyReport>>,
+  Assert<Tie<typeof vaultRotate, RotateResult>>,
+  Assert<Tie<typeof sandboxCheck, SandboxCheck>>,
+  // The run's result plus the output kept for it (the live copy goes out as `output` events).
+  Assert<Tie<typeof sandboxRun, SandboxRunResult & { stdout: string; stderr: string; outputTruncated: boolean }>>,
+  Assert<Tie<typeof snapshotsList, SnapshotListing>>,
+  Assert<Tie<typeof backupsList, BackupsListing>>,
+  Assert<Tie<typeof exportResult, ExportResult>>,
+  Assert<Tie<typeof trayIcon, CoreTrayIcon>>,
+  Assert<Tie<Channels['connect']['result'], Outcome<'connect'>>>,
+  Assert<Tie<Channels['confirmHostKey']['result'], Outcome<'confirmHostKey'>>>,
+  Assert<Tie<Channels['pauseAll']['result']['shape']['results'], Outcome<'pauseAll'>>>,
+  Assert<Tie<Channels['pause']['result'], Outcome<'pause'>>>,
+  Assert<Tie<Channels['resume']['result'], Outcome<'resume'>>>,
+  Assert<Tie<Channels['holdPauseSet']['result'], Outcome<'setHoldPause'>>>,
+  Assert<Tie<Channels['warningsAcknowledge']['result']['shape']['warnings'], Outcome<'acknowledgeWarnings'>>>,
+  Assert<Tie<Channels['connections']['result']['shape']['droplets'], Outcome<'states'>>>,
+  Assert<Tie<Channels['warningsList']['result']['shape']['warnings'], Outcome<'warnings'>>>,
+  Assert<Tie<Channels['trayState']['result']['shape']['droplets'], Outcome<'states'>>>,
+];
 
 export const channels = channelMap;
 export type Channels = typeof channelMap;

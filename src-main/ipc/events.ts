@@ -4,9 +4,12 @@
  * listeners registered for that name only.
  */
 import { z } from 'zod';
+import type { SessionEvent } from '../core/session/session-events.js';
+import type { aggregateIcon } from '../core/tray/tray-state.js';
 import type { EventName } from './channel-names.js';
 import { trayIcon } from './channels.js';
 import { auditItem, breakerEvent, dropletState, linkState, opId, profileName, warning } from './schemas.js';
+import type { Assert, Tie } from './type-tie.js';
 
 const eventMap = {
   /** A droplet's link changed (and the aggregate status value with it). */
@@ -14,10 +17,26 @@ const eventMap = {
   audit: z.object({ name: profileName, item: auditItem }),
   warning,
   breaker: breakerEvent,
-  progress: z.object({ opId: opId.nullable(), name: profileName, op: z.enum(['vaultRotate', 'vaultVerify', 'sandboxRun', 'auditQuery', 'exportData']), phase: z.string(), done: z.number(), total: z.number() }),
+  progress: z.object({
+    opId: opId.nullable(),
+    name: profileName,
+    op: z.enum(['vaultRotate', 'vaultVerify', 'sandboxRun', 'auditQuery', 'exportData']),
+    phase: z.string(),
+    done: z.number(),
+    total: z.number(),
+  }),
   output: z.object({ opId: opId.nullable(), name: profileName, stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   tray: z.object({ icon: trayIcon, tooltip: z.string(), droplets: z.array(dropletState) }),
 } as const satisfies Record<EventName, z.ZodType>;
+
+/** The payloads that carry a session event field for field are exactly it (see the top of channels.ts); `audit` carries a view of the item (views.ts). */
+type EventOf<T extends SessionEvent['type']> = Omit<Extract<SessionEvent, { type: T }>, 'type'>;
+export type EventTies = [
+  Assert<Tie<typeof eventMap.link, EventOf<'link'>>>,
+  Assert<Tie<typeof eventMap.progress, EventOf<'progress'>>>,
+  Assert<Tie<typeof eventMap.output, EventOf<'output'>>>,
+  Assert<Tie<typeof eventMap.tray, ReturnType<typeof aggregateIcon> & EventOf<'state'>>>,
+];
 
 export const events = eventMap;
 export type Events = typeof eventMap;

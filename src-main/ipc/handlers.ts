@@ -9,11 +9,13 @@ import { DEFAULT_PATHS, type DropletProfile } from '../core/config/profile.js';
 import { coreStatus } from '../core/controls/status.js';
 import { addTrust, listTrust, revokeTrust } from '../core/controls/trust.js';
 import { describeError, refusedError } from '../core/errors.js';
+import { reportError } from '../core/log/logger.js';
 import type { Session } from '../core/session/session.js';
 import { aggregateIcon } from '../core/tray/tray-state.js';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names.js';
 import { channels, type ParsedArgsOf, type ResultOf } from './channels.js';
 import { describeIssues, errorEnvelope, invalidArgs, type Envelope } from './envelope.js';
+import { ChosenExports, type HostServices } from './host-services.js';
 import { feedItemToView, profileToView } from './views.js';
 
 export type Handler<C extends ChannelName> = (raw: unknown) => Promise<Envelope<ResultOf<C>>>;
@@ -22,8 +24,9 @@ type Impl = { [C in ChannelName]: (args: ParsedArgsOf<C>) => Promise<ResultOf<C>
 
 const OUTPUT_CAP = 64 * 1024;
 
-function implementations(session: Session): Impl {
+function implementations(session: Session, host: HostServices): Impl {
   const via = session.via;
+  const exportsChosen = new ChosenExports(host);
   return {
     profilesList: async () => ({ profiles: Object.values(await session.profiles.all()).map(profileToView) }),
     profilesAdd: async ({ profile }) => {
@@ -59,7 +62,8 @@ function implementations(session: Session): Impl {
       } catch (err) {
         agentError = describeError(err);
       }
-      await session.refresh(name).catch(() => {});
+      // The status itself is the answer; a state refresh that fails beside it (link just dropped) is logged, not an error of the call.
+      await session.refresh(name).catch((err: unknown) => reportError('ipc', err, `Refreshing the state of ${name} after a status read`));
       return { ...s, agent, agentError };
     },
     pause: ({ name }) => session.pause(name),
@@ -73,7 +77,8 @@ function implementations(session: Session): Impl {
     breakerRearm: async ({ name, confirm }) => {
       const { rearmBreaker } = await import('../core/breaker/breaker-actions.js');
       const r = await rearmBreaker(session.droplet(name), { confirmed: confirm, via });
-      await session.refresh(name).catch(() => {});
+      // The re-arm is done and read back; a state refresh that fails after it is logged, not reported as a failed re-arm.
+      await session.refresh(name).catch((err: unknown) => reportError('ipc', err, `Refreshing the state of ${name} after a re-arm`));
       return { state: 'armed' as const, rearmedAt: r.rearmed_at };
     },
     auditQuery: async ({ name, fromSeq, lines, receipts, limit }) => {
@@ -99,7 +104,8 @@ function implementations(session: Session): Impl {
       return { items, truncated, delivered: summary.delivered, gaps: summary.gaps, alerts: summary.alerts };
     },
     auditFollow: async ({ name, receipts, lines }) => {
-      session.followAudit(name, { ...(receipts !== undefined ? { receipts } : {}), ...(lines !== undefined ? { lines } : {}) });
+      // Resolves once the feed has read to the end, so the console's gap read after it misses nothing.
+      await session.followAudit(name, { ...(receipts !== undefined ? { receipts } : {}), ...(lines !== undefined ? { lines } : {}) });
       return { following: true as const };
     },
     auditUnfollow: async ({ name }) => {
@@ -107,6 +113,7 @@ function implementations(session: Session): Impl {
       return { following: false as const };
     },
     warningsList: async ({ name }) => ({ warnings: session.warnings(name) }),
+    warningsAcknowledge: async (sel) => ({ warnings: session.acknowledgeWarnings('id' in sel ? { id: sel.id } : { all: true, ...(sel.name !== undefined ? { name: sel.name } : {}) }) }),
     vaultStatus: async ({ name }) => (await import('../core/vault/status.js')).vaultStatus(session.droplet(name)),
     vaultRotate: async ({ name, opId }) => {
       const { rotateVault } = await import('../core/vault/rotate.js');
@@ -124,7 +131,13 @@ function implementations(session: Session): Impl {
       const { checkSandboxes } = await import('../core/sandbox/sandbox-policy.js');
       const r = await checkSandboxes(session.droplet(name));
       for (const v of r.violations) {
-        session.addWarning(name, { kind: 'sandbox-violation', severity: 'critical', tier: null, message: `Sandbox container ${v.name} has ${v.setting}=${String(v.actual)}; the contract requires ${String(v.expected)}.`, detail: { ...v } });
+        session.addWarning(name, {
+          kind: 'sandbox-violation',
+          severity: 'critical',
+          tier: null,
+          message: `Sandbox container ${v.name} has ${v.setting}=${String(v.actual)}; the contract requires ${String(v.expected)}.`,
+          detail: { ...v },
+        });
       }
       return r;
     },
@@ -157,6 +170,7 @@ function implementations(session: Session): Impl {
       return listBackupsWith(droplet, (volume) => listVolumeFiles(droplet, volume));
     },
     exportData: async ({ name, out, includeSecrets, opId }) => {
+      exportsChosen.take(out);
       const [{ exportData }, { listVolumeFiles }] = await Promise.all([import('../core/data/export.js'), import('../core/docker/volume-files.js')]);
       const droplet = session.droplet(name);
       return exportData(droplet, {
@@ -165,6 +179,10 @@ function implementations(session: Session): Impl {
         backupsLister: (volume) => listVolumeFiles(droplet, volume),
         onProgress: (p) => session.push({ type: 'progress', opId: opId ?? null, name, op: 'exportData', phase: p.phase, done: p.done, total: p.total }),
       });
+    },
+    exportChooseFile: async ({ name }) => {
+      await session.profiles.get(name);
+      return { out: await exportsChosen.choose(name) };
     },
     trayState: async () => {
       const droplets = session.states();
@@ -179,8 +197,8 @@ function implementations(session: Session): Impl {
   };
 }
 
-export function createHandlers(session: Session): Handlers {
-  const impl = implementations(session);
+export function createHandlers(session: Session, host: HostServices = {}): Handlers {
+  const impl = implementations(session, host);
   const out = {} as Record<ChannelName, (raw: unknown) => Promise<Envelope<unknown>>>;
   for (const name of CHANNEL_NAMES) {
     const spec = channels[name];
@@ -192,7 +210,13 @@ export function createHandlers(session: Session): Handlers {
         const result = await fn(parsed.data);
         const checked = spec.result.safeParse(result);
         if (!checked.success) {
-          return { error: { kind: 'failed', message: `The ${name} result did not match the contract (${describeIssues(checked.error)}).`, hint: 'This is a bug in Stratam Tray; please report it with the droplet version.' } };
+          return {
+            error: {
+              kind: 'failed',
+              message: `The ${name} result did not match the contract (${describeIssues(checked.error)}).`,
+              hint: 'This is a bug in Stratam Tray; please report it with the droplet version.',
+            },
+          };
         }
         return { result: checked.data };
       } catch (err) {

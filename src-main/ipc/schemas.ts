@@ -4,8 +4,17 @@
  * refused here, at the boundary, before any core code runs.
  */
 import { z } from 'zod';
+import type { Diagnostic } from '../core/audit/diagnostics.js';
+import type { DropletPaths, DropletProfile } from '../core/config/profile.js';
 import { pathsSchema, profileSchema } from '../core/config/profile-store.js';
+import type { FlagResult } from '../core/controls/pause.js';
+import type { SwitchReading } from '../core/controls/switch-state.js';
+import type { TrustChange, TrustLists } from '../core/controls/trust.js';
 import { TRUST_CHANNELS } from '../core/flags/identifiers.js';
+import type { DropletState, Warning } from '../core/session/droplet-state.js';
+import type { SessionEvent } from '../core/session/session-events.js';
+import type { LinkState } from '../core/ssh/link-state.js';
+import type { Assert, Exact, Tie } from './type-tie.js';
 
 export const profileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a droplet name is 1-64 letters, digits, dot, dash or underscore');
 export const fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a host key fingerprint looks like SHA256: followed by 43 base64 characters');
@@ -94,31 +103,20 @@ export const auditRecordView = z.object({
 /** Diagnostics pass through as the core emits them (see core/audit/diagnostics.ts): always a `kind`. */
 export const auditDiagnostic = z.object({ kind: z.enum(['gap', 'malformed', 'truncated', 'connection', 'alert', 'control']) }).passthrough();
 
-export const auditItem = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('record'), record: auditRecordView }),
-  z.object({ type: z.literal('diagnostic'), diagnostic: auditDiagnostic }),
-]);
+export const auditItem = z.discriminatedUnion('type', [z.object({ type: z.literal('record'), record: auditRecordView }), z.object({ type: z.literal('diagnostic'), diagnostic: auditDiagnostic })]);
 
 export const warning = z.object({
   id: z.string(),
   name: profileName,
   at: iso,
-  kind: z.enum([
-    'fabrication',
-    'blocked-command-ran',
-    'audit-rewritten',
-    'audit-rollback',
-    'sandbox-violation',
-    'watch-failed',
-    'control-tampered',
-    'hold-pause',
-    'destructive-while-paused',
-  ]),
+  kind: z.enum(['fabrication', 'blocked-command-ran', 'audit-rewritten', 'audit-rollback', 'sandbox-violation', 'watch-failed', 'control-tampered', 'hold-pause', 'destructive-while-paused']),
   severity: z.enum(['critical', 'warning', 'info']),
   /** Fabrication tier (1 done, 2 happening, 3 about to); null for other kinds. */
   tier: z.number().int().min(1).max(3).nullable(),
   message: z.string(),
   detail: z.record(z.string(), z.unknown()),
+  /** When the person acknowledged it (console or tray); absent while it is open. */
+  acknowledgedAt: iso.optional(),
 });
 
 export const breakerEvent = z.object({
@@ -140,6 +138,25 @@ export const trustLists = z.object({
 });
 
 export const trustChange = z.object({ channel: trustChannel, id: z.string(), changed: z.boolean(), trusted: z.array(z.string()) });
+
+/** Each schema above that describes a core type is exactly that type (see the top of channels.ts); a drift on either side fails `tsc` here. */
+type EventOf<T extends SessionEvent['type']> = Omit<Extract<SessionEvent, { type: T }>, 'type'>;
+/** A profile as the UI sees it: an absent optional field is null. What the view leaves out is named, so a new profile field needs a decision. */
+type ProfileAsView = { [K in Exclude<keyof DropletProfile, 'knownHostsFile' | 'holdPause'>]-?: undefined extends DropletProfile[K] ? Exclude<DropletProfile[K], undefined> | null : DropletProfile[K] };
+export type SchemaTies = [
+  Assert<Tie<typeof linkState, LinkState>>,
+  Assert<Tie<typeof switchReading, SwitchReading>>,
+  Assert<Tie<typeof dropletState, DropletState>>,
+  Assert<Tie<typeof warning, Warning>>,
+  Assert<Tie<typeof breakerEvent, EventOf<'breaker'>>>,
+  Assert<Tie<typeof flagResult, FlagResult>>,
+  Assert<Tie<typeof trustLists, TrustLists>>,
+  Assert<Tie<typeof trustChange, TrustChange>>,
+  Assert<Tie<typeof pathsSchema, DropletPaths>>,
+  Assert<Tie<typeof profileView, ProfileAsView>>,
+  // Diagnostics pass through whole; the kinds the schema admits are exactly the core's.
+  Assert<Exact<z.output<typeof auditDiagnostic>['kind'], Diagnostic['kind']>>,
+];
 
 export type LinkStateView = z.infer<typeof linkState>;
 export type DropletStateView = z.infer<typeof dropletState>;

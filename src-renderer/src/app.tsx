@@ -10,6 +10,7 @@ import { ReadAge, SwitchBadge } from './components/switch-state.js';
 import { visibleToast, type ViewName } from './state/app-store.js';
 import { useAppState, useStore } from './state/hooks.js';
 import { switchView } from './state/switch-view.js';
+import { isOpen } from './state/warning-list.js';
 import { AuditFeed } from './views/audit-feed.js';
 import { Controls, PauseButton } from './views/controls.js';
 import { Dashboard } from './views/dashboard.js';
@@ -40,7 +41,8 @@ export function App() {
   // The header states only what the latest pushed read says (never a call result kept aside).
   const sw = switchView(drop);
   const toast = visibleToast(s);
-  const warnCount = s.warnings.filter((w) => !sel || w.name === sel).length;
+  // Acknowledged warnings stay listed under Warnings but are not counted.
+  const warnCount = s.warnings.filter((w) => (!sel || w.name === sel) && isOpen(w)).length;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -64,7 +66,12 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [app, views, sel]);
 
-  if (s.loadError) return <p className="fatal" role="alert">{s.loadError}</p>;
+  if (s.loadError)
+    return (
+      <p className="fatal" role="alert">
+        {s.loadError}
+      </p>
+    );
 
   const needsDroplet = s.view !== 'dashboard' && s.view !== 'settings' && s.view !== 'warnings';
   return (
@@ -93,9 +100,20 @@ export function App() {
       </header>
       <nav className="side" aria-label="Views">
         {views.map((v) => (
-          <button key={v.id} type="button" className={s.view === v.id ? 'current' : ''} aria-current={s.view === v.id ? 'page' : undefined} onClick={() => app.set({ view: v.id })} title={`Key ${v.key}`}>
+          <button
+            key={v.id}
+            type="button"
+            className={s.view === v.id ? 'current' : ''}
+            aria-current={s.view === v.id ? 'page' : undefined}
+            onClick={() => app.set({ view: v.id })}
+            title={`Key ${v.key}`}
+          >
             <span>{v.label}</span>
-            {v.id === 'warnings' && warnCount > 0 && <span className="count">{warnCount}</span>}
+            {v.id === 'warnings' && warnCount > 0 && (
+              <span className="count" data-testid="warnings-open-count">
+                {warnCount}
+              </span>
+            )}
             <kbd aria-hidden="true">{v.key}</kbd>
           </button>
         ))}
@@ -134,9 +152,15 @@ export function App() {
         </div>
       )}
       {s.hostKeyPrompt && (
-        <Confirm title={`Trust the host key of ${s.hostKeyPrompt.name}?`} confirmLabel="Trust and connect" onConfirm={() => void app.confirmHostKey(true)} onCancel={() => void app.confirmHostKey(false)}>
+        <Confirm
+          title={`Trust the host key of ${s.hostKeyPrompt.name}?`}
+          confirmLabel="Trust and connect"
+          onConfirm={() => app.background(app.confirmHostKey(true), 'Trusting the host key')}
+          onCancel={() => app.background(app.confirmHostKey(false), 'Closing the host key prompt')}
+        >
           <p>
-            {s.hostKeyPrompt.host}:{s.hostKeyPrompt.port} offers this {s.hostKeyPrompt.keyType} key. Compare it with the droplet console (<code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>) before trusting it.
+            {s.hostKeyPrompt.host}:{s.hostKeyPrompt.port} offers this {s.hostKeyPrompt.keyType} key. Compare it with the droplet console (<code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>)
+            before trusting it.
           </p>
           <p className="mono">{s.hostKeyPrompt.offered}</p>
         </Confirm>

@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { startReferenceDroplet } from '../helpers/reference-droplet.js';
 import { appendRecords, followersFor, record, until } from '../core/audit/audit-helpers.js';
 
-
-
 test('stratam audit tail/verify/fetch against the reference droplet', async (t) => {
   const ref = await startReferenceDroplet();
   t.after(() => ref.teardown());
@@ -74,12 +72,16 @@ test('audit tail into a reader that stops reading holds the droplet back: the fo
   await until('the follower starts', () => (pid = followersFor(ref.home)[0] ?? 0) > 0);
   let last = -1;
   let still = 0;
-  await until('the follower stalls', () => {
-    const now = bytesRead(pid);
-    still = now === last ? still + 1 : 0;
-    last = now;
-    return still >= 8;
-  }, 30_000);
+  await until(
+    'the follower stalls',
+    () => {
+      const now = bytesRead(pid);
+      still = now === last ? still + 1 : 0;
+      last = now;
+      return still >= 8;
+    },
+    30_000,
+  );
   assert.ok(last < size / 2, `the follower stopped after ${(last / 1e6).toFixed(1)} MB of a ${(size / 1e6).toFixed(1)} MB log`);
 
   // Reading again drains everything, in order, exactly once.
@@ -95,7 +97,10 @@ test('audit tail into a reader that goes away (| head) ends at once, leaving no 
   const ref = await startReferenceDroplet();
   t.after(() => ref.teardown());
   appendRecords(ref.home, 1, 50_000);
-  for (const extra of [['--from-seq', '1'], ['--follow', '--lines', '5']]) {
+  for (const extra of [
+    ['--from-seq', '1'],
+    ['--follow', '--lines', '5'],
+  ]) {
     const { child, stderr, exited } = spawnCli([...ref.cliArgs(), '--json', 'audit', 'tail', ...extra]);
     t.after(() => child.kill('SIGKILL'));
     // Like `head -1`: take the first line, then close the pipe.

@@ -9,8 +9,6 @@ import { runCli } from '../helpers/run-cli.js';
 
 const cli = (args: string[]) => runCli(args, { entry: 'transpiled' });
 
-
-
 test('stratam breaker / sandbox / doctor over SSH', async (t) => {
   ensureAgentImage();
   execFileSync('docker', ['tag', AGENT_IMAGE, 'stratam-test/sandbox:1']);

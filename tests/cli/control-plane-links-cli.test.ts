@@ -56,7 +56,15 @@ test('.env a symlink to a secret file: pause, resume, trust add and breaker rear
     assertLinkIntact(ref.envPath, secret, SECRET);
   }
   const receipts = ref.readJsonl('operator_actions.jsonl');
-  assert.deepEqual(receipts.map((r) => [r.tool, r.ok]), [['pause', false], ['resume', false], ['trust_add', false], ['breaker_rearm', false]]);
+  assert.deepEqual(
+    receipts.map((r) => [r.tool, r.ok]),
+    [
+      ['pause', false],
+      ['resume', false],
+      ['trust_add', false],
+      ['breaker_rearm', false],
+    ],
+  );
   assert.ok(!readFileSync(join(ref.home, 'operator_actions.jsonl'), 'utf8').includes(MARK));
 });
 
@@ -112,7 +120,13 @@ test('vault rotate is refused when the archive, vault.json or vault.keys is a sy
   const r = await cli('vault', 'rotate', '--yes');
   assertRefusedNaming(r, keys, /symbolic link/);
   assertLinkIntact(keys, realKeys, keysBefore);
-  assert.deepEqual(ref.readJsonl('operator_actions.jsonl').filter((x) => x.tool === 'vault_rotate').map((x) => x.ok), [false, false, false]);
+  assert.deepEqual(
+    ref
+      .readJsonl('operator_actions.jsonl')
+      .filter((x) => x.tool === 'vault_rotate')
+      .map((x) => x.ok),
+    [false, false, false],
+  );
 });
 
 test('the receipts file a symlink to a writable file: nothing is appended through it; resume and trust are not run; a pause still lands and says it has no receipt', async (t) => {
@@ -124,7 +138,10 @@ test('the receipts file a symlink to a writable file: nothing is appended throug
   linkInPlace(receipts, victim);
   const env = ref.readEnv();
 
-  for (const args of [['resume', '--yes'], ['trust', 'add', 'telegram', '987654321']]) {
+  for (const args of [
+    ['resume', '--yes'],
+    ['trust', 'add', 'telegram', '987654321'],
+  ]) {
     const r = await cli(...args);
     assertRefusedNaming(r, receipts, /was not run, because its receipt could not be written/);
     assert.equal(ref.readEnv(), env, `${args[0]}: .env untouched (the action never ran)`);
@@ -143,8 +160,10 @@ test('the receipts file a symlink to a writable file: nothing is appended throug
   assertLinkIntact(receipts, victim, victimBytes);
 });
 
-test('activity.jsonl a symlink or a FIFO: audit tail shows a critical alert and never the target\'s bytes; audit verify refuses', async (t) => {
-  const { ref, cli } = await droplet(t, { activity: `${JSON.stringify({ seq: 1, ts: '2026-11-28T01:02:03Z', turn: 't_1', channel: 'discord', trust: 'owner', tool: 'read_file', args: {}, result: 'ok', ok: true, elapsed_ms: 1, blocked: null })}\n` });
+test("activity.jsonl a symlink or a FIFO: audit tail shows a critical alert and never the target's bytes; audit verify refuses", async (t) => {
+  const { ref, cli } = await droplet(t, {
+    activity: `${JSON.stringify({ seq: 1, ts: '2026-11-28T01:02:03Z', turn: 't_1', channel: 'discord', trust: 'owner', tool: 'read_file', args: {}, result: 'ok', ok: true, elapsed_ms: 1, blocked: null })}\n`,
+  });
   const activity = join(ref.home, 'activity.jsonl');
   // The witness learns seq 1 first, so verify has something to compare.
   assert.equal((await cli('audit', 'tail', '--json')).code, 0);
@@ -157,8 +176,15 @@ test('activity.jsonl a symlink or a FIFO: audit tail shows a critical alert and 
   const tail = await cli('audit', 'tail', '--json', '--from-seq', '1');
   assert.equal(tail.code, 0, tail.stderr);
   assert.ok(!tail.stdout.includes(MARK), 'no record of the link target is delivered');
-  const items = tail.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(items.filter((i) => 'seq' in i).map((i) => i.seq), [1], 'the rotated regular file is still read');
+  const items = tail.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    items.filter((i) => 'seq' in i).map((i) => i.seq),
+    [1],
+    'the rotated regular file is still read',
+  );
   const alerts = items.filter((i) => i.kind === 'alert');
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0]!.severity, 'critical');
@@ -179,7 +205,10 @@ test('activity.jsonl a symlink or a FIFO: audit tail shows a critical alert and 
   execFileSync('mkfifo', [activity]);
   const fifo = await cli('audit', 'tail', '--json');
   assert.equal(fifo.code, 0, fifo.stderr);
-  assert.ok(fifo.stdout.split('\n').some((l) => l.includes('"not-regular-file"') && l.includes('"fifo"')), fifo.stdout);
+  assert.ok(
+    fifo.stdout.split('\n').some((l) => l.includes('"not-regular-file"') && l.includes('"fifo"')),
+    fifo.stdout,
+  );
   assert.ok(lstatSync(activity).isFIFO());
 });
 
@@ -200,7 +229,10 @@ test('.jarvis_self_history a symlink: snapshots is refused naming it; linked ent
   const ok = await cli('snapshots', '--json');
   assert.equal(ok.code, 0, ok.stderr);
   const listing = JSON.parse(ok.stdout) as { snapshots: Array<{ name: string }>; links: string[]; warning: string };
-  assert.deepEqual(listing.snapshots.map((s) => s.name), ['20261130T010000Z-real']);
+  assert.deepEqual(
+    listing.snapshots.map((s) => s.name),
+    ['20261130T010000Z-real'],
+  );
   assert.deepEqual(listing.links, ['20261201T040000Z-fake']);
   assert.match(listing.warning, /symbolic link/);
 });
@@ -223,5 +255,12 @@ test('control: with regular files the same commands succeed (the refusals above 
     const r = await cli(...args);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
   }
-  assert.deepEqual(ref.readJsonl('operator_actions.jsonl').map((r) => [r.tool, r.ok]), [['pause', true], ['resume', true], ['trust_add', true]]);
+  assert.deepEqual(
+    ref.readJsonl('operator_actions.jsonl').map((r) => [r.tool, r.ok]),
+    [
+      ['pause', true],
+      ['resume', true],
+      ['trust_add', true],
+    ],
+  );
 });

@@ -123,7 +123,7 @@ test('trust revoke: never edits inside a quoted block; refused with the line, or
   assert.match(add.stderr, /line 3/);
 });
 
-test('the app\'s own host_exec gate reads .env as the agent does, and refuses a file it doubts', async () => {
+test("the app's own host_exec gate reads .env as the agent does, and refuses a file it doubts", async () => {
   const marker = join(ref.root, 'ran');
   // A \n-only reader saw "1 # on" → 1 here, while the agent reads the last line: paused.
   put(`${F}=1 # on\r${F}=0\n`);

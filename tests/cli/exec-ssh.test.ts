@@ -15,7 +15,10 @@ test('stratam exec over SSH: blocklist first, then the flag, then the droplet, w
   const ref = await startReferenceDroplet();
   t.after(() => ref.teardown());
   const marker = join(ref.root, 'ran');
-  const sessionsBefore = () => readFileSync(ref.sshdLog, 'utf8').split('\n').filter((l) => l.includes('Starting session: command')).length;
+  const sessionsBefore = () =>
+    readFileSync(ref.sshdLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('Starting session: command')).length;
 
   // Blocked: the marker is never made, no exec session is started, exit 3, receipt blocked by blocklist.
   let n = sessionsBefore();

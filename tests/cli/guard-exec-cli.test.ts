@@ -7,8 +7,6 @@ import { runCli } from '../helpers/run-cli.js';
 
 const cli = (args: string[]) => runCli(args, { entry: 'transpiled' });
 
-
-
 test('stratam guard check: exit 0 allowed, 3 blocked, JSON verdict, no droplet needed', async () => {
   const ok = await cli(['--json', 'guard', 'check', '--', 'rm -rf ./build']);
   assert.equal(ok.code, 0, ok.stderr);
@@ -36,7 +34,10 @@ function tempDroplet(flag: string | null) {
   const args = ['--local', '--jarvis-home', home, '--jarvis-root', root];
   const receipts = () =>
     existsSync(join(home, 'operator_actions.jsonl'))
-      ? readFileSync(join(home, 'operator_actions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+      ? readFileSync(join(home, 'operator_actions.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
       : [];
   return { dir, home, root, args, receipts, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -19,7 +19,10 @@ after(async () => {
 });
 
 const cli = (...args: string[]) => runCli([...ref.cliArgs(), ...args]);
-const authLines = () => readFileSync(ref.sshdLog, 'utf8').split('\n').filter((l) => /publickey|Accepted key|userauth/i.test(l)).length;
+const authLines = () =>
+  readFileSync(ref.sshdLog, 'utf8')
+    .split('\n')
+    .filter((l) => /publickey|Accepted key|userauth/i.test(l)).length;
 
 test('status --json reports flags, trust, breaker and the verified host key', async () => {
   const r = await cli('status', '--json');
@@ -103,7 +106,10 @@ test('trust add, list and revoke per channel, with receipts and seq increasing',
   assert.match(ref.readEnv(), /^SMS_TRUSTED_NUMBERS='\+14155550100,\+447700900123'$/m);
   assert.match(ref.readEnv(), /^EMAIL_TRUSTED_SENDERS="ops@example.com,alice@example.org"$/m);
   const seqs = ref.readJsonl('operator_actions.jsonl').map((r) => r.seq as number);
-  assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i + 1),
+  );
 });
 
 test('the owner cannot be revoked: exit 3, .env untouched, refusal receipted', async () => {
@@ -176,7 +182,8 @@ test('known_hosts: unknown host refused; plain, hashed and [host]:port entries a
   assert.equal(authLines(), n);
 
   // Several keys for the host, the right one second; plain form.
-  const other = execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(ref.root, 'other'), '-C', 'x']) && readFileSync(join(ref.root, 'other.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+  const other =
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(ref.root, 'other'), '-C', 'x']) && readFileSync(join(ref.root, 'other.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
   writeFileSync(kh, `[127.0.0.1]:${ref.port} ${other}\n${ref.knownHostsLine()}\n`);
   r = await runCli([...noPin(), 'status', '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -36,8 +36,7 @@ function argsFor(ref: ReferenceDroplet, over: { user?: string; identity?: string
     if (a[i] === '--user') {
       const v = a[++i]!;
       out.push('--user', over.user ?? v);
-    }
-    else if (a[i] === '--identity') {
+    } else if (a[i] === '--identity') {
       const v = a[++i]!;
       if (over.identity !== null) out.push('--identity', over.identity ?? v);
     } else out.push(a[i]!);
@@ -107,7 +106,7 @@ test('a wrong --user and a key not in authorized_keys: the user and key are name
   assert.equal(wrongUser.code, 4, wrongUser.stderr);
   assert.ok(wrongUser.stderr.includes(`user nobody refused key ${clientFp} (ed25519) from ${ref.clientKey}`), wrongUser.stderr);
   await waitForLog(ref, from, clientFp);
-  assert.deepEqual([...failuresSince(ref, from)], [[clientFp, 1]], 'one failure in sshd\'s log, not MaxAuthTries of them');
+  assert.deepEqual([...failuresSince(ref, from)], [[clientFp, 1]], "one failure in sshd's log, not MaxAuthTries of them");
 
   const dir = mkdtempSync(join(tmpdir(), 'stratam-key-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { startReferenceDroplet } from '../helpers/reference-droplet.js';
 
-interface StatusJson { flags: { selfModifyAllowed: boolean | null; switch: { selfModify: string; unknown: { reason: string; detail: string; fix: string } | null } } }
+interface StatusJson {
+  flags: { selfModifyAllowed: boolean | null; switch: { selfModify: string; unknown: { reason: string; detail: string; fix: string } | null } };
+}
 
 test('status: a wrong --jarvis-root is UNKNOWN (no such folder), exit 3; pause there is refused and writes nothing', async (t) => {
   const ref = await startReferenceDroplet();
@@ -37,7 +39,7 @@ test('status: a wrong --jarvis-root is UNKNOWN (no such folder), exit 3; pause t
   assert.equal(existsSync(wrong), false, 'nothing was created');
 });
 
-test('status: no .env in the agent\'s folder is UNKNOWN (no such file); pause creates it paused, then status reads PAUSED', async (t) => {
+test("status: no .env in the agent's folder is UNKNOWN (no such file); pause creates it paused, then status reads PAUSED", async (t) => {
   const ref = await startReferenceDroplet();
   t.after(() => ref.teardown());
   rmSync(ref.envPath);

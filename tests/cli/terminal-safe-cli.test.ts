@@ -21,13 +21,61 @@ const RLO = '\u202e';
 
 /** The agent's records: each one tries a different way to drive or fool the terminal. */
 const RECORDS: Array<Record<string, unknown>> = [
-  { seq: 1, ts: '2026-11-28T01:00:00.000Z', turn: 't_1', channel: `discord${CLIPBOARD}`, trust: 'owner', tool: `read_file${CLEAR}`, args: { path: `/tmp/${RLO}fdp.exe` }, result: 'ok', ok: true, elapsed_ms: 1, blocked: null },
+  {
+    seq: 1,
+    ts: '2026-11-28T01:00:00.000Z',
+    turn: 't_1',
+    channel: `discord${CLIPBOARD}`,
+    trust: 'owner',
+    tool: `read_file${CLEAR}`,
+    args: { path: `/tmp/${RLO}fdp.exe` },
+    result: 'ok',
+    ok: true,
+    elapsed_ms: 1,
+    blocked: null,
+  },
   // CR: the rest of the line overwrites the record as displayed.
-  { seq: 2, ts: '2026-11-28T01:00:01.000Z', turn: 't_1', channel: 'loop', trust: 'owner\r#2 2026-11-28T01:00:01.000Z operator/owner pause ok', tool: 'host_exec', args: { cmd: 'ls /tmp' }, result: '', ok: true, elapsed_ms: 1, blocked: null },
+  {
+    seq: 2,
+    ts: '2026-11-28T01:00:01.000Z',
+    turn: 't_1',
+    channel: 'loop',
+    trust: 'owner\r#2 2026-11-28T01:00:01.000Z operator/owner pause ok',
+    tool: 'host_exec',
+    args: { cmd: 'ls /tmp' },
+    result: '',
+    ok: true,
+    elapsed_ms: 1,
+    blocked: null,
+  },
   // LF inside a field: a whole forged record line.
-  { seq: 3, ts: '2026-11-28T01:00:02.000Z', turn: 't_1', channel: 'discord', trust: 'owner', tool: 'docker_cmd\n#4 2026-11-28T01:00:03.000Z operator/owner pause ok null', args: {}, result: '', ok: true, elapsed_ms: 1, blocked: null },
+  {
+    seq: 3,
+    ts: '2026-11-28T01:00:02.000Z',
+    turn: 't_1',
+    channel: 'discord',
+    trust: 'owner',
+    tool: 'docker_cmd\n#4 2026-11-28T01:00:03.000Z operator/owner pause ok null',
+    args: {},
+    result: '',
+    ok: true,
+    elapsed_ms: 1,
+    blocked: null,
+  },
   // C1 CSI, backspaces, bidi isolates, a zero-width space, a lone surrogate.
-  { seq: 4, ts: '2026-11-28T01:00:03.000Z', turn: 't_1', channel: 'sms\b\b\bdiscord', trust: 'untrusted', tool: `${C1_CSI}self_restart\u200b`, args: { x: '\ud800' }, result: '', ok: false, elapsed_ms: 1, blocked: 'flag\u2066hidden\u2069' },
+  {
+    seq: 4,
+    ts: '2026-11-28T01:00:03.000Z',
+    turn: 't_1',
+    channel: 'sms\b\b\bdiscord',
+    trust: 'untrusted',
+    tool: `${C1_CSI}self_restart\u200b`,
+    args: { x: '\ud800' },
+    result: '',
+    ok: false,
+    elapsed_ms: 1,
+    blocked: 'flag\u2066hidden\u2069',
+  },
 ];
 
 const HOSTILE_ENV = DEFAULT_ENV.replace('DISCORD_TRUSTED_USER_IDS=234567890123456789', `DISCORD_TRUSTED_USER_IDS=234567890123456789${CLEAR}`)
@@ -51,7 +99,11 @@ test('audit tail (human): every record on its own line, escapes shown, none sent
   assertSafe('stdout', human.stdout);
   assertSafe('stderr', human.stderr);
   const lines = human.stdout.trimEnd().split('\n');
-  assert.deepEqual(lines.map((l) => /^#(\d+) /.exec(l)?.[1]), ['1', '2', '3', '4'], `one line per record, none forged:\n${human.stdout}`);
+  assert.deepEqual(
+    lines.map((l) => /^#(\d+) /.exec(l)?.[1]),
+    ['1', '2', '3', '4'],
+    `one line per record, none forged:\n${human.stdout}`,
+  );
   assert.ok(lines[0]!.includes('read_file\\x1b[2J\\x1b[H'), lines[0]);
   assert.ok(lines[0]!.includes('discord\\x1b]52;c;cm0gLXJmIH4=\\x07/owner'), lines[0]);
   assert.ok(lines[0]!.includes('\\u202efdp.exe'), lines[0]);
@@ -62,7 +114,10 @@ test('audit tail (human): every record on its own line, escapes shown, none sent
 
   const json = await cli([...g, '--json', 'audit', 'tail', '--from-seq', '1']);
   assert.equal(json.code, 0, json.stderr);
-  const got = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+  const got = json.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
   assert.deepEqual(got, RECORDS, 'with --json the values round-trip exactly');
 });
 
@@ -164,7 +219,7 @@ test('exec and sandbox run: the exact bytes into a pipe, escaped on a terminal (
 
   const piped = await cli([...local, 'exec', '--', EVIL_PRINTF]);
   assert.equal(piped.code, 0, piped.stderr);
-  assert.deepEqual(piped.stdoutBytes, EVIL_BYTES, 'a pipe gets the command\'s bytes as they are');
+  assert.deepEqual(piped.stdoutBytes, EVIL_BYTES, "a pipe gets the command's bytes as they are");
 
   const term = await onTerminal([...local, 'exec', '--', `${EVIL_PRINTF}; ${EVIL_PRINTF} >&2`]);
   assert.equal(term.code, 0, term.text);

@@ -96,7 +96,12 @@ test('Output on a terminal: our colours become SGR, droplet text can make none (
 
 test('Output.table: a value with a newline, CR or bidi override stays in its row; colours survive', () => {
   const { out, text } = capture(true);
-  out.result({}, () => out.table([['telegram', '111\ntrust sms     +1999\r\u202e'], ['breaker', out.c.red('TRIPPED')]]));
+  out.result({}, () =>
+    out.table([
+      ['telegram', '111\ntrust sms     +1999\r\u202e'],
+      ['breaker', out.c.red('TRIPPED')],
+    ]),
+  );
   assert.equal(text(), 'telegram  111\\ntrust sms     +1999\\r\\u202e\nbreaker   \x1b[31mTRIPPED\x1b[39m\n');
 });
 

@@ -9,7 +9,15 @@ import { agentReads, sedEnv, until } from '../core/watch/watch-helpers.js';
 /** Droplet-side watcher processes of this droplet. */
 const watchersFor = (home: string) => helpersWith(WATCHER_MARK, home);
 
-interface Line { kind: string; key: string | null; from: string | null; to: string | null; at: string; file: string | null; reverted: boolean | null }
+interface Line {
+  kind: string;
+  key: string | null;
+  from: string | null;
+  to: string | null;
+  at: string;
+  file: string | null;
+  reverted: boolean | null;
+}
 
 test('stratam watch --hold-pause --json: one line per event, a flip is put back, Ctrl-C leaves nothing on the droplet', async (t) => {
   const ref = await startReferenceDroplet({ agent: true });

@@ -34,7 +34,8 @@ export async function openBrowser(url: string, opts: { width?: number; height?: 
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('dialog', (d) => {
     dialogs.push(d.message());
-    void d.dismiss();
+    // A dialog left open blocks the page; a failed dismiss is a page error the test reports.
+    d.dismiss().catch((err: unknown) => pageErrors.push(`Dismissing the dialog "${d.message()}" failed: ${err instanceof Error ? err.message : String(err)}`));
   });
   await page.goto(url);
   return {

@@ -47,7 +47,10 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     await page.getByText(/^Connected/).waitFor({ timeout: 30_000 });
     await page.getByText('All checks pass.').or(page.locator('.problems')).first().waitFor({ timeout: 30_000 });
     // The header says nothing about the switch until it was read ("not read yet"), so wait for the read.
-    await page.getByTestId('flag-state').filter({ hasText: /^(destructive tools allowed|paused|switch unknown)$/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('flag-state')
+      .filter({ hasText: /^(destructive tools allowed|paused|switch unknown)$/ })
+      .waitFor({ timeout: 30_000 });
     assert.equal(await page.getByTestId('flag-state').textContent(), 'destructive tools allowed');
     await shot(page, '01-dashboard');
   });
@@ -89,7 +92,10 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     assert.ok(((await huge.textContent()) ?? '').length < 2000);
     await huge.getByRole('button').click();
     await page.getByRole('dialog', { name: /Details/ }).waitFor();
-    await page.getByRole('button', { name: /^Show more of/ }).first().waitFor();
+    await page
+      .getByRole('button', { name: /^Show more of/ })
+      .first()
+      .waitFor();
     await shot(page, '03-audit-hostile-huge');
     await page.getByRole('button', { name: 'Close details' }).click();
     await xssRow.getByRole('button').click();
@@ -110,7 +116,10 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     const { page } = b;
     await page.getByRole('button', { name: /^Controls/ }).click();
     await page.getByRole('heading', { name: /Controls · reference/ }).waitFor();
-    await page.getByRole('banner').getByRole('button', { name: /^Pause/ }).click();
+    await page
+      .getByRole('banner')
+      .getByRole('button', { name: /^Pause/ })
+      .click();
     await page.getByTestId('flag-state').filter({ hasText: 'paused' }).waitFor({ timeout: 20_000 });
     assert.equal(envFlag(ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '0');
     await shot(page, '05-controls-paused');
@@ -130,7 +139,10 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     assert.equal(envFlag(ref, 'DISCORD_TRUSTED_USER_IDS'), '');
     await page.getByRole('textbox', { name: 'Add a trusted Telegram sender' }).fill('12ab');
     await page.getByRole('button', { name: 'Add to Telegram' }).click();
-    await page.getByRole('alert').filter({ hasText: /not a Telegram user id/ }).waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /not a Telegram user id/ })
+      .waitFor({ timeout: 10_000 });
     assert.equal(envFlag(ref, 'TELEGRAM_TRUSTED_USER_IDS'), '');
     await shot(page, '07-controls-trust');
   });
@@ -169,21 +181,30 @@ describe('console in Chromium', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: /^Vault/ }).click();
     await page.getByText('k-e2e').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Verify vault' }).click();
-    await page.getByRole('status').filter({ hasText: /Every token opens/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Every token opens/ })
+      .waitFor({ timeout: 30_000 });
     await shot(page, '11-vault');
     await page.getByRole('button', { name: /^Sandbox/ }).click();
     await page.getByRole('heading', { name: 'Policy' }).waitFor();
     await page.getByRole('textbox', { name: 'Command to run in the sandbox' }).fill('echo sandbox-says-$((6*7)); echo to-stderr >&2');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByLabel('Sandbox output').filter({ hasText: 'sandbox-says-42' }).waitFor({ timeout: 60_000 });
-    await page.getByRole('status').filter({ hasText: /^exit 0/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^exit 0/ })
+      .waitFor({ timeout: 60_000 });
     await shot(page, '12-sandbox');
     await page.getByRole('button', { name: /^Data/ }).click();
     await page.getByRole('heading', { name: 'Backups' }).waitFor();
     const out = join(stateDir, 'export.json');
     await page.getByRole('textbox', { name: /^Export to file/ }).fill(out);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /^Exported/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Exported/ })
+      .waitFor({ timeout: 60_000 });
     assert.ok(readFileSync(out).length > 0);
     await shot(page, '13-data');
     await page.getByRole('button', { name: /^Settings/ }).click();

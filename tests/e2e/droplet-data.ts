@@ -44,7 +44,15 @@ export function writeVault(ref: ReferenceDroplet): (msg: { turn: string; role: s
     { mode: 0o600 },
   );
   return (msg) => {
-    const rec = { ts: new Date().toISOString(), turn: msg.turn, role: msg.role, channel: 'discord', author: msg.role === 'assistant' ? 'stratam' : 'owner', enc: f.encrypt(JSON.stringify({ content: msg.content })), ...(msg.antifab ? { antifab: msg.antifab } : {}) };
+    const rec = {
+      ts: new Date().toISOString(),
+      turn: msg.turn,
+      role: msg.role,
+      channel: 'discord',
+      author: msg.role === 'assistant' ? 'stratam' : 'owner',
+      enc: f.encrypt(JSON.stringify({ content: msg.content })),
+      ...(msg.antifab ? { antifab: msg.antifab } : {}),
+    };
     appendFileSync(join(ref.home, 'conversation_archive.jsonl'), `${JSON.stringify(rec)}\n`);
   };
 }

@@ -47,7 +47,10 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
     // In one step in the page: the old toast may time out between a check and a click from here.
     await page.locator('.toast button[aria-label="Dismiss message"]').evaluateAll((els: unknown[]) => els.forEach((el) => (el as { click(): void }).click()));
     await header().getByRole('button', { name: 'Pause destructive tools on reference' }).click();
-    await page.locator('.toast').filter({ hasText: /paused/i }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('.toast')
+      .filter({ hasText: /paused/i })
+      .waitFor({ timeout: 20_000 });
     await header().getByRole('button', { name: 'Pause destructive tools on reference' }).filter({ hasNotText: 'Pausing' }).waitFor();
   };
   /** Dismiss every alert in the banner (they stay under Warnings). */
@@ -59,7 +62,10 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
   /** Flip hold-pause from the Controls view and wait for the core's pushed state to say so. */
   const setHold = async (on: boolean) => {
     if ((await holdSwitch().isChecked()) !== on) await holdSwitch().click();
-    await page.getByTestId('controls-hold-state').filter({ hasText: on ? /^(on|holding)/ : /^off$/ }).waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId('controls-hold-state')
+      .filter({ hasText: on ? /^(on|holding)/ : /^off$/ })
+      .waitFor({ timeout: 10_000 });
   };
 
   before(async () => {
@@ -89,7 +95,9 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
     });
     b = await openBrowser(harness.url);
     page = b.page;
-    await card('reference').getByText(/^Connected/).waitFor({ timeout: 30_000 });
+    await card('reference')
+      .getByText(/^Connected/)
+      .waitFor({ timeout: 30_000 });
   });
 
   // Each test starts on the reference droplet, whatever the one before left selected.
@@ -154,8 +162,14 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
     await go(/^Dashboard/);
     const c = card('reference');
     tamper(ref, '0');
-    await header().getByTestId('flag-state').filter({ hasText: /^paused$/ }).waitFor({ timeout: WATCH_DEADLINE });
-    await c.getByTestId('switch-state').filter({ hasText: /^paused$/ }).waitFor({ timeout: 2_000 });
+    await header()
+      .getByTestId('flag-state')
+      .filter({ hasText: /^paused$/ })
+      .waitFor({ timeout: WATCH_DEADLINE });
+    await c
+      .getByTestId('switch-state')
+      .filter({ hasText: /^paused$/ })
+      .waitFor({ timeout: 2_000 });
     tamper(ref, '1');
     await header().getByTestId('flag-state').filter({ hasText: 'destructive tools allowed' }).waitFor({ timeout: WATCH_DEADLINE });
     assert.equal(await c.getByTestId('switch-state').textContent(), 'destructive tools allowed');
@@ -166,7 +180,10 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
   it('alerts on a tamper after a pause, and hold-pause brings the dashboard back to paused', async () => {
     await go(/^Controls/);
     await pauseFromHeader();
-    await header().getByTestId('flag-state').filter({ hasText: /^paused$/ }).waitFor({ timeout: 20_000 });
+    await header()
+      .getByTestId('flag-state')
+      .filter({ hasText: /^paused$/ })
+      .waitFor({ timeout: 20_000 });
     await page.getByTestId('controls-hold-state').filter({ hasText: 'holding the pause' }).waitFor({ timeout: 10_000 });
     assert.equal(envFlag(ref, SELF), '0');
 
@@ -177,9 +194,15 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
     const alert = alerts.getByRole('listitem', { name: 'Control plane changed without a receipt on reference' }).first();
     await alert.waitFor({ timeout: WATCH_DEADLINE });
     assert.match((await alert.textContent()) ?? '', new RegExp(SELF));
-    await alert.getByTestId('alert-follow-up').filter({ hasText: /Hold-pause put/ }).waitFor({ timeout: WATCH_DEADLINE });
+    await alert
+      .getByTestId('alert-follow-up')
+      .filter({ hasText: /Hold-pause put/ })
+      .waitFor({ timeout: WATCH_DEADLINE });
     await go(/^Dashboard/);
-    await card('reference').getByTestId('switch-state').filter({ hasText: /^paused$/ }).waitFor({ timeout: WATCH_DEADLINE });
+    await card('reference')
+      .getByTestId('switch-state')
+      .filter({ hasText: /^paused$/ })
+      .waitFor({ timeout: WATCH_DEADLINE });
     assert.equal(await header().getByTestId('flag-state').textContent(), 'paused');
     assert.equal(envFlag(ref, SELF), '0');
     await shot(page, 'switch-04-tamper-alert');
@@ -210,7 +233,13 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
     await pauseFromHeader();
     tamper(ref, '1');
     await header().getByTestId('flag-state').filter({ hasText: 'destructive tools allowed' }).waitFor({ timeout: WATCH_DEADLINE });
-    assert.equal(await page.locator('.toast').filter({ hasText: /paused/i }).count(), 0);
+    assert.equal(
+      await page
+        .locator('.toast')
+        .filter({ hasText: /paused/i })
+        .count(),
+      0,
+    );
     assert.equal(await page.getByTestId('controls-switch').textContent(), 'destructive tools allowed');
     assert.equal(await page.getByRole('button', { name: /^Resume destructive tools/ }).isDisabled(), true);
     await harness.session.setHoldPause('reference', true);

@@ -54,9 +54,17 @@ function agentWriter(home: string, from: number, opts: { rotateEvery?: number } 
     }
   })();
   return {
-    get last() { return next - 1; },
-    get rotations() { return rotations; },
-    async stop() { stopped = true; await done; return next - 1; },
+    get last() {
+      return next - 1;
+    },
+    get rotations() {
+      return rotations;
+    },
+    async stop() {
+      stopped = true;
+      await done;
+      return next - 1;
+    },
   };
 }
 
@@ -69,7 +77,10 @@ async function followFeed(t: import('node:test').TestContext, ref: ReferenceDrop
   const c = new Collector();
   const feed = new AuditFeed(d, { follow: true, fromSeq: 1, stateDir: state, signal: ac.signal, onItem: c.push, retryDelayMs: 50, ...extra });
   const done = feed.run();
-  t.after(() => { ac.abort(); return done.catch(() => undefined); });
+  t.after(() => {
+    ac.abort();
+    return done.catch(() => undefined);
+  });
   return { c, ac, done: done as Promise<FeedSummary> };
 }
 
@@ -128,7 +139,9 @@ test('20 dropped connections while tailing, the agent appending throughout, ever
   assert.ok(lostDiags >= 20, `every drop was seen (${lostDiags} connection-lost diagnostics)`);
   ac.abort();
   const summary = await done;
-  t.diagnostic(`records ${last}, drops 20 (${hardDrops} with sshd down), rotations meanwhile ${agent.rotations}, lost ${r.lost}, duplicated ${r.duplicated}, follower restarts ${summary.restarts}, overlap skipped by the witness ${summary.duplicatesSkipped}`);
+  t.diagnostic(
+    `records ${last}, drops 20 (${hardDrops} with sshd down), rotations meanwhile ${agent.rotations}, lost ${r.lost}, duplicated ${r.duplicated}, follower restarts ${summary.restarts}, overlap skipped by the witness ${summary.duplicatesSkipped}`,
+  );
   await until('no follower left', () => followersFor(ref.home).length === 0);
 });
 
@@ -182,8 +195,18 @@ test('rotation storms while followed: bursts of up to 4 rotations, then a storm 
   appendRecords(ref.home, s, s + 4);
   const end = s + 4;
   // What is still on the droplet after the storm, by file.
-  const retainedFiles = [5, 4, 3, 2, 1].map((i) => `${activity}.${i}`).concat(activity).filter((p) => existsSync(p));
-  const retained = retainedFiles.flatMap((p) => readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { seq: number }).seq)).filter((x) => x > cut);
+  const retainedFiles = [5, 4, 3, 2, 1]
+    .map((i) => `${activity}.${i}`)
+    .concat(activity)
+    .filter((p) => existsSync(p));
+  const retained = retainedFiles
+    .flatMap((p) =>
+      readFileSync(p, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { seq: number }).seq),
+    )
+    .filter((x) => x > cut);
   const reusedBy = retainedFiles.find((p) => statSync(p).ino === readingInode) ?? null;
   await ref.startSshd(ref.port);
   await until('after the storm past retention', () => c.seqs().at(-1) === end, 30_000);
@@ -198,11 +221,20 @@ test('rotation storms while followed: bursts of up to 4 rotations, then a storm 
   const notDelivered = retained.filter((x) => !after.includes(x));
   ac.abort();
   const summary = await done;
-  t.diagnostic(`rotations ${rotations + 8}; records ${end}; bursts: lost ${lostInBursts.length}; concurrent storm: lost ${lostInStorm.length}; duplicated ${duplicated}; ` +
-    `past retention: ${missing.size} in gap(s), ${retained.length - notDelivered.length} of ${retained.length} retained delivered; follower restarts ${summary.restarts}`);
+  t.diagnostic(
+    `rotations ${rotations + 8}; records ${end}; bursts: lost ${lostInBursts.length}; concurrent storm: lost ${lostInStorm.length}; duplicated ${duplicated}; ` +
+      `past retention: ${missing.size} in gap(s), ${retained.length - notDelivered.length} of ${retained.length} retained delivered; follower restarts ${summary.restarts}`,
+  );
   // Every record still on the droplet is delivered once: a gap is only for what rotation really deleted.
-  assert.deepEqual({ lostInBursts, lostInStorm, duplicated }, { lostInBursts: [], lostInStorm: [], duplicated: 0 },
-    'records lost while followed through rotation bursts (each was reported as a gap while still retained in .1….5)');
-  assert.deepEqual(notDelivered, [], `${notDelivered.length} records still retained on the droplet were reported as a gap instead of delivered` +
-    (reusedBy ? ` (the inode the feed was reading, ${readingInode}, was deleted and reused by ${reusedBy}; the resume by inode landed in that file)` : ''));
+  assert.deepEqual(
+    { lostInBursts, lostInStorm, duplicated },
+    { lostInBursts: [], lostInStorm: [], duplicated: 0 },
+    'records lost while followed through rotation bursts (each was reported as a gap while still retained in .1….5)',
+  );
+  assert.deepEqual(
+    notDelivered,
+    [],
+    `${notDelivered.length} records still retained on the droplet were reported as a gap instead of delivered` +
+      (reusedBy ? ` (the inode the feed was reading, ${readingInode}, was deleted and reused by ${reusedBy}; the resume by inode landed in that file)` : ''),
+  );
 });

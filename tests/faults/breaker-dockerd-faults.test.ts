@@ -43,7 +43,9 @@ test('dockerd restarted during `breaker watch`: it re-subscribes and counts ever
     env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  t.after(() => { watch.kill('SIGKILL'); });
+  t.after(() => {
+    watch.kill('SIGKILL');
+  });
   const events: Array<Record<string, unknown>> = [];
   let stderr = '';
   let buf = '';
@@ -94,6 +96,8 @@ test('dockerd restarted during `breaker watch`: it re-subscribes and counts ever
   const gaps = of('gap').length;
   assert.ok(gaps >= 2, 'both broken streams were noticed');
   assert.equal(of('error').length, 0, JSON.stringify(of('error')));
-  t.diagnostic(`daemon down and back in ${downMs.toFixed(0)} ms; stream gaps ${gaps}; re-subscriptions ${of('subscribed').filter((e) => e.resumed === true).length}; restarts counted ${counts.length} of 4; tripped by ${String(tripped.by)}`);
+  t.diagnostic(
+    `daemon down and back in ${downMs.toFixed(0)} ms; stream gaps ${gaps}; re-subscriptions ${of('subscribed').filter((e) => e.resumed === true).length}; restarts counted ${counts.length} of 4; tripped by ${String(tripped.by)}`,
+  );
   watch.kill('SIGINT');
 });

@@ -25,14 +25,16 @@ import { PYTHON } from '../core/vault/python-fernet.js';
 const CLI = fileURLToPath(new URL('../../src-main/cli/main.js', import.meta.url));
 const LIBS = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1'];
 const LIB = LIBS.find((p) => existsSync(p)) ?? null;
-const SKEWS = [['-10m', -600], ['+10m', 600]] as const;
+const SKEWS = [
+  ['-10m', -600],
+  ['+10m', 600],
+] as const;
 
 function skewEnv(faketime: string): Record<string, string> {
   if (!LIB) throw new Error('libfaketime is missing: install the Debian package `faketime` (apt-get install faketime); .ci/run does.');
   // Monotonic time stays real: timers and timeouts keep working.
   return { LD_PRELOAD: LIB, FAKETIME: faketime, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
 }
-
 
 test('the skew is real: Node under libfaketime sees its clock 10 minutes off', () => {
   for (const [ft, secs] of SKEWS) {
@@ -74,7 +76,9 @@ for (const [ft] of SKEWS) {
 
     // Watch (under the same skew) counts a restart after the re-arm; a check agrees.
     const watch = spawn(process.execPath, [CLI, ...ref.cliArgs(), 'breaker', 'watch'], { env: { ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    t.after(() => { watch.kill('SIGKILL'); });
+    t.after(() => {
+      watch.kill('SIGKILL');
+    });
     let out = '';
     watch.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const waitFor = async (what: string, re: RegExp) => {
@@ -87,8 +91,16 @@ for (const [ft] of SKEWS) {
     await waitFor('watching', /"kind":"watching"/);
     restart();
     await waitFor('the restart', /"kind":"restart"/);
-    const ev = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.kind === 'restart');
-    assert.deepEqual(ev.map((e) => e.count), [1], 'one restart since the re-arm');
+    const ev = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.kind === 'restart');
+    assert.deepEqual(
+      ev.map((e) => e.count),
+      [1],
+      'one restart since the re-arm',
+    );
     watch.kill('SIGINT');
     const after = await cli([...ref.cliArgs(), '--json', 'breaker', 'check'], env);
     assert.equal(after.code, 0, after.stderr);
@@ -139,10 +151,20 @@ json.dump(out, sys.stdout)`;
   assert.equal(rows[offsets.indexOf(600)]!.verdicts[0], 'refresh-token');
   assert.equal(rows[offsets.indexOf(600)]!.verdicts[3], null);
   // And with the APP's clock skewed (no `now` given), a droplet token without a TTL still opens.
-  const skewed = spawnSync(process.execPath, ['--input-type=module', '-e', `
+  const skewed = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     const { Fernet } = await import(${JSON.stringify(new URL('../../src-main/core/vault/fernet.js', import.meta.url).href)});
     const f = new Fernet(process.argv[1]);
-    process.stdout.write(f.decrypt(process.argv[2]).toString());`, key, rows[0]!.token], { env: { ...process.env, ...skewEnv('+10m') }, encoding: 'utf8' });
+    process.stdout.write(f.decrypt(process.argv[2]).toString());`,
+      key,
+      rows[0]!.token,
+    ],
+    { env: { ...process.env, ...skewEnv('+10m') }, encoding: 'utf8' },
+  );
   assert.equal(skewed.stdout, 'refresh-token', skewed.stderr);
 });
 

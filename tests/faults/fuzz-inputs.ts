@@ -6,7 +6,6 @@
  */
 import type { Target } from './fuzz-worker.js';
 
-
 const ED25519 = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 
 const SAMPLES: Record<Target, string[]> = {
@@ -27,12 +26,57 @@ const SAMPLES: Record<Target, string[]> = {
   ],
   frames: ['D a 123 0 5\nhello', 'Z\nH\nT a 1\nL r 2\nD r 9 100 0\n', 'D a 1 0 3\nab'],
   blocklist: [
-    'rm -rf /', 'dd if=/dev/zero of=/dev/sda bs=1M', ':(){ :|:& };:', 'chmod -R 777 /', 'echo $(cat <<EOF\nrm -rf ~\nEOF\n)',
-    'bash -c "r""m -rf /*"', 'find / -delete', 'x=/; rm -rf "$x"', 'mkfs.ext4 /dev/nvme0n1', 'ls -la && docker ps | grep jarvis',
+    'rm -rf /',
+    'dd if=/dev/zero of=/dev/sda bs=1M',
+    ':(){ :|:& };:',
+    'chmod -R 777 /',
+    'echo $(cat <<EOF\nrm -rf ~\nEOF\n)',
+    'bash -c "r""m -rf /*"',
+    'find / -delete',
+    'x=/; rm -rf "$x"',
+    'mkfs.ext4 /dev/nvme0n1',
+    'ls -la && docker ps | grep jarvis',
   ],
 };
 
-const TOKENS = ['\n', '\r\n', '\r', '=', '#', ' # ', '"', "'", '\\', '\t', '\0', '\u2028', '\uFFFD', '|1|', '[', ']:', '*', '?', '!', ',', '@revoked ', '{', '}', '"seq":', '$(', '`', '<<', '&&', '|', ';', '${', '(', ')', 'export ', 'D a 1 0 ', 'Z\n'];
+const TOKENS = [
+  '\n',
+  '\r\n',
+  '\r',
+  '=',
+  '#',
+  ' # ',
+  '"',
+  "'",
+  '\\',
+  '\t',
+  '\0',
+  '\u2028',
+  '\uFFFD',
+  '|1|',
+  '[',
+  ']:',
+  '*',
+  '?',
+  '!',
+  ',',
+  '@revoked ',
+  '{',
+  '}',
+  '"seq":',
+  '$(',
+  '`',
+  '<<',
+  '&&',
+  '|',
+  ';',
+  '${',
+  '(',
+  ')',
+  'export ',
+  'D a 1 0 ',
+  'Z\n',
+];
 
 export function makeInput(target: Target, rand: () => number): Buffer {
   const int = (n: number) => Math.floor(rand() * n);
@@ -50,9 +94,13 @@ export function makeInput(target: Target, rand: () => number): Buffer {
   for (let e = 0; e < edits; e++) {
     const at = int(s.length + 1);
     const kind = int(5);
-    if (kind === 0 && s.length > 0) { const i = Math.min(at, s.length - 1); s[i] = s[i]! ^ (1 << int(8)); } // bit flip
+    if (kind === 0 && s.length > 0) {
+      const i = Math.min(at, s.length - 1);
+      s[i] = s[i]! ^ (1 << int(8));
+    } // bit flip
     else if (kind === 1) s = Buffer.concat([s.subarray(0, at), Buffer.from(TOKENS[int(TOKENS.length)]!, 'utf8'), s.subarray(at)]);
-    else if (kind === 2) s = Buffer.concat([s.subarray(0, at), s.subarray(at + 1 + int(10))]); // delete
+    else if (kind === 2)
+      s = Buffer.concat([s.subarray(0, at), s.subarray(at + 1 + int(10))]); // delete
     else if (kind === 3) {
       const from = int(s.length + 1);
       s = Buffer.concat([s.subarray(0, at), s.subarray(from, from + int(40)), s.subarray(at)]); // duplicate a piece

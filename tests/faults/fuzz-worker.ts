@@ -40,7 +40,11 @@ function dotenv(input: Buffer, index: number): void {
     const r = readDotenv(bytes);
     // The editor's promise: every character is accounted for by some statement.
     if (r.statements.map((s) => r.text.slice(s.span.start, s.span.end)).join('') !== r.text) fail(index, input, 'the statements do not give the text back');
-    for (const [key, value] of [['JARVIS_SELF_MODIFY_ALLOWED', '0'], ['DISCORD_TRUSTED_USER_IDS', '12345678901234567,23456789012345678'], ['EMAIL_TRUSTED_SENDERS', '']] as const) {
+    for (const [key, value] of [
+      ['JARVIS_SELF_MODIFY_ALLOWED', '0'],
+      ['DISCORD_TRUSTED_USER_IDS', '12345678901234567,23456789012345678'],
+      ['EMAIL_TRUSTED_SENDERS', ''],
+    ] as const) {
       let after;
       try {
         after = checkedEdit(r, [{ key, value }]);
@@ -76,7 +80,11 @@ function knownHosts(input: Buffer, index: number): void {
   }
 }
 
-interface Seen { kind: string; at: number; info: string }
+interface Seen {
+  kind: string;
+  at: number;
+  info: string;
+}
 function readAll(input: Buffer, cuts: number[]): Seen[] {
   const seen: Seen[] = [];
   const sink: LineSink = {
@@ -128,10 +136,18 @@ for (let i = 0; i < job.count; i++) {
   Atomics.store(progress, 0, i);
   const t0 = performance.now();
   switch (job.target) {
-    case 'dotenv': dotenv(input, i); break;
-    case 'known-hosts': knownHosts(input, i); break;
-    case 'jsonl': jsonl(input, i, rand); break;
-    case 'frames': frames(input, i); break;
+    case 'dotenv':
+      dotenv(input, i);
+      break;
+    case 'known-hosts':
+      knownHosts(input, i);
+      break;
+    case 'jsonl':
+      jsonl(input, i, rand);
+      break;
+    case 'frames':
+      frames(input, i);
+      break;
     case 'blocklist': {
       await blocklist(input, i);
       break;

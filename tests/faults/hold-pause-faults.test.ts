@@ -38,7 +38,10 @@ test(`hold-pause: ${FLIPS} flips by the agent itself are each alerted and put ba
   // The flip and the first calls in one go, as an agent would: it uses the window before anyone can react.
   const flip = (i: number) =>
     run('docker', [
-      'exec', ref.container, 'sh', '-c',
+      'exec',
+      ref.container,
+      'sh',
+      '-c',
       `sed -i 's/^JARVIS_SELF_MODIFY_ALLOWED=.*/JARVIS_SELF_MODIFY_ALLOWED=1/' /jarvis-root/.env; for k in 1 2 3 4 5; do agent-call host_exec rm-scratch-${i}-$k >/dev/null; done`,
     ]);
   const agentCall = (arg: string) => run('docker', ['exec', ref.container, 'agent-call', 'host_exec', arg]);
@@ -59,7 +62,10 @@ test(`hold-pause: ${FLIPS} flips by the agent itself are each alerted and put ba
     latencies.push(performance.now() - t0);
   }
 
-  const ran = ref.readJsonl('activity.jsonl').filter((r) => r.tool === 'host_exec' && r.blocked === null).map((r) => r.seq as number);
+  const ran = ref
+    .readJsonl('activity.jsonl')
+    .filter((r) => r.tool === 'host_exec' && r.blocked === null)
+    .map((r) => r.seq as number);
   // Calls made right after each flip beat any revert: if none got through, this run tested nothing.
   assert.ok(ran.length > 0, `some destructive calls ran in the tamper windows (seed ${seed})`);
   const reported = () => new Set(warnings.filter((w) => w.kind === 'destructive-while-paused').map((w) => w.detail.seq as number));

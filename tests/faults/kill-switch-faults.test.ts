@@ -26,7 +26,11 @@ test('sshd killed at random moments during a pause: completed-and-verified or re
     if (i > 0) await ref.startSshd(ref.port);
     const d = await SshDroplet.connect(ref.profile());
     const delay = (i * 7) % 40; // spread the kill over the whole operation
-    const killer = new Promise<void>((resolve) => setTimeout(() => void ref.killSshd().then(resolve), delay));
+    const killer = new Promise<void>((resolve, reject) =>
+      setTimeout(() => {
+        ref.killSshd().then(resolve, reject);
+      }, delay),
+    );
     let outcome: 'ok' | 'failed';
     try {
       const r = await pause(d, 'fault-test');
@@ -85,7 +89,11 @@ test('droplet disk full during a .env write: the original stays intact, with a c
     assert.match(r.stderr, /original is unchanged/);
     assert.match(r.stderr, /disk space/);
     assert.equal(readFileSync(env, 'utf8'), DEFAULT_ENV);
-    assert.deepEqual(readdirSync(mnt).filter((n) => n.includes('stratam')), [], 'no temp file left behind');
+    assert.deepEqual(
+      readdirSync(mnt).filter((n) => n.includes('stratam')),
+      [],
+      'no temp file left behind',
+    );
     // the refusal still left a receipt on the (other, not full) jarvis home
     const last = ref.readJsonl('operator_actions.jsonl').at(-1)!;
     assert.equal(last.tool, 'pause');

@@ -108,7 +108,11 @@ test(`soak: two droplets for ${MINUTES} min, sshd killed every 60 s, dockerd res
   await sleep(1000);
   // Counted on the droplets' side.
   for (const [i, ref] of refs.entries()) {
-    assert.deepEqual(got.get(names[i]!), Array.from({ length: written[i]! }, (_, k) => k + 1), `${names[i]}: every record once, in order`);
+    assert.deepEqual(
+      got.get(names[i]!),
+      Array.from({ length: written[i]! }, (_, k) => k + 1),
+      `${names[i]}: every record once, in order`,
+    );
     assert.equal(establishedTo(ref.port), 1, `${names[i]}: one SSH connection`);
     assert.equal(helpersWith(FOLLOWER_MARK, ref.home).length, 1, `${names[i]}: one audit follower`);
     assert.equal(helpersWith(WATCHER_MARK, ref.root).length, 1, `${names[i]}: one control watcher`);

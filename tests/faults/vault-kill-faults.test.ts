@@ -21,8 +21,6 @@ import { runRotationChild as runChild } from '../core/vault/run-rotation.js';
 
 const WANTED = 50;
 
-
-
 test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unreadable tokens, 0 lost lines`, async (t) => {
   const fx = makeFixture({ lines: 3000, entries: 5 });
   t.after(() => fx.cleanup());
@@ -70,7 +68,8 @@ test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unread
     // A kill after the swap and before the carry-over leaves the old archive
     // aside (.stratam-rotate-old); the next rotation carries its missing lines
     // back. Until then, lines found only there are set aside, not lost.
-    const asideLines = readdirSync(fx.home).filter((n) => n.startsWith('conversation_archive.jsonl.interrupted-') || n.endsWith('.stratam-rotate-old'))
+    const asideLines = readdirSync(fx.home)
+      .filter((n) => n.startsWith('conversation_archive.jsonl.interrupted-') || n.endsWith('.stratam-rotate-old'))
       .flatMap((n) => readFileSync(join(fx.home, n), 'utf8').split('\n').filter(Boolean));
     const asideTokens = asideLines.map((l) => (JSON.parse(l) as { enc: string }).enc);
     const judged = python<Array<{ index: number; plain: string | null }>>({ op: 'decrypt', keys, items: [...tokens, ...asideTokens] });
@@ -80,7 +79,14 @@ test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unread
     const contentOf = (j: { plain: string | null }) => JSON.parse(Buffer.from(j.plain!, 'base64').toString()).content as string;
     const got = judged.slice(names.length, tokens.length).map(contentOf);
     const inArchive = new Set(got);
-    const aside = [...new Set(judged.slice(tokens.length).map(contentOf).filter((c) => !inArchive.has(c)))];
+    const aside = [
+      ...new Set(
+        judged
+          .slice(tokens.length)
+          .map(contentOf)
+          .filter((c) => !inArchive.has(c)),
+      ),
+    ];
     setAside = aside.length;
     const lost = contents.length - lines.length - aside.length;
     lostTotal += Math.abs(lost);
@@ -102,8 +108,13 @@ test(`${WANTED} kill -9s during vault rotation while the agent appends: 0 unread
   const { keys, lines } = tokensOnDisk(fx);
   // The clean rotation carries any line a kill left only in the old file back into the archive.
   assert.equal(lines.length, contents.length, `every line is back in the archive (${setAside} were set aside by the last kill)`);
-  assert.deepEqual(readdirSync(fx.home).filter((n) => n.includes('.interrupted-') || n.endsWith('.stratam-rotate-old')), []);
+  assert.deepEqual(
+    readdirSync(fx.home).filter((n) => n.includes('.interrupted-') || n.endsWith('.stratam-rotate-old')),
+    [],
+  );
   const judged = python<Array<{ index: number }>>({ op: 'decrypt', keys, items: lines.map((l) => (JSON.parse(l) as { enc: string }).enc) });
   assert.equal(judged.filter((j) => j.index < 0).length, 0);
-  t.diagnostic(`kills mid-rotation: ${trials}; unreadable tokens: ${unreadableTotal}; lost lines: ${lostTotal}; lines set aside in .interrupted-* (missing from the archive): ${setAside}; lines out of append order after the last kill (carried over after a swap): ${reordered}; lines appended meanwhile: ${contents.length - fx.contents.length}; empty lock left by a kill (next rotation refused until deleted): ${stuckLocks}; by phase: ${JSON.stringify(byPhase)}; one full rotation ${full.ms.toFixed(0)} ms`);
+  t.diagnostic(
+    `kills mid-rotation: ${trials}; unreadable tokens: ${unreadableTotal}; lost lines: ${lostTotal}; lines set aside in .interrupted-* (missing from the archive): ${setAside}; lines out of append order after the last kill (carried over after a swap): ${reordered}; lines appended meanwhile: ${contents.length - fx.contents.length}; empty lock left by a kill (next rotation refused until deleted): ${stuckLocks}; by phase: ${JSON.stringify(byPhase)}; one full rotation ${full.ms.toFixed(0)} ms`,
+  );
 });

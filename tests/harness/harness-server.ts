@@ -12,6 +12,11 @@
  * token from its URL fragment, which browsers never send to a server. The
  * Host header must name the loopback address we bound (a DNS-rebinding page
  * cannot pass), and a cross-origin Origin is refused.
+ *
+ * Test knobs (read only here, never by the app): STRATAM_HARNESS_AUDIT_QUERY_DELAY_MS
+ * holds every auditQuery answer that long (a slow history read on a busy
+ * machine, by hand), and `holdAuditQuery()` holds them until the test
+ * releases them (the same, in a test, with no clock in it).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -32,6 +37,14 @@ export interface HarnessOptions {
   profiles?: DropletProfile[];
   port?: number;
   session?: Partial<SessionOptions>;
+  /** Hold every auditQuery answer this long (default: STRATAM_HARNESS_AUDIT_QUERY_DELAY_MS, else 0). */
+  auditQueryDelayMs?: number;
+}
+
+/** auditQuery answers held until release(); `arrived` settles when the first request comes in. */
+export interface AuditQueryHold {
+  arrived: Promise<void>;
+  release(): void;
 }
 
 export interface Harness {
@@ -39,6 +52,10 @@ export interface Harness {
   port: number;
   token: string;
   session: Session;
+  /** Pages holding the event stream open now. */
+  readonly eventStreams: number;
+  /** Test knob: hold auditQuery answers (computed, not yet sent) until release(). */
+  holdAuditQuery(): AuditQueryHold;
   close(): Promise<void>;
 }
 
@@ -51,7 +68,8 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'";
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const root = resolve(opts.rendererDir);
@@ -65,6 +83,18 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const tokenBuf = Buffer.from(`Bearer ${token}`);
   const streams = new Set<ServerResponse>();
   let port = 0;
+  const delayMs = opts.auditQueryDelayMs ?? Number(process.env.STRATAM_HARNESS_AUDIT_QUERY_DELAY_MS ?? 0);
+  let hold: { arrived: () => void; released: Promise<void> } | null = null;
+  /** Test knobs only: an auditQuery answer waits here before it is sent. */
+  const holdAnswer = (channel: string): (() => Promise<void>) => {
+    if (channel !== 'auditQuery') return async () => {};
+    const h = hold;
+    h?.arrived();
+    return async () => {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      if (h) await h.released;
+    };
+  };
 
   const stopBridge = bridgeEvents(session, (e: PushedEvent) => {
     const line = `${JSON.stringify(e)}\n`;
@@ -113,7 +143,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
             return json(res, 200, { error: { kind: 'usage', message: `The request body is not JSON (${(err as Error).message}).`, hint: null } });
           }
           const handler = handlers[m[1]!] as (raw: unknown) => Promise<unknown>;
-          return json(res, 200, await handler(body));
+          const held = holdAnswer(m[1]!);
+          const answer = await handler(body);
+          await held();
+          return json(res, 200, answer);
         }
         return json(res, 404, { error: 'No such API route.' });
       }
@@ -136,6 +169,23 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     port,
     token,
     session,
+    get eventStreams() {
+      return streams.size;
+    },
+    holdAuditQuery() {
+      let arrived!: () => void;
+      let release!: () => void;
+      const first = new Promise<void>((r) => (arrived = r));
+      const released = new Promise<void>((r) => (release = r));
+      hold = { arrived, released };
+      return {
+        arrived: first,
+        release: () => {
+          hold = null;
+          release();
+        },
+      };
+    },
     async close() {
       stopBridge();
       for (const res of streams) res.end();

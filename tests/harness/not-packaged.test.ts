@@ -17,7 +17,12 @@ test('electron-builder packs no harness, test or dist/node file', () => {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith('-'))
-    .map((l) => l.slice(1).trim().replace(/^["']|["']$/g, ''))
+    .map((l) =>
+      l
+        .slice(1)
+        .trim()
+        .replace(/^["']|["']$/g, ''),
+    )
     .filter((p) => !p.startsWith('!'));
   assert.ok(includes.length > 0);
   for (const p of includes) {

@@ -45,12 +45,17 @@ async function main(argv: string[]): Promise<void> {
     if (tempState) rmSync(tempState, { recursive: true, force: true });
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  const stopOnSignal = () => {
+    stop().catch(fail);
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+function fail(err: unknown): never {
   const e = err as Error & { hint?: string };
   process.stderr.write(`stratam ui:browser: ${e.message}${e.hint ? `\n${e.hint}` : ''}\n`);
   process.exit(err instanceof StratamError && err.kind === 'usage' ? 2 : 1);
-});
+}
+
+main(process.argv.slice(2)).catch(fail);

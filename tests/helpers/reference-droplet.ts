@@ -139,10 +139,6 @@ export class ReferenceDroplet {
         'MaxSessions 64',
         'MaxStartups 64',
         ...(this.sftp ? ['Subsystem sftp internal-sftp'] : []),
-        // This machine's root .bashrc runs `pyenv init`, which rehashes under a lock on every
-        // SSH exec; a session killed mid-rehash (killSshd) leaves the lock behind, and every later
-        // exec would wait 60 s for it. A real droplet has no pyenv; here a held lock is skipped.
-        'SetEnv PYENV_REHASH_TIMEOUT=0',
         '',
       ].join('\n'),
     );
@@ -168,15 +164,37 @@ export class ReferenceDroplet {
       }
     }
     await done;
+    releaseStalePyenvLock();
   }
 
   /** CLI flags that reach this droplet with the pinned host key. */
   cliArgs(): string[] {
     return [
-      '--host', '127.0.0.1', '--port', String(this.port), '--user', this.user, '--identity', this.clientKey,
-      '--fingerprint', this.hostFingerprint, '--jarvis-home', this.home, '--jarvis-root', this.jarvisRoot,
-      '--container', this.container, '--state-dir', join(this.root, 'state'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(this.port),
+      '--user',
+      this.user,
+      '--identity',
+      this.clientKey,
+      '--fingerprint',
+      this.hostFingerprint,
+      '--jarvis-home',
+      this.home,
+      '--jarvis-root',
+      this.jarvisRoot,
+      '--container',
+      this.container,
+      '--state-dir',
+      join(this.root, 'state'),
     ];
+  }
+
+  /** OpenSSH client arguments up to the remote command (the benchmarks' plain-ssh anchors). */
+  sshArgs(): string[] {
+    const opts = ['StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR', 'BatchMode=yes'].flatMap((o) => ['-o', o]);
+    return ['-i', this.clientKey, '-p', String(this.port), ...opts, `${this.user}@127.0.0.1`];
   }
 
   /** The same droplet as files on this machine (for --local). */
@@ -204,17 +222,37 @@ export class ReferenceDroplet {
   readJsonl(name: string): Array<Record<string, unknown>> {
     const p = join(this.home, name);
     if (!existsSync(p)) return [];
-    return readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return readFileSync(p, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   /** Start the stand-in agent container (labelled us.stratam.role=agent). */
   startAgent(extra: string[] = []): void {
     ensureAgentImage();
-    execFileSync('docker', [
-      'run', '-d', '--name', this.container, '--label', 'us.stratam.role=agent', '--network=none',
-      '-v', `${this.home}:/jarvis-home`, '-v', `${this.jarvisRoot}:/jarvis-root`, ...extra,
-      AGENT_IMAGE, '/bin/sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'docker',
+      [
+        'run',
+        '-d',
+        '--name',
+        this.container,
+        '--label',
+        'us.stratam.role=agent',
+        '--network=none',
+        '-v',
+        `${this.home}:/jarvis-home`,
+        '-v',
+        `${this.jarvisRoot}:/jarvis-root`,
+        ...extra,
+        AGENT_IMAGE,
+        '/bin/sh',
+        '-c',
+        'trap "exit 0" TERM; while true; do sleep 1; done',
+      ],
+      { stdio: 'ignore' },
+    );
     this.agentStarted = true;
   }
 
@@ -236,6 +274,26 @@ export class ReferenceDroplet {
     }
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * This machine's root .bashrc runs `pyenv init`, which rehashes under a lock
+ * file on every SSH exec. A session SIGKILLed mid-rehash (killSshd) leaves
+ * the lock behind, and every later exec then waits 60 s for it. A real
+ * droplet has no pyenv; here the lock is removed when no rehash is running.
+ */
+function releaseStalePyenvLock(): void {
+  const lock = join(process.env.PYENV_ROOT ?? join(process.env.HOME ?? '/root', '.pyenv'), 'shims', '.pyenv-shim');
+  if (!existsSync(lock)) return;
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('pyenv-rehash')) return;
+    } catch {
+      continue; // exited meanwhile
+    }
+  }
+  rmSync(lock, { force: true });
 }
 
 /** Every descendant pid of `root`, from /proc (ps output formats vary; /proc does not). */
@@ -283,6 +341,8 @@ async function waitForBanner(port: number): Promise<void> {
 
 /** Bring up a reference droplet with sshd running (and the agent if asked). */
 export async function startReferenceDroplet(opts: ReferenceDropletOptions = {}): Promise<ReferenceDroplet> {
+  // A lock left by an earlier run's killed session would stall every exec of this one.
+  releaseStalePyenvLock();
   const d = new ReferenceDroplet(opts);
   try {
     await d.startSshd();

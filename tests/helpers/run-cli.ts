@@ -29,8 +29,7 @@ const TRANSPILED_MAIN = fileURLToPath(new URL('../../src-main/cli/main.js', impo
 
 // STRATAM_CLI_ENTRY=transpiled runs every CLI test from the test's own transpiled tree, so several people can
 // run CLI tests at once from their own --dist folders while dist/ is being rebuilt.
-const entryOf = (opts: CliOptions) =>
-  (opts.entry ?? process.env.STRATAM_CLI_ENTRY) === 'transpiled' ? TRANSPILED_MAIN : join(repoRoot(), 'bin', 'stratam.mjs');
+const entryOf = (opts: CliOptions) => ((opts.entry ?? process.env.STRATAM_CLI_ENTRY) === 'transpiled' ? TRANSPILED_MAIN : join(repoRoot(), 'bin', 'stratam.mjs'));
 const envOf = (opts: CliOptions) => ({ ...process.env, NO_COLOR: '1', SSH_AUTH_SOCK: '', ...opts.env });
 
 /** A running `stratam` whose stdout the test reads (or does not read) itself. */

@@ -46,7 +46,19 @@ const ok = <T>(r: { result?: T; error?: { message: string } }): T => {
 
 test('first connect: the offered key is shown, nothing is pinned until confirmed, then connected', async () => {
   const p = ref.profile();
-  ok(await h.profilesAdd({ profile: { name: 'ref', host: p.host, port: p.port, user: p.user, identityFile: p.identityFile!, knownHostsFile: join(ref.root, 'empty_known_hosts'), paths: { jarvisHome: ref.home, jarvisRoot: ref.jarvisRoot, agentContainer: ref.container } } }));
+  ok(
+    await h.profilesAdd({
+      profile: {
+        name: 'ref',
+        host: p.host,
+        port: p.port,
+        user: p.user,
+        identityFile: p.identityFile!,
+        knownHostsFile: join(ref.root, 'empty_known_hosts'),
+        paths: { jarvisHome: ref.home, jarvisRoot: ref.jarvisRoot, agentContainer: ref.container },
+      },
+    }),
+  );
   const first = ok(await h.connect({ name: 'ref' }));
   assert.deepEqual(first, { status: 'confirm-host-key', host: '127.0.0.1', port: ref.port, keyType: 'ssh-ed25519', offered: ref.hostFingerprint });
   assert.equal(ok(await h.profilesList({})).profiles[0]!.fingerprint, null, 'not pinned before the person confirms');
@@ -99,7 +111,9 @@ test('snapshots and export through the contract', async () => {
   assert.deepEqual(snaps.snapshots, []);
   const out = join(ref.root, 'export.json');
   const progress: string[] = [];
-  const listener = (e: SessionEvent) => { if (e.type === 'progress' && e.opId === 'exp1') progress.push(e.phase); };
+  const listener = (e: SessionEvent) => {
+    if (e.type === 'progress' && e.opId === 'exp1') progress.push(e.phase);
+  };
   session.on('event', listener);
   const r = ok(await h.exportData({ name: 'ref', out, opId: 'exp1' }));
   session.off('event', listener);

@@ -30,7 +30,14 @@ before(async () => {
   mkdirSync(join(root, 'opt'));
   writeFileSync(envPath(), DEFAULT_ENV);
   session = new Session({ stateDir: join(root, 'state'), watch: { breaker: false, audit: false } });
-  await session.profiles.save({ name: 'here', transport: 'local', host: 'localhost', port: 22, user: 'root', paths: { ...DEFAULT_PATHS, jarvisHome: join(root, 'home'), jarvisRoot: join(root, 'opt') } });
+  await session.profiles.save({
+    name: 'here',
+    transport: 'local',
+    host: 'localhost',
+    port: 22,
+    user: 'root',
+    paths: { ...DEFAULT_PATHS, jarvisHome: join(root, 'home'), jarvisRoot: join(root, 'opt') },
+  });
   await session.connect('here');
   touched = [];
   const observed = new Proxy(session, {
@@ -74,6 +81,11 @@ const bad: Array<[keyof typeof channels, unknown, RegExp]> = [
   ['notificationsMute', { hours: 2 }, /hours:/],
   ['exportData', { name: 'here', out: 'relative.json' }, /out: out must be an absolute path/],
   ['exportData', { name: 'here', out: '/tmp/x.json', includeSecrets: true }, /confirm: exporting the vault tokens needs confirm: true/],
+  ['warningsAcknowledge', {}, /name one warning \(\{ id \}\) or every open one/],
+  ['warningsAcknowledge', { all: false }, /name one warning/],
+  ['warningsAcknowledge', { id: 'w1', all: true }, /name one warning/],
+  ['warningsAcknowledge', { id: '' }, /id:/],
+  ['warningsAcknowledge', { all: true, name: '../x' }, /name: a droplet name is/],
 ];
 
 for (const [channel, payload, message] of bad) {

@@ -145,13 +145,22 @@ describe('renderer switch state', () => {
       warning(6, { kind: 'hold-pause', severity: 'critical', at: T2, name: 'd2' }),
     ];
     const got = alerts.controlAlerts(list, new Set());
-    assert.deepEqual(got.map((a) => a.warning.id), ['w6', 'w5', 'w1']);
+    assert.deepEqual(
+      got.map((a) => a.warning.id),
+      ['w6', 'w5', 'w1'],
+    );
     assert.equal(got[2]?.followUp?.id, 'w2');
-    assert.deepEqual(alerts.controlAlerts(list, new Set(['w5']), 'd1').map((a) => a.warning.id), ['w1']);
+    assert.deepEqual(
+      alerts.controlAlerts(list, new Set(['w5']), 'd1').map((a) => a.warning.id),
+      ['w1'],
+    );
   });
 
   it('turns a control marker of the feed into a row of its own kind', () => {
-    const row = rows.toRow({ type: 'diagnostic', diagnostic: { kind: 'control', severity: 'info', event: 'reverted', file: 'env', key: null, at: T1, detail: 'Hold-pause put it back \u001b[31min 80 ms' } });
+    const row = rows.toRow({
+      type: 'diagnostic',
+      diagnostic: { kind: 'control', severity: 'info', event: 'reverted', file: 'env', key: null, at: T1, detail: 'Hold-pause put it back \u001b[31min 80 ms' },
+    });
     assert.equal(row.kind, 'control');
     assert.equal(row.tool, 'reverted');
     assert.equal(row.severity, 'info');

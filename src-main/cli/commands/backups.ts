@@ -16,7 +16,8 @@ export function humanBytes(n: number): string {
 
 export const command: Command = {
   summary: 'the backups volume, with time, size and health',
-  usage: 'Usage: stratam backups [--json]\n\nLists jarvis-YYYYMMDD.tar.gz in the backups volume. Healthy when the latest is under 26 h old,\nnone is older than 30 days, and no day is missing inside the window. Exit 3 when unhealthy.',
+  usage:
+    'Usage: stratam backups [--json]\n\nLists jarvis-YYYYMMDD.tar.gz in the backups volume. Healthy when the latest is under 26 h old,\nnone is older than 30 days, and no day is missing inside the window. Exit 3 when unhealthy.',
   async run(ctx) {
     if (ctx.argv.length > 0) throw usageError(`backups takes no arguments (got "${ctx.argv[0]!.slice(0, 40)}").`);
     const droplet = await ctx.droplet();
@@ -26,7 +27,9 @@ export const command: Command = {
       [
         // File names come from the volume: one field each.
         ...r.files.map((f) => `${ctx.out.field(f.time)}  ${humanBytes(f.size).padStart(9)}  ${ctx.out.field(f.name)}`),
-        r.health.ok ? ctx.out.c.green(`Healthy: ${r.health.count} backups, latest ${r.health.latest?.ageHours} h old.`) : ctx.out.c.red(`Unhealthy: ${r.health.problems.length} problem(s), see above.`),
+        r.health.ok
+          ? ctx.out.c.green(`Healthy: ${r.health.count} backups, latest ${r.health.latest?.ageHours} h old.`)
+          : ctx.out.c.red(`Unhealthy: ${r.health.problems.length} problem(s), see above.`),
       ].join('\n'),
     );
     return r.health.ok ? 0 : 3;

@@ -54,13 +54,15 @@ export const command: Command = {
     try {
       if (sub === 'status' || sub === undefined) {
         const s = await breakerStatus(droplet);
-        ctx.out.result(s, () =>
-          ctx.out.table([
-            ['breaker', s.state === 'tripped' ? ctx.out.c.red('TRIPPED') : s.state === 'armed' ? ctx.out.c.green('armed') : ctx.out.c.red('unreadable')],
-            ['eternal loop', s.eternalLoop === null ? ctx.out.c.red('UNKNOWN (run `stratam status` for why)') : s.eternalLoop ? 'on (JARVIS_ETERNAL_LOOP=1)' : 'off'],
-            ...(s.state === 'tripped' ? ([['tripped', `${s.trippedAt ?? '?'} by ${s.by ?? '?'}: ${s.reason ?? ''}`]] as Array<[string, string]>) : []),
-            ['re-armed', s.rearmedAt ?? 'never'],
-          ]) + (s.state === 'tripped' ? '\nhint: find why the agent restarted, then `stratam breaker rearm --yes`.' : ''),
+        ctx.out.result(
+          s,
+          () =>
+            ctx.out.table([
+              ['breaker', s.state === 'tripped' ? ctx.out.c.red('TRIPPED') : s.state === 'armed' ? ctx.out.c.green('armed') : ctx.out.c.red('unreadable')],
+              ['eternal loop', s.eternalLoop === null ? ctx.out.c.red('UNKNOWN (run `stratam status` for why)') : s.eternalLoop ? 'on (JARVIS_ETERNAL_LOOP=1)' : 'off'],
+              ...(s.state === 'tripped' ? ([['tripped', `${s.trippedAt ?? '?'} by ${s.by ?? '?'}: ${s.reason ?? ''}`]] as Array<[string, string]>) : []),
+              ['re-armed', s.rearmedAt ?? 'never'],
+            ]) + (s.state === 'tripped' ? '\nhint: find why the agent restarted, then `stratam breaker rearm --yes`.' : ''),
         );
         return s.state === 'armed' ? 0 : 3;
       }

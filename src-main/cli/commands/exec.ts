@@ -9,7 +9,7 @@ export const command: Command = {
     'Usage: stratam exec [--json] -- COMMAND...\n\n' +
     'Checks COMMAND against the shell blocklist, then requires JARVIS_SELF_MODIFY_ALLOWED=1 in the flags file,\n' +
     'then runs it on the droplet with output streamed and its exit code passed through. Every run or refusal\n' +
-    'leaves a receipt (tool host_exec). Exit 3 when refused; nothing reaches the droplet\'s shell then.',
+    "leaves a receipt (tool host_exec). Exit 3 when refused; nothing reaches the droplet's shell then.",
   async run(ctx) {
     const words = ctx.argv[0] === '--' ? ctx.argv.slice(1) : ctx.argv;
     if (words.length === 0) throw usageError('exec needs a command.', 'Example: stratam exec -- docker ps');

@@ -34,7 +34,11 @@ export const command: Command = {
       backupsLister: (volume) => listVolumeFiles(droplet, volume),
     });
     for (const w of r.warnings) ctx.out.warn(ctx.out.c.yellow(`warning: ${ctx.out.field(w)}`));
-    ctx.out.result(r, () => `${ctx.out.c.green('Exported')} ${humanBytes(r.bytes)} to ${ctx.out.field(r.out)} (mode 0600): ${r.counts.conversation} messages, ${r.counts.activity} activity records, ${r.counts.receipts} receipts, ${r.counts.vaultEntries} vault entries${includeSecrets ? ' with secrets' : ''}.`);
+    ctx.out.result(
+      r,
+      () =>
+        `${ctx.out.c.green('Exported')} ${humanBytes(r.bytes)} to ${ctx.out.field(r.out)} (mode 0600): ${r.counts.conversation} messages, ${r.counts.activity} activity records, ${r.counts.receipts} receipts, ${r.counts.vaultEntries} vault entries${includeSecrets ? ' with secrets' : ''}.`,
+    );
     return 0;
   },
 };

@@ -22,7 +22,12 @@ export const command: Command = {
       ctx.out.result(all, () =>
         Object.values(all).length === 0
           ? 'No saved droplets. Add one with `stratam profile add NAME --host ...`.'
-          : ctx.out.table(Object.values(all).map((p) => [p.name, p.transport === 'local' ? 'local' : `${p.user}@${p.host}:${p.port}  ${p.fingerprint ?? `known_hosts ${p.knownHostsFile ?? '~/.ssh/known_hosts'}`}`])),
+          : ctx.out.table(
+              Object.values(all).map((p) => [
+                p.name,
+                p.transport === 'local' ? 'local' : `${p.user}@${p.host}:${p.port}  ${p.fingerprint ?? `known_hosts ${p.knownHostsFile ?? '~/.ssh/known_hosts'}`}`,
+              ]),
+            ),
       );
       return 0;
     }

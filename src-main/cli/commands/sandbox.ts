@@ -73,7 +73,9 @@ export const command: Command = {
       ctx.out.result(r, () => {
         if (r.violations.length === 0) return `${r.checked} sandbox container(s) checked; all follow the policy.`;
         const f = (v: unknown) => ctx.out.field(v);
-        const lines = r.violations.map((v) => `${ctx.out.c.red('violation')} ${f(v.id.slice(0, 12))} ${f(v.name)}: ${v.setting} is ${f(JSON.stringify(v.actual))}, must be ${JSON.stringify(v.expected)}`);
+        const lines = r.violations.map(
+          (v) => `${ctx.out.c.red('violation')} ${f(v.id.slice(0, 12))} ${f(v.name)}: ${v.setting} is ${f(JSON.stringify(v.actual))}, must be ${JSON.stringify(v.expected)}`,
+        );
         lines.push('hint: remove these containers (docker rm -f ID) and find what started them without the sandbox flags.');
         return lines.join('\n');
       });

@@ -10,11 +10,7 @@ export const command: Command = {
     if (ctx.argv.length > 0) throw usageError(`snapshots takes no arguments (got "${ctx.argv[0]!.slice(0, 40)}").`);
     const r = await listSnapshots(await ctx.droplet());
     if (r.warning) ctx.out.warn(ctx.out.c.yellow(`warning: ${ctx.out.field(r.warning)}`));
-    ctx.out.result(r, () =>
-      r.snapshots.length
-        ? ctx.out.table(r.snapshots.map((s) => [s.time, `${humanBytes(s.size).padStart(9)}  ${s.label}`]))
-        : `No snapshots in ${ctx.out.field(r.dir)}.`,
-    );
+    ctx.out.result(r, () => (r.snapshots.length ? ctx.out.table(r.snapshots.map((s) => [s.time, `${humanBytes(s.size).padStart(9)}  ${s.label}`])) : `No snapshots in ${ctx.out.field(r.dir)}.`));
     return 0;
   },
 };

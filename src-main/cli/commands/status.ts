@@ -14,7 +14,14 @@ export function statusRows(out: Output, s: CoreStatus): Array<[string, string]> 
     ['droplet', `${where}${id.hostKey ? `  ${c.dim(id.hostKey)}` : ''}`],
     ['destructive', switchText(out, s)],
     ['eternal loop', s.flags.eternalLoop === null ? c.red('UNKNOWN') : s.flags.eternalLoop ? 'armed' : c.yellow('off')],
-    ['breaker', b.state === 'armed' ? `armed${b.restarts.length ? `, ${b.restarts.length} restart(s) counted` : ''}` : b.state === 'tripped' ? c.red(`TRIPPED ${b.trippedAt ?? ''} ${b.reason ?? ''}`.trim()) : c.red('breaker.json unreadable')],
+    [
+      'breaker',
+      b.state === 'armed'
+        ? `armed${b.restarts.length ? `, ${b.restarts.length} restart(s) counted` : ''}`
+        : b.state === 'tripped'
+          ? c.red(`TRIPPED ${b.trippedAt ?? ''} ${b.reason ?? ''}`.trim())
+          : c.red('breaker.json unreadable'),
+    ],
     ['trust discord', `owner ${t.discord.owner ?? c.red('not set')}${t.discord.trusted.length ? `; ${t.discord.trusted.join(', ')}` : ''}`],
     ['trust telegram', t.telegram.join(', ') || c.dim('none')],
     ['trust email', t.email.join(', ') || c.dim('none')],
@@ -35,11 +42,25 @@ function switchText(out: Output, s: CoreStatus): string {
 /** The capability sections: one line each, a problem in colour with its fix. */
 export function sectionRows(out: Output, s: StatusReport): Array<[string, string]> {
   const { c } = out;
-  const line = <T,>(v: T | { error: string; hint: string | null }, ok: (x: T) => string): string =>
+  const line = <T>(v: T | { error: string; hint: string | null }, ok: (x: T) => string): string =>
     isSectionError(v) ? c.red(`unavailable: ${v.error}`) + (v.hint ? c.dim(`  (${v.hint})`) : '') : ok(v);
   const rows: Array<[string, string]> = [
-    ['agent', line(s.agent, (a) => (a.state === 'missing' ? c.red(`container ${a.name} missing`) : `${a.name} ${a.state === 'running' ? c.green(a.state) : c.yellow(a.state)}${a.health ? ` (${a.health})` : ''}, ${a.restartsLastHour} restart(s) in the last hour`))],
-    ['vault', line(s.vault, (v) => ('state' in v ? c.dim('no keyring (stratam vault init)') : `key ${v.primary.id}, ${v.primary.ageDays} days old${v.primary.rotationDue ? c.yellow(' — rotation due: stratam vault rotate --yes') : ''}${v.keyringModeOk ? '' : c.red(` — vault.keys mode ${v.keyringMode}, should be 0600`)}`))],
+    [
+      'agent',
+      line(s.agent, (a) =>
+        a.state === 'missing'
+          ? c.red(`container ${a.name} missing`)
+          : `${a.name} ${a.state === 'running' ? c.green(a.state) : c.yellow(a.state)}${a.health ? ` (${a.health})` : ''}, ${a.restartsLastHour} restart(s) in the last hour`,
+      ),
+    ],
+    [
+      'vault',
+      line(s.vault, (v) =>
+        'state' in v
+          ? c.dim('no keyring (stratam vault init)')
+          : `key ${v.primary.id}, ${v.primary.ageDays} days old${v.primary.rotationDue ? c.yellow(' — rotation due: stratam vault rotate --yes') : ''}${v.keyringModeOk ? '' : c.red(` — vault.keys mode ${v.keyringMode}, should be 0600`)}`,
+      ),
+    ],
     ['sandbox', line(s.sandbox, (x) => (x.violations ? c.red(`${x.violations} policy violation(s): stratam sandbox check`) : `${x.checked} container(s), compliant`))],
     ['backups', line(s.backups, (b) => (b.ok ? `${b.count} backups, latest ${b.latest?.ageHours ?? '?'} h old` : c.yellow(b.problems[0] ?? 'unhealthy')))],
     ['snapshots', line(s.snapshots, (x) => `${x.count}${x.latest ? `, latest ${x.latest}` : ''}${x.warning ? c.yellow(` — ${x.warning}`) : ''}`)],

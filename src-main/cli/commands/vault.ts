@@ -43,7 +43,10 @@ export const command: Command = {
         const s = await vaultStatus(await ctx.droplet());
         out.result(s, () => {
           const rows: Array<[string, string]> = [
-            ['primary key', `${s.primary.id}, ${s.primary.ageDays} days old${s.primary.rotationDue ? out.c.yellow(' (rotation due: run `stratam vault rotate --yes`)') : `, rotation due ${day(s.primary.rotationDueAt)}`}`],
+            [
+              'primary key',
+              `${s.primary.id}, ${s.primary.ageDays} days old${s.primary.rotationDue ? out.c.yellow(' (rotation due: run `stratam vault rotate --yes`)') : `, rotation due ${day(s.primary.rotationDueAt)}`}`,
+            ],
             ['keyring mode', s.keyringModeOk ? s.keyringMode : out.c.red(`${s.keyringMode} (should be 0600)`)],
           ];
           for (const e of s.entries) rows.push([`entry ${e.name}`, `updated ${e.updated}`]);
@@ -57,9 +60,11 @@ export const command: Command = {
         needYes(ctx, 're-encrypts every token under a new key');
         const r = await rotateVault(await ctx.droplet(), { onProgress: (e) => out.progress(e.phase, e.done, e.total) });
         for (const w of r.warnings) out.warn(out.c.yellow(`warning: ${out.field(w)}`));
-        out.result(r, () =>
-          `${out.c.green('Rotated.')} New primary ${out.field(r.newKeyId)}; ${out.field(r.retiredKeyId)} retired (kept for backups).\n` +
-          `${r.vaultEntries} vault entries and ${r.archiveTokens} archive messages re-encrypted${r.carriedLines ? `, ${r.carriedLines} lines appended meanwhile carried over` : ''}; all verified.`,
+        out.result(
+          r,
+          () =>
+            `${out.c.green('Rotated.')} New primary ${out.field(r.newKeyId)}; ${out.field(r.retiredKeyId)} retired (kept for backups).\n` +
+            `${r.vaultEntries} vault entries and ${r.archiveTokens} archive messages re-encrypted${r.carriedLines ? `, ${r.carriedLines} lines appended meanwhile carried over` : ''}; all verified.`,
         );
         return 0;
       }
@@ -83,7 +88,9 @@ export const command: Command = {
         needYes(ctx, 'deletes retired keys for good');
         const r = await purgeRetiredKeys(await ctx.droplet());
         out.result(r, () =>
-          [r.purged.length ? `Purged ${r.purged.map((id) => out.field(id)).join(', ')}.` : 'No key could be purged.', ...r.kept.map((k) => `kept ${out.field(k.id)}: ${out.field(k.reason)}`)].join('\n'),
+          [r.purged.length ? `Purged ${r.purged.map((id) => out.field(id)).join(', ')}.` : 'No key could be purged.', ...r.kept.map((k) => `kept ${out.field(k.id)}: ${out.field(k.reason)}`)].join(
+            '\n',
+          ),
         );
         return 0;
       }

@@ -35,7 +35,7 @@ export const command: Command = {
     let w: ControlWatch | null = null;
     try {
       try {
-        await requireAgentContainer(droplet, 'this is not the agent\'s droplet as configured and the watch would guard nothing; nothing was watched');
+        await requireAgentContainer(droplet, "this is not the agent's droplet as configured and the watch would guard nothing; nothing was watched");
       } finally {
         releaseDocker(droplet);
       }

@@ -2,17 +2,28 @@
  * The contract's claim-to-tool table ("Tools and the claims they back") as
  * data, and the verbs that make each claim in every form we look for.
  */
-export type ClaimKind =
-  | 'deploy' | 'restart' | 'fix' | 'run' | 'check' | 'email' | 'message' | 'text' | 'save' | 'delete' | 'schedule';
+export type ClaimKind = 'deploy' | 'restart' | 'fix' | 'run' | 'check' | 'email' | 'message' | 'text' | 'save' | 'delete' | 'schedule';
 
 export type ToolKind = 'destructive' | 'sandbox' | 'read' | 'write' | 'message';
 
 export const TOOL_KINDS: Readonly<Record<string, ToolKind>> = {
-  self_modify_code: 'destructive', self_restart: 'destructive', docker_cmd: 'destructive', host_exec: 'destructive',
+  self_modify_code: 'destructive',
+  self_restart: 'destructive',
+  docker_cmd: 'destructive',
+  host_exec: 'destructive',
   run_code: 'sandbox',
-  read_file: 'read', web_search: 'read', browse: 'read', read_logs: 'read', docker_ps: 'read',
-  write_file: 'write', memory_write: 'write', calendar_create: 'write',
-  gmail_send: 'message', discord_send: 'message', telegram_send: 'message', sms_send: 'message',
+  read_file: 'read',
+  web_search: 'read',
+  browse: 'read',
+  read_logs: 'read',
+  docker_ps: 'read',
+  write_file: 'write',
+  memory_write: 'write',
+  calendar_create: 'write',
+  gmail_send: 'message',
+  discord_send: 'message',
+  telegram_send: 'message',
+  sms_send: 'message',
 };
 
 const READ_TOOLS = Object.keys(TOOL_KINDS).filter((t) => TOOL_KINDS[t] === 'read');
@@ -80,7 +91,8 @@ regular('add', 'add');
 add('run', 'run', 'ran', 'run', 'running');
 add('run', 'rerun', 'reran', 'rerun', 'rerunning');
 for (const v of ['execute', 'test', 'compute', 'calculate', 'install', 'benchmark']) regular('run', v);
-for (const v of ['check', 'inspect', 'review', 'verify', 'search', 'examine', 'investigate', 'confirm', 'scan', 'browse', 'query', 'analyze', 'analyse', 'audit', 'grep']) regular('check', v, v === 'scan');
+for (const v of ['check', 'inspect', 'review', 'verify', 'search', 'examine', 'investigate', 'confirm', 'scan', 'browse', 'query', 'analyze', 'analyse', 'audit', 'grep'])
+  regular('check', v, v === 'scan');
 regular('look', 'look');
 regular('check', 'pull');
 add('check', 'read', 'read', 'read', 'reading');

@@ -30,8 +30,24 @@ export interface Sentence {
 }
 
 export const B = {
-  COND: 1, LATER: 2, REPORT: 4, CONNECT: 8, STARTER: 16, AUX: 32, MODAL: 64, PERFECT: 128, PROGRESSIVE: 256, NEG: 512,
-  OTHER: 1024, FINITE: 2048, NOT: 4096, TO: 8192, WILL: 16384, GOING: 32768, ABOUT: 65536, AFTER_TELEGRAPHIC: 131072,
+  COND: 1,
+  LATER: 2,
+  REPORT: 4,
+  CONNECT: 8,
+  STARTER: 16,
+  AUX: 32,
+  MODAL: 64,
+  PERFECT: 128,
+  PROGRESSIVE: 256,
+  NEG: 512,
+  OTHER: 1024,
+  FINITE: 2048,
+  NOT: 4096,
+  TO: 8192,
+  WILL: 16384,
+  GOING: 32768,
+  ABOUT: 65536,
+  AFTER_TELEGRAPHIC: 131072,
 } as const;
 
 const WORD_BITS = new Map<string, number>();
@@ -40,10 +56,16 @@ const tag = (bit: number, words: string) => {
 };
 tag(B.COND, 'if unless whether assuming provided suppose supposing once otherwise lest');
 tag(B.LATER, 'tomorrow later tonight eventually next someday weekend monday tuesday wednesday thursday friday saturday sunday afterwards');
-tag(B.REPORT, 'said says say told tell tells asked asks claimed claims mentioned mentions according reported reports think thought believe believed suggested suggests wondering wondered wants wanted');
+tag(
+  B.REPORT,
+  'said says say told tell tells asked asks claimed claims mentioned mentions according reported reports think thought believe believed suggested suggests wondering wondered wants wanted',
+);
 tag(B.CONNECT, 'and but then so plus');
 tag(B.STARTER, 'and but then so also plus ok okay alright done yes yep sure great good update status');
-tag(B.AUX, 'have has had been be was were is am are will would shall should can could may might must not never just already also now successfully finally quickly manually automatically immediately actually currently still going to about really fully properly again yet do did does get got first right go ahead and_ gladly personally both all briefly carefully double');
+tag(
+  B.AUX,
+  'have has had been be was were is am are will would shall should can could may might must not never just already also now successfully finally quickly manually automatically immediately actually currently still going to about really fully properly again yet do did does get got first right go ahead and_ gladly personally both all briefly carefully double',
+);
 tag(B.MODAL, 'would should can could may might must shall');
 tag(B.PERFECT, 'have has had been be was were is are am got get');
 tag(B.PROGRESSIVE, 'am is are');
@@ -68,12 +90,32 @@ interface WordInfo {
 const LITERALS = ['i', 'we', 'me', 'us', 'let', 'lemme', 'by', 'ahead', 'go', 'a', 'look', 'out', 'and', 'it'];
 
 const CONTRACTIONS: ReadonlyArray<readonly [string, string, string]> = [
-  ["i'm", 'i', 'am'], ["i've", 'i', 'have'], ["i'll", 'i', 'will'], ["i'd", 'i', 'would'],
-  ["we're", 'we', 'are'], ["we've", 'we', 'have'], ["we'll", 'we', 'will'], ["we'd", 'we', 'would'],
-  ["let's", 'let', 'us'], ["it's", 'it', 'is'], ["that's", 'that', 'is'], ["there's", 'there', 'is'],
-  ["won't", 'will', 'not'], ["can't", 'can', 'not'], ["shan't", 'shall', 'not'], ['cannot', 'can', 'not'], ['gonna', 'going', 'to'],
+  ["i'm", 'i', 'am'],
+  ["i've", 'i', 'have'],
+  ["i'll", 'i', 'will'],
+  ["i'd", 'i', 'would'],
+  ["we're", 'we', 'are'],
+  ["we've", 'we', 'have'],
+  ["we'll", 'we', 'will'],
+  ["we'd", 'we', 'would'],
+  ["let's", 'let', 'us'],
+  ["it's", 'it', 'is'],
+  ["that's", 'that', 'is'],
+  ["there's", 'there', 'is'],
+  ["won't", 'will', 'not'],
+  ["can't", 'can', 'not'],
+  ["shan't", 'shall', 'not'],
+  ['cannot', 'can', 'not'],
+  ['gonna', 'going', 'to'],
 ];
-const SUFFIXES: ReadonlyArray<readonly [string, string]> = [["n't", 'not'], ["'re", 'are'], ["'ve", 'have'], ["'ll", 'will'], ["'d", 'would'], ["'s", 'is']];
+const SUFFIXES: ReadonlyArray<readonly [string, string]> = [
+  ["n't", 'not'],
+  ["'re", 'are'],
+  ["'ve", 'have'],
+  ["'ll", 'will'],
+  ["'d", 'would'],
+  ["'s", 'is'],
+];
 
 /**
  * A trie over a-z, 0-9, apostrophe and hyphen, walked while the word is
@@ -137,7 +179,10 @@ const BOUNDARY: WordInfo = { w: '', f: 0, verbs: undefined };
 const QUOTED_INFO: WordInfo = { w: '\u0000q', f: 0, verbs: undefined };
 
 const isWordChar = (c: number) =>
-  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f ||
+  (c >= 0x61 && c <= 0x7a) ||
+  (c >= 0x41 && c <= 0x5a) ||
+  (c >= 0x30 && c <= 0x39) ||
+  c === 0x5f ||
   (c > 0x7f && c !== 0x2019 && c !== 0x201c && c !== 0x201d && c !== 0x2014 && c !== 0x2013 && c !== 0xa0 && c !== 0x2026);
 const isApos = (c: number) => c === 0x27 || c === 0x2019;
 
@@ -265,4 +310,3 @@ function scan(text: string, n: number, mask: Uint8Array | null): void {
   }
   endSentence(false);
 }
-

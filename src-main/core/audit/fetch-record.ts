@@ -10,10 +10,7 @@ import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError, usageError } from '../errors.js';
 import { fetchArgv } from './follower-script.js';
 
-export async function fetchRecord(
-  droplet: Droplet,
-  opts: { fileId: string; offset: number; receipts?: boolean; maxBytes?: number; onChunk(c: Buffer): void },
-): Promise<number> {
+export async function fetchRecord(droplet: Droplet, opts: { fileId: string; offset: number; receipts?: boolean; maxBytes?: number; onChunk(c: Buffer): void }): Promise<number> {
   if (!/^\d+$/.test(opts.fileId)) throw usageError(`--file-id must be the inode number a truncated diagnostic names, not ${JSON.stringify(opts.fileId)}.`);
   if (!Number.isSafeInteger(opts.offset) || opts.offset < 0) throw usageError('--offset must be a byte offset (a whole number, 0 or more).');
   const path = homeFile(droplet.paths, opts.receipts ? CONTRACT_FILES.receipts : CONTRACT_FILES.activity);

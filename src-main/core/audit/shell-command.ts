@@ -18,4 +18,3 @@ export function commandOf(value: Record<string, unknown>): string | null {
   }
   return null;
 }
-

@@ -63,8 +63,22 @@ class Comparer {
   private merged: number | null = null;
   private firstSeq: number | null = null;
 
-  constructor(witness: WitnessStore, private readonly rotationFull: boolean) {
-    this.report = { witnessed: witness.size, witness_chain_ok: witness.checkChain() === -1, read: 0, malformed: 0, rewritten: [], deleted: [], truncated: [], rollback: [], aged_out: 0, lists_capped: false };
+  constructor(
+    witness: WitnessStore,
+    private readonly rotationFull: boolean,
+  ) {
+    this.report = {
+      witnessed: witness.size,
+      witness_chain_ok: witness.checkChain() === -1,
+      read: 0,
+      malformed: 0,
+      rewritten: [],
+      deleted: [],
+      truncated: [],
+      rollback: [],
+      aged_out: 0,
+      lists_capped: false,
+    };
     this.it = witness.entries();
     this.cur = this.next();
   }
@@ -128,11 +142,14 @@ export async function verifyWitness(droplet: Droplet, stateDir: string): Promise
       if (name === 'receipts' && store.size === 0) continue;
       const cmp = new Comparer(store, (await droplet.lstat(`${path}.${ROTATIONS}`)) !== null);
       comparers.set(id, cmp);
-      readers.set(id, new LineReader(name, {
-        record: (r) => cmp.line(r.seq, r.sha256),
-        malformed: () => void cmp.report.malformed++,
-        truncated: (d) => (d.record_seq === null ? void cmp.report.malformed++ : cmp.line(d.record_seq, d.sha256)),
-      }));
+      readers.set(
+        id,
+        new LineReader(name, {
+          record: (r) => cmp.line(r.seq, r.sha256),
+          malformed: () => void cmp.report.malformed++,
+          truncated: (d) => (d.record_seq === null ? void cmp.report.malformed++ : cmp.line(d.record_seq, d.sha256)),
+        }),
+      );
       specs.push({ name: id, path, start: { kind: 'all' } });
     }
     let caughtUp = false;

@@ -27,24 +27,30 @@ export interface TripResult {
 export async function tripBreaker(droplet: Droplet, restarts: readonly number[], via = 'cli', nowMs?: number): Promise<TripResult> {
   const iso = restarts.map((t) => new Date(t).toISOString());
   const reason = `${restarts.length} restarts in 60 min`;
-  return withReceipt(droplet, 'breaker_trip', { reason, restarts: iso, via }, async () => {
-    // The loop flag first: whatever breaker.json holds (even something refused), the loop stops.
-    await setFlag(droplet, FLAG_KEYS.eternalLoop, '0');
-    const base = await readBreaker(droplet);
-    // Droplet time, like the restarts it lists (a caller that measured passes it in).
-    const at = nowMs ?? (await measureDropletClock(droplet)).now();
-    if (base.state === 'tripped') return { tripped: true, alreadyTripped: true, record: base.record };
-    const record: BreakerRecord = {
-      state: 'tripped',
-      tripped_at: new Date(at).toISOString(),
-      reason,
-      restarts: iso,
-      rearmed_at: base.record.rearmed_at,
-      by: 'tray',
-    };
-    await writeBreaker(droplet, record, base);
-    return { tripped: true, alreadyTripped: false, record };
-  }, (r) => ({ alreadyTripped: r.alreadyTripped, state: r.record.state }));
+  return withReceipt(
+    droplet,
+    'breaker_trip',
+    { reason, restarts: iso, via },
+    async () => {
+      // The loop flag first: whatever breaker.json holds (even something refused), the loop stops.
+      await setFlag(droplet, FLAG_KEYS.eternalLoop, '0');
+      const base = await readBreaker(droplet);
+      // Droplet time, like the restarts it lists (a caller that measured passes it in).
+      const at = nowMs ?? (await measureDropletClock(droplet)).now();
+      if (base.state === 'tripped') return { tripped: true, alreadyTripped: true, record: base.record };
+      const record: BreakerRecord = {
+        state: 'tripped',
+        tripped_at: new Date(at).toISOString(),
+        reason,
+        restarts: iso,
+        rearmed_at: base.record.rearmed_at,
+        by: 'tray',
+      };
+      await writeBreaker(droplet, record, base);
+      return { tripped: true, alreadyTripped: false, record };
+    },
+    (r) => ({ alreadyTripped: r.alreadyTripped, state: r.record.state }),
+  );
 }
 
 /**
@@ -58,16 +64,22 @@ export async function rearmBreaker(droplet: Droplet, opts: { confirmed: boolean;
       hint: 'Check why the agent restarted (`stratam breaker status`, the agent logs), then run `stratam breaker rearm --yes`.',
     });
   }
-  return withReceipt(droplet, 'breaker_rearm', { via: opts.via ?? 'cli' }, async () => {
-    const base: BreakerRead = await readBreaker(droplet);
-    // rearmed_at is compared with Docker's event times, so it is droplet time: from
-    // an app clock 10 min ahead it would hide the next 10 min of restarts.
-    const now = (await measureDropletClock(droplet)).now();
-    const record: BreakerRecord = { state: 'armed', tripped_at: null, reason: null, restarts: [], rearmed_at: new Date(now).toISOString(), by: 'tray' };
-    await writeBreaker(droplet, record, base);
-    await setFlag(droplet, FLAG_KEYS.eternalLoop, '1');
-    return record;
-  }, (r) => ({ state: r.state, rearmed_at: r.rearmed_at }));
+  return withReceipt(
+    droplet,
+    'breaker_rearm',
+    { via: opts.via ?? 'cli' },
+    async () => {
+      const base: BreakerRead = await readBreaker(droplet);
+      // rearmed_at is compared with Docker's event times, so it is droplet time: from
+      // an app clock 10 min ahead it would hide the next 10 min of restarts.
+      const now = (await measureDropletClock(droplet)).now();
+      const record: BreakerRecord = { state: 'armed', tripped_at: null, reason: null, restarts: [], rearmed_at: new Date(now).toISOString(), by: 'tray' };
+      await writeBreaker(droplet, record, base);
+      await setFlag(droplet, FLAG_KEYS.eternalLoop, '1');
+      return record;
+    },
+    (r) => ({ state: r.state, rearmed_at: r.rearmed_at }),
+  );
 }
 
 /** breaker.json as status shows it (camelCase, absent = armed, unparseable = unreadable). */

@@ -81,11 +81,13 @@ export function withFallback(h: History, facts: ContainerFacts, windowStart: num
   }
   const started = facts.startedAt ? Date.parse(facts.startedAt) : NaN;
   if (Number.isFinite(started) && started >= windowStart && started > created + 1000 && !seen.some((t) => Math.abs(t - started) < 2000)) {
-    return { times: [...seen, started].sort((a, b) => a - b), fallback: 'Docker\'s event memory does not reach back over the window; the last StartedAt inside it counted as one restart (a lower bound).' };
+    return {
+      times: [...seen, started].sort((a, b) => a - b),
+      fallback: "Docker's event memory does not reach back over the window; the last StartedAt inside it counted as one restart (a lower bound).",
+    };
   }
-  return { times: seen, fallback: 'Docker\'s event memory does not reach back over the window; the count is a lower bound.' };
+  return { times: seen, fallback: "Docker's event memory does not reach back over the window; the count is a lower bound." };
 }
-
 
 /**
  * `now` and `clock` are in droplet time: the window, Docker's `until` and the

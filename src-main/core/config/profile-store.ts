@@ -26,11 +26,18 @@ export const pathsSchema = z.object({
 export const profileSchema = z.object({
   name: z.string().regex(NAME, 'a profile name is letters, digits, dot, dash or underscore'),
   transport: z.enum(['ssh', 'local']),
-  host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:_-]+$/, 'a host is a DNS name or an IP address'),
+  host: z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9.:_-]+$/, 'a host is a DNS name or an IP address'),
   port: z.number().int().min(1).max(65535),
   user: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'a Unix user name'),
   identityFile: z.string().max(4096).optional(),
-  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256: fingerprint').optional(),
+  fingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256: fingerprint')
+    .optional(),
   knownHostsFile: z.string().max(4096).optional(),
   edgeUrl: z.string().url().startsWith('https://').optional(),
   holdPause: z.boolean().optional(),

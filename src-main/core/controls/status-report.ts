@@ -26,7 +26,7 @@ async function section<T>(load: () => Promise<T>): Promise<Section<T>> {
   try {
     return await load();
   } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err), hint: err instanceof StratamError ? err.hint ?? null : null };
+    return { error: err instanceof Error ? err.message : String(err), hint: err instanceof StratamError ? (err.hint ?? null) : null };
   }
 }
 

@@ -59,7 +59,10 @@ export async function revokeTrust(droplet: Droplet, channel: TrustChannel, rawId
     assertCertain(droplet, snap, channel === 'discord' ? [TRUST_KEYS[channel], FLAG_KEYS.discordOwner] : [TRUST_KEYS[channel]]);
     if (channel === 'discord' && snap.values.get(FLAG_KEYS.discordOwner) === id) {
       throw Object.assign(
-        refusedError(`${id} is the droplet's owner (DISCORD_OWNER_ID) and is always trusted; it cannot be revoked.`, 'To hand the droplet to someone else, change DISCORD_OWNER_ID on the droplet itself.'),
+        refusedError(
+          `${id} is the droplet's owner (DISCORD_OWNER_ID) and is always trusted; it cannot be revoked.`,
+          'To hand the droplet to someone else, change DISCORD_OWNER_ID on the droplet itself.',
+        ),
         { blocked: 'trust' as const },
       );
     }

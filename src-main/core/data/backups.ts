@@ -59,7 +59,10 @@ export function backupHealth(files: readonly BackupFile[], now: Date = new Date(
 
   const today = dayOf(now.getTime());
   const oldestAllowed = dayOf(Date.parse(`${today}T00:00:00Z`) - RETENTION_DAYS * DAY);
-  const expired = ours.filter((f) => backupDay(f)! < oldestAllowed).map((f) => f.name).sort();
+  const expired = ours
+    .filter((f) => backupDay(f)! < oldestAllowed)
+    .map((f) => f.name)
+    .sort();
   if (expired.length) problems.push(`${expired.length} backups are older than ${RETENTION_DAYS} days (${expired[0]}...): retention is not being applied.`);
 
   // The window runs from the oldest backup still inside retention to the newest.

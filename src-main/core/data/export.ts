@@ -51,7 +51,13 @@ export interface ExportResult {
 
 export async function exportData(droplet: Droplet, opts: ExportOptions): Promise<ExportResult> {
   if (existsSync(opts.out)) throw usageError(`${opts.out} already exists; an export never overwrites a file.`, 'Choose a new --out path, or move the old export away first.');
-  return withReceipt(droplet, 'export', { out: opts.out, include_secrets: Boolean(opts.includeSecrets) }, () => runExport(droplet, opts), (r) => ({ bytes: r.bytes, counts: r.counts }));
+  return withReceipt(
+    droplet,
+    'export',
+    { out: opts.out, include_secrets: Boolean(opts.includeSecrets) },
+    () => runExport(droplet, opts),
+    (r) => ({ bytes: r.bytes, counts: r.counts }),
+  );
 }
 
 /** One JSONL line as an export element: the record, or what was wrong with the line. */
@@ -98,7 +104,13 @@ async function runExport(droplet: Droplet, opts: ExportOptions): Promise<ExportR
     await w.member('format', EXPORT_FORMAT);
     await w.member('version', 1);
     await w.member('exported_at', now.toISOString());
-    await w.member('droplet', { host: droplet.identity.host, user: droplet.identity.user, host_key: droplet.identity.hostKey, jarvis_home: droplet.paths.jarvisHome, jarvis_root: droplet.paths.jarvisRoot });
+    await w.member('droplet', {
+      host: droplet.identity.host,
+      user: droplet.identity.user,
+      host_key: droplet.identity.hostKey,
+      jarvis_home: droplet.paths.jarvisHome,
+      jarvis_root: droplet.paths.jarvisRoot,
+    });
     await w.member('include_secrets', Boolean(opts.includeSecrets));
 
     const env = await readEnv(droplet);

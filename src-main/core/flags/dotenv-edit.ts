@@ -78,12 +78,22 @@ export function refuseOnDoubt(doubts: readonly Doubt[], keys: readonly string[],
   const relevant = doubtsFor(doubts, keys);
   const d = relevant[0];
   if (!d) return;
-  const more = relevant.length > 1 ? ` (${relevant.length - 1} more: lines ${relevant.slice(1, 6).map((x) => x.line).join(', ')})` : '';
-  throw refusedError(
-    `${file} line ${d.line}: ${d.reason}. The agent may not read this file as the app would, so nothing was written${more}.`,
-    d.fix,
-    { path: file, line: d.line, key: d.key, kind: d.kind, reason: d.reason, fix: d.fix, doubts: relevant },
-  );
+  const more =
+    relevant.length > 1
+      ? ` (${relevant.length - 1} more: lines ${relevant
+          .slice(1, 6)
+          .map((x) => x.line)
+          .join(', ')})`
+      : '';
+  throw refusedError(`${file} line ${d.line}: ${d.reason}. The agent may not read this file as the app would, so nothing was written${more}.`, d.fix, {
+    path: file,
+    line: d.line,
+    key: d.key,
+    kind: d.kind,
+    reason: d.reason,
+    fix: d.fix,
+    doubts: relevant,
+  });
 }
 
 /**
@@ -104,7 +114,14 @@ export function blockingDoubts(doubts: readonly Doubt[], keys: readonly string[]
  * after. Throws a refusal (the caller then writes nothing) otherwise.
  */
 export function checkedEdit(before: DotenvReading, edits: readonly EnvEdit[], file = '.env'): DotenvReading {
-  refuseOnDoubt(blockingDoubts(before.doubts, edits.map((e) => e.key)), edits.map((e) => e.key), file);
+  refuseOnDoubt(
+    blockingDoubts(
+      before.doubts,
+      edits.map((e) => e.key),
+    ),
+    edits.map((e) => e.key),
+    file,
+  );
   let text = before.text;
   for (const e of edits) text = setEnvValue(text, e.key, e.value);
   const after = readDotenv(text);

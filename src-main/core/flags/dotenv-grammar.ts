@@ -143,7 +143,10 @@ export function lineOf(starts: readonly number[], pos: number): number {
 }
 
 class Failed {
-  constructor(readonly why: StatementError, readonly at: number) {}
+  constructor(
+    readonly why: StatementError,
+    readonly at: number,
+  ) {}
 }
 
 /** A statement's key and value as read, before its place in the file is known: where it ended. */

@@ -42,7 +42,10 @@ export function assertChannel(s: string): TrustChannel {
 export function validateIdentifier(channel: TrustChannel, id: string): string {
   const rule = RULES[channel];
   if (UNSAFE.test(id)) {
-    throw usageError(`Refused ${channel} id ${JSON.stringify(printable(id))}: it contains a newline, quote, '=', '#', '$' or control character, which would corrupt the .env file.`, `Give ${rule.what}, e.g. ${rule.example}.`);
+    throw usageError(
+      `Refused ${channel} id ${JSON.stringify(printable(id))}: it contains a newline, quote, '=', '#', '$' or control character, which would corrupt the .env file.`,
+      `Give ${rule.what}, e.g. ${rule.example}.`,
+    );
   }
   if (!rule.re.test(id) || id.length > 254) {
     throw usageError(`"${printable(id)}" is not ${rule.what}.`, `For example: ${rule.example}.`);
@@ -62,5 +65,8 @@ export function printable(s: string): string {
 }
 
 export function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -13,9 +13,7 @@ import { hitFinding, reachControl, redirectControl } from './control-rules.js';
 import { type Finding, TOO_MANY, argvOf } from './finding.js';
 import { codeFinding, interpreterFinding } from './interpreter-rules.js';
 import { type Interpreter, interpreterOf } from './interpreters.js';
-import {
-  type CommandParts, DECODERS, DOWNLOADERS, OUTPUT_REDIRECTS, commandParts, commandWords, descendantsOfType, ownStdin, stageCommand, stdinTexts, wordsOfNode,
-} from './stdin-code.js';
+import { type CommandParts, DECODERS, DOWNLOADERS, OUTPUT_REDIRECTS, commandParts, commandWords, descendantsOfType, ownStdin, stageCommand, stdinTexts, wordsOfNode } from './stdin-code.js';
 import { couldBeDevice } from './targets.js';
 import { type Unwrapped, commandName, unwrap } from './unwrap.js';
 import { ANY, type Word, wordOf } from './words.js';
@@ -211,7 +209,10 @@ export class CommandStep {
         if (args.some((a) => a.literal === null || (ename === 'printf' && /[\\%]/.test(a.literal)) || a.literal === '-e')) {
           return { rule: 'pipe-to-shell', reason: `${ename} output that cannot be read statically is piped into ${what}`, argv: argvOf(u.argv) };
         }
-        const text = args.filter((a) => !/^-[neE]+$/.test(a.literal!)).map((a) => a.literal).join(' ');
+        const text = args
+          .filter((a) => !/^-[neE]+$/.test(a.literal!))
+          .map((a) => a.literal)
+          .join(' ');
         const inner = it ? codeFinding(it.lang, it.name, text, it.args, argvOf(u.argv), this.a.context(depth), 0) : this.a.nested(text, depth);
         if (inner) return inner;
       }
@@ -241,14 +242,19 @@ export class CommandStep {
     const s = this.a.state;
     const words = !value ? [] : value.type === 'array' ? value.namedChildren.map((c) => wordOf(c, s)) : [wordOf(value, s, true)];
     if (words.some((w) => w.overflow)) return { rule: 'too-deep', reason: TOO_MANY, argv: [node.text] };
-    const values = value?.type === 'array' ? words.flatMap((w) => w.values) : words[0]?.values ?? [''];
+    const values = value?.type === 'array' ? words.flatMap((w) => w.values) : (words[0]?.values ?? ['']);
     if (value?.type === 'array' && values.length === 0) values.push('');
     if (appends) values.push(...(value?.type === 'array' ? (s.variable(name) ?? [ANY]) : [ANY]));
     // `local X=...` (and declare/typeset in a function) ends with the function: the outer value
     // comes back, so both are kept.
     const decl = node.parent?.type === 'declaration_command' ? node.parent.text : '';
     if (/^(local|declare|typeset)\b/.test(decl)) values.push(...(s.variable(name) ?? [ANY]));
-    s.assign(name, values, words.some((w) => w.computed || w.splits), words.some((w) => w.widened));
+    s.assign(
+      name,
+      values,
+      words.some((w) => w.computed || w.splits),
+      words.some((w) => w.widened),
+    );
     return null;
   }
 

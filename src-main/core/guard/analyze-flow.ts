@@ -21,12 +21,24 @@ const MAX_LOOP_PASSES = 8;
 const WIDEN_AT = 8;
 
 /** Where a statement sits: its state is merged back when it may have stopped part-way. */
-const STATEMENT_PARENTS = new Set([
-  'program', 'compound_statement', 'do_group', 'subshell', 'if_statement', 'elif_clause', 'else_clause', 'case_item', 'while_statement', 'until_statement',
-]);
+const STATEMENT_PARENTS = new Set(['program', 'compound_statement', 'do_group', 'subshell', 'if_statement', 'elif_clause', 'else_clause', 'case_item', 'while_statement', 'until_statement']);
 const STATEMENTS = new Set([
-  'command', 'list', 'pipeline', 'redirected_statement', 'subshell', 'compound_statement', 'if_statement', 'while_statement', 'until_statement',
-  'for_statement', 'c_style_for_statement', 'case_statement', 'function_definition', 'negated_command', 'test_command', 'unset_command',
+  'command',
+  'list',
+  'pipeline',
+  'redirected_statement',
+  'subshell',
+  'compound_statement',
+  'if_statement',
+  'while_statement',
+  'until_statement',
+  'for_statement',
+  'c_style_for_statement',
+  'case_statement',
+  'function_definition',
+  'negated_command',
+  'test_command',
+  'unset_command',
 ]);
 /** Each runs in a subshell: whatever it does to the shell is undone after it. */
 const SUBSHELLS = new Set(['subshell', 'command_substitution', 'process_substitution']);
@@ -213,14 +225,26 @@ function loop(a: Analyzer, node: Node, kids: readonly Node[], stack: Item[], pus
   const computed = listed.length ? listed.some((w) => w.computed || w.splits) : a.state.computed('@');
   // Every pass starts by assigning the loop variable: the state a pass starts from has it (0 passes: the state before).
   const before = a.state.clone();
-  if (variable) a.state.assign(variable.text, values, computed, listed.some((w) => w.widened));
+  if (variable)
+    a.state.assign(
+      variable.text,
+      values,
+      computed,
+      listed.some((w) => w.widened),
+    );
   const initial = a.state.clone();
   let from = initial;
   let pass = 0;
   let limit = MAX_LOOP_PASSES;
   let last = false;
   const start = () => {
-    if (variable && pass > 0) a.state.assign(variable.text, values, computed, listed.some((w) => w.widened));
+    if (variable && pass > 0)
+      a.state.assign(
+        variable.text,
+        values,
+        computed,
+        listed.some((w) => w.widened),
+      );
     stack.push(after);
     push(kids);
   };

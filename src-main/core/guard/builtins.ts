@@ -22,8 +22,24 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The builtins read here (any other command leaves the state as it is). */
 export const STATE_BUILTINS = new Set([
-  'cd', 'chdir', 'pushd', 'popd', 'set', 'shift', 'alias', 'read', 'mapfile', 'readarray', 'printf', 'getopts', 'wait',
-  'declare', 'typeset', 'local', 'export', 'readonly',
+  'cd',
+  'chdir',
+  'pushd',
+  'popd',
+  'set',
+  'shift',
+  'alias',
+  'read',
+  'mapfile',
+  'readarray',
+  'printf',
+  'getopts',
+  'wait',
+  'declare',
+  'typeset',
+  'local',
+  'export',
+  'readonly',
 ]);
 
 export function builtin(name: string | null, argv: Word[], host: BuiltinHost): Finding | null {

@@ -25,10 +25,14 @@ const EDITORS = new Set(['vi', 'vim', 'nvim', 'nano', 'pico', 'ed', 'ex', 'emacs
 const IN_PLACE = new Set(['dos2unix', 'unix2dos', 'mac2unix', 'unix2mac']);
 
 export const RM_SPEC: OptSpec = {
-  longOptional: ['interactive', 'preserve-root'], flags: ['force', 'one-file-system', 'no-preserve-root', 'recursive', 'dir', 'verbose'],
+  longOptional: ['interactive', 'preserve-root'],
+  flags: ['force', 'one-file-system', 'no-preserve-root', 'recursive', 'dir', 'verbose'],
 };
 const SED_SPEC: OptSpec = {
-  short: 'efl', attachedOptional: 'i', long: ['expression', 'file', 'line-length'], longOptional: ['in-place'],
+  short: 'efl',
+  attachedOptional: 'i',
+  long: ['expression', 'file', 'line-length'],
+  longOptional: ['in-place'],
   flags: ['quiet', 'silent', 'debug', 'follow-symlinks', 'posix', 'regexp-extended', 'separate', 'sandbox', 'unbuffered', 'null-data'],
 };
 const UNIQ_SPEC: OptSpec = { short: 'fsw', long: ['skip-fields', 'skip-chars', 'check-chars'], longOptional: ['group', 'all-repeated'] };
@@ -37,7 +41,8 @@ const PATCH_SPEC: OptSpec = {
   long: ['strip', 'fuzz', 'input', 'output', 'reject-file', 'ifdef', 'directory', 'version-control', 'basename-prefix', 'prefix', 'suffix', 'get'],
 };
 const MOUNT_SPEC: OptSpec = {
-  short: 'tOoLUTN', long: ['types', 'options', 'source', 'target', 'label', 'uuid', 'fstab', 'namespace', 'test-opts'],
+  short: 'tOoLUTN',
+  long: ['types', 'options', 'source', 'target', 'label', 'uuid', 'fstab', 'namespace', 'test-opts'],
   flags: ['bind', 'rbind', 'move', 'all', 'read-only', 'read-write', 'verbose', 'fake', 'no-mtab'],
 };
 
@@ -161,7 +166,13 @@ export function effectsOf(argv: Word[]): Effects {
       break;
     default:
       if (isCompressor(name)) compressor(name, args, out);
-      else if (EDITORS.has(name) || IN_PLACE.has(name)) addAll(out, args.filter((w) => !/^[-+]/.test(w.literal ?? '')), 'path', 'edits');
+      else if (EDITORS.has(name) || IN_PLACE.has(name))
+        addAll(
+          out,
+          args.filter((w) => !/^[-+]/.test(w.literal ?? '')),
+          'path',
+          'edits',
+        );
   }
   return out;
 }
@@ -194,7 +205,8 @@ function sed(args: Word[], out: Effects): void {
 }
 
 const CHOWN_SPEC: OptSpec = {
-  long: ['reference', 'from'], longOptional: ['preserve-root'],
+  long: ['reference', 'from'],
+  longOptional: ['preserve-root'],
   flags: ['changes', 'silent', 'quiet', 'verbose', 'dereference', 'no-dereference', 'recursive', 'no-preserve-root'],
 };
 /** chmod's mode: `-w`, `-rwx`, `u+x,go-w`, `=r` (a word starting with `-` can be a mode, not options). */
@@ -215,7 +227,13 @@ export function ddArgs(args: Word[]): { outputs: Word[]; unknown: Word[] } {
   const unknown: Word[] = [];
   for (const w of args) {
     const of = w.values.filter((v) => v.startsWith('of='));
-    if (of.length) outputs.push(makeWord(w.text, of.map((v) => v.slice(3))));
+    if (of.length)
+      outputs.push(
+        makeWord(
+          w.text,
+          of.map((v) => v.slice(3)),
+        ),
+      );
     if (w.literal === null && w.values.some((v) => v.startsWith(ANY))) unknown.push(w);
   }
   return { outputs, unknown };

@@ -14,8 +14,7 @@ export const DELETERS = new Set(['rm', 'unlink', 'rmdir', 'shred', 'srm']);
 const FILTERS = new Set(['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-lname', '-ilname']);
 const WRITERS = new Set(['-fprint', '-fprint0', '-fprintf', '-fls']);
 /** Tests, actions and operators that take no argument (any other `-word` does). */
-const NO_ARGUMENT =
-  /^-(delete|print0?|ls|quit|prune|depth|xdev|mount|empty|true|false|nouser|nogroup|readable|writable|executable|daystart|follow|noleaf|not|and|or|a|o|d)$/;
+const NO_ARGUMENT = /^-(delete|print0?|ls|quit|prune|depth|xdev|mount|empty|true|false|nouser|nogroup|readable|writable|executable|daystart|follow|noleaf|not|and|or|a|o|d)$/;
 
 export interface FindArgs {
   /** Starting points (`.` when none is given; unknown with `-files0-from`). */

@@ -14,7 +14,8 @@ import { type Word, literalWord } from './words.js';
 
 /** gawk's long options (getopt_long: a shortened one is the one it starts). */
 const AWK_LONG = {
-  long: ['assign', 'field-separator', 'file', 'source', 'include', 'load', 'exec'], flags: ['characters-as-bytes', 'posix', 'traditional', 'lint', 'sandbox'],
+  long: ['assign', 'field-separator', 'file', 'source', 'include', 'load', 'exec'],
+  flags: ['characters-as-bytes', 'posix', 'traditional', 'lint', 'sandbox'],
 };
 /** Options that print and exit (no code runs, nothing is read from stdin), per language. */
 const INFO: Record<Lang, RegExp> = {
@@ -137,7 +138,8 @@ function option(lang: Lang, lit: string, next: Word | undefined, it: Interpreter
       return val !== null ? 0 : 1;
     }
     if (lang === 'awk' && (opt === '--file' || opt === '--include' || opt === '--load' || opt === '--exec')) return 'stop';
-    const withArg = lang === 'node' ? ['--require', '--import', '--loader', '--experimental-loader', '--input-type', '--conditions', '--env-file'] : lang === 'awk' ? ['--assign', '--field-separator'] : [];
+    const withArg =
+      lang === 'node' ? ['--require', '--import', '--loader', '--experimental-loader', '--input-type', '--conditions', '--env-file'] : lang === 'awk' ? ['--assign', '--field-separator'] : [];
     return val === null && withArg.includes(opt) ? 1 : 0;
   }
   const spec = SHORT[lang];

@@ -157,7 +157,17 @@ export function parseOptions(words: readonly Word[], spec: OptSpec = {}): Parsed
     }
     shapes[0]!.forEach((piece, k) => {
       let arg: Word | null = null;
-      if (piece.arg !== null) arg = lit !== null ? literalWord(piece.arg) : makeWord(w.text, shapes.map((s) => s[k]!.arg!), w.splits, false, w.computed);
+      if (piece.arg !== null)
+        arg =
+          lit !== null
+            ? literalWord(piece.arg)
+            : makeWord(
+                w.text,
+                shapes.map((s) => s[k]!.arg!),
+                w.splits,
+                false,
+                w.computed,
+              );
       else if (piece.next) arg = words[++i] ?? null;
       p.opts.set(piece.name, arg);
       p.all.push([piece.name, arg]);
@@ -168,8 +178,7 @@ export function parseOptions(words: readonly Word[], spec: OptSpec = {}): Parsed
 }
 
 /** Index of the first word after a wrapper's options (POSIX order, from `start`). */
-export const optionsEnd = (words: readonly Word[], start: number, spec: OptSpec): number =>
-  start + parseOptions(words.slice(start), { ...spec, posix: true }).end;
+export const optionsEnd = (words: readonly Word[], start: number, spec: OptSpec): number => start + parseOptions(words.slice(start), { ...spec, posix: true }).end;
 
 export const hasAny = (p: Parsed, ...names: string[]) => names.some((n) => p.opts.has(n));
 

@@ -30,12 +30,16 @@ export const PY_GENERIC = set('run call check_call check_output Popen getoutput 
 
 export const RULES: Record<Lang, LangRules> = {
   python: {
-    shellCalls: set('system popen run call check_call check_output Popen getoutput getstatusoutput spawn execl execle execlp execlpe execv execve execvp execvpe spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe posix_spawn posix_spawnp create_subprocess_shell create_subprocess_exec'),
+    shellCalls: set(
+      'system popen run call check_call check_output Popen getoutput getstatusoutput spawn execl execle execlp execlpe execv execve execvp execvpe spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe posix_spawn posix_spawnp create_subprocess_shell create_subprocess_exec',
+    ),
     execFamily: /^(exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)$/,
     evalCalls: set('exec eval compile'),
     shellCap: /\b(os|subprocess|pty|commands|posix|asyncio|multiprocessing|system|popen)\b/,
-    fsCap: /\b(shutil|unlink|rmdir|removedirs|rmtree|rename|renames|truncate|ftruncate|chmod|lchmod|fchmod|chown|lchown|fchown|symlink|symlink_to|hardlink_to|link|mkfifo|mknod|utime|write_text|write_bytes|touch|makedirs|mkdir|O_WRONLY|O_RDWR|O_TRUNC|O_CREAT|O_APPEND)\b|\bos\s*\.\s*(remove|replace|write)\b|\bfrom\s+os\b/,
-    treeCap: (c) => /\b(rmtree|removedirs|rename|renames|move|copytree)\b|\bos\s*\.\s*replace\b/.test(c) || (/\b(walk|scandir|listdir|iterdir|glob|rglob)\b/.test(c) && /\b(remove|unlink|rmdir)\b/.test(c)),
+    fsCap:
+      /\b(shutil|unlink|rmdir|removedirs|rmtree|rename|renames|truncate|ftruncate|chmod|lchmod|fchmod|chown|lchown|fchown|symlink|symlink_to|hardlink_to|link|mkfifo|mknod|utime|write_text|write_bytes|touch|makedirs|mkdir|O_WRONLY|O_RDWR|O_TRUNC|O_CREAT|O_APPEND)\b|\bos\s*\.\s*(remove|replace|write)\b|\bfrom\s+os\b/,
+    treeCap: (c) =>
+      /\b(rmtree|removedirs|rename|renames|move|copytree)\b|\bos\s*\.\s*replace\b/.test(c) || (/\b(walk|scandir|listdir|iterdir|glob|rglob)\b/.test(c) && /\b(remove|unlink|rmdir)\b/.test(c)),
     dynamic: /\b(__import__|importlib|getattr|globals|locals|vars|setattr|__builtins__|builtins|ctypes|marshal|pickle|codecs|cffi)\b|\bfrom\s+(os|subprocess|shutil|pty)\s+import\b/,
     inPlace: /\binplace\s*=/,
     openCalls: set('open fdopen'),
@@ -56,8 +60,10 @@ export const RULES: Record<Lang, LangRules> = {
     shellCalls: set('system exec spawn popen popen2 popen3 capture2 capture2e capture3 pipeline'),
     evalCalls: set('eval instance_eval class_eval module_eval instance_exec'),
     shellCap: /\b(system|exec|spawn|popen\w*|Open3|PTY|fork|Process|Kernel|syscall|open)\b|`|%x/,
-    fsCap: /\b(FileUtils|delete|unlink|rename|truncate|chmod|chown|lchmod|lchown|symlink|link|write|binwrite|rm|rm_f|rm_r|rm_rf|mv|cp|cp_r|ln|ln_s|ln_sf|touch|mkdir|mkdir_p|rmdir|remove_dir|remove_entry|remove_entry_secure|remove_file|install|Pathname)\b/,
-    treeCap: (c) => /\b(rm_rf|rm_r|remove_dir|remove_entry|remove_entry_secure|rmtree|rename|mv|cp_r)\b/.test(c) || (/\b(glob|entries|children|each_child|find)\b/.test(c) && /\b(delete|unlink|rmdir)\b/.test(c)),
+    fsCap:
+      /\b(FileUtils|delete|unlink|rename|truncate|chmod|chown|lchmod|lchown|symlink|link|write|binwrite|rm|rm_f|rm_r|rm_rf|mv|cp|cp_r|ln|ln_s|ln_sf|touch|mkdir|mkdir_p|rmdir|remove_dir|remove_entry|remove_entry_secure|remove_file|install|Pathname)\b/,
+    treeCap: (c) =>
+      /\b(rm_rf|rm_r|remove_dir|remove_entry|remove_entry_secure|rmtree|rename|mv|cp_r)\b/.test(c) || (/\b(glob|entries|children|each_child|find)\b/.test(c) && /\b(delete|unlink|rmdir)\b/.test(c)),
     dynamic: /\b(send|__send__|public_send|const_get|method|define_method|instance_variable_get|binding|Fiddle|DL)\b/,
     inPlace: /\$-i\b/,
     openCalls: set('open new'),
@@ -67,7 +73,8 @@ export const RULES: Record<Lang, LangRules> = {
     shellCalls: set('exec execSync spawn spawnSync execFile execFileSync fork'),
     evalCalls: set('eval Function runInThisContext runInNewContext runInContext compileFunction Script setTimeout setInterval'),
     shellCap: /child_process|process\s*\.\s*(binding|dlopen|_linkedBinding)|\b(execa|shelljs|zx)\b/,
-    fsCap: /\b(rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|writeFile|writeFileSync|appendFile|appendFileSync|truncate|truncateSync|ftruncate|ftruncateSync|rename|renameSync|copyFile|copyFileSync|cp|cpSync|chmod|chmodSync|chown|chownSync|lchown|lchownSync|symlink|symlinkSync|link|linkSync|createWriteStream|writeSync|utimes|utimesSync|mkdir|mkdirSync|rimraf|outputFile|outputFileSync|remove|removeSync|emptyDir|emptyDirSync|move|moveSync)\b/,
+    fsCap:
+      /\b(rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|writeFile|writeFileSync|appendFile|appendFileSync|truncate|truncateSync|ftruncate|ftruncateSync|rename|renameSync|copyFile|copyFileSync|cp|cpSync|chmod|chmodSync|chown|chownSync|lchown|lchownSync|symlink|symlinkSync|link|linkSync|createWriteStream|writeSync|utimes|utimesSync|mkdir|mkdirSync|rimraf|outputFile|outputFileSync|remove|removeSync|emptyDir|emptyDirSync|move|moveSync)\b/,
     treeCap: (c) => /\b(rm|rmSync|rmdir|rmdirSync|rimraf|remove|removeSync|emptyDir|emptyDirSync|rename|renameSync|move|moveSync)\s*\(/.test(c),
     // require(...) and import(...) of anything but one string literal: see dynamicTokens.
     dynamic: /\bglobalThis\s*\[|\bprocess\s*\[|\bmodule\s*\.\s*constructor\b|\bvm\b/,
@@ -133,4 +140,3 @@ export function writesByTokens(lang: Lang, toks: readonly Tok[]): boolean {
   }
   return false;
 }
-

@@ -239,10 +239,13 @@ export function lex(lang: Lang, src: string): Lexed {
     while (end < n && /[a-z]/.test(src[end]!)) end++;
     if (op === 'qw') {
       push({ k: 'p', s: '(', lit: false });
-      first.value.split(/\s+/).filter(Boolean).forEach((w, idx) => {
-        if (idx) push({ k: 'p', s: ',', lit: false });
-        push({ k: 'str', s: w, lit: true });
-      });
+      first.value
+        .split(/\s+/)
+        .filter(Boolean)
+        .forEach((w, idx) => {
+          if (idx) push({ k: 'p', s: ',', lit: false });
+          push({ k: 'str', s: w, lit: true });
+        });
       push({ k: 'p', s: ')', lit: false });
     } else if (op === 'q' || op === 'qq') strTok(first);
     else if (op === 'qx') strTok(first, 'exec');
@@ -259,10 +262,13 @@ export function lex(lang: Lang, src: string): Lexed {
     const r = quoted(k + 1, close, type === 'q' || type === 'w' || type === 'i' ? 'single' : 'full', type === 'q' || type === 'w' || type === 'i' ? null : 'ruby', PAIRS[open] ? open : undefined);
     if (type === 'w' || type === 'W' || type === 'i' || type === 'I') {
       push({ k: 'p', s: '[', lit: false });
-      r.value.split(/\s+/).filter(Boolean).forEach((w, idx) => {
-        if (idx) push({ k: 'p', s: ',', lit: false });
-        push({ k: 'str', s: w, lit: r.lit });
-      });
+      r.value
+        .split(/\s+/)
+        .filter(Boolean)
+        .forEach((w, idx) => {
+          if (idx) push({ k: 'p', s: ',', lit: false });
+          push({ k: 'str', s: w, lit: r.lit });
+        });
       push({ k: 'p', s: ']', lit: false });
     } else if (type === 'x') strTok(r, 'exec');
     else if (type === 'r') push({ k: 'str', s: '', lit: false, re: true });

@@ -93,7 +93,7 @@ export function heredocReader(src: string, lang: Lang): (i: number) => Heredoc |
   let nl = -1;
   const index = (): Map<string, number[]> => {
     const map = new Map<string, number[]>();
-    for (let k = 0; k <= src.length; ) {
+    for (let k = 0; k <= src.length;) {
       const j = src.indexOf('\n', k);
       const end = j === -1 ? src.length : j;
       if (end - k <= MAX_TAG + 8) {

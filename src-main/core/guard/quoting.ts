@@ -77,12 +77,7 @@ export function unescapeDouble(s: string): string {
  * `~` is $HOME, `~+` $PWD, `~-` $OLDPWD, `~N`/`~+N`/`~-N` a directory-stack
  * entry (unknown), `~user` another home. Null when bash leaves it as text.
  */
-export function tilde(
-  s: string,
-  i: number,
-  variable: (name: string) => readonly string[] | null,
-  assignment: boolean,
-): { values: readonly string[]; end: number } | null {
+export function tilde(s: string, i: number, variable: (name: string) => readonly string[] | null, assignment: boolean): { values: readonly string[]; end: number } | null {
   let j = i + 1;
   while (j < s.length && s[j] !== '/' && !(assignment && s[j] === ':')) j++;
   const prefix = s.slice(i + 1, j);

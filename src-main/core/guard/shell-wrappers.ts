@@ -16,12 +16,19 @@ export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh'
 const SHELL_LONG_ARGS = ['rcfile', 'init-file'];
 
 export const emptyUnwrapped = (): Unwrapped => ({
-  argv: [], wrappers: [], scripts: [], scriptArgs: null, deferred: [], shellReadsStdin: false, shellRunsSubstitution: false, chdir: [], writes: [],
+  argv: [],
+  wrappers: [],
+  scripts: [],
+  scriptArgs: null,
+  deferred: [],
+  shellReadsStdin: false,
+  shellRunsSubstitution: false,
+  chdir: [],
+  writes: [],
 });
 
 /** The shell text of a word list (`ssh host a b`, `watch a b`): joined, or unknown when any word is. */
-export const joined = (words: Word[], what: string): Word =>
-  words.some((w) => w.literal === null) ? unknownWord(what) : literalWord(words.map((w) => w.literal).join(' '));
+export const joined = (words: Word[], what: string): Word => (words.some((w) => w.literal === null) ? unknownWord(what) : literalWord(words.map((w) => w.literal).join(' ')));
 
 /**
  * su and runuser: `-c`/`-C` text runs in the user's shell; `runuser -u USER

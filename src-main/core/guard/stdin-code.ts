@@ -8,8 +8,30 @@ import type { Finding } from './finding.js';
 import { type Word, type WordEnv, heredocText, wordOf } from './words.js';
 
 export const DECODERS = new Set([
-  'base64', 'base32', 'basenc', 'xxd', 'uudecode', 'openssl', 'gpg', 'gunzip', 'zcat', 'gzip', 'bzip2', 'bunzip2', 'bzcat',
-  'xz', 'unxz', 'xzcat', 'lzma', 'unlzma', 'zstd', 'unzstd', 'zstdcat', 'lz4', 'rev', 'od',
+  'base64',
+  'base32',
+  'basenc',
+  'xxd',
+  'uudecode',
+  'openssl',
+  'gpg',
+  'gunzip',
+  'zcat',
+  'gzip',
+  'bzip2',
+  'bunzip2',
+  'bzcat',
+  'xz',
+  'unxz',
+  'xzcat',
+  'lzma',
+  'unlzma',
+  'zstd',
+  'unzstd',
+  'zstdcat',
+  'lz4',
+  'rev',
+  'od',
 ]);
 export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'nc', 'ncat', 'netcat', 'socat', 'aria2c', 'http', 'https', 'lynx', 'tftp', 'ftp']);
 export const OUTPUT_REDIRECTS = new Set(['>', '>>', '>|', '&>', '&>>', '<>', '>&']);

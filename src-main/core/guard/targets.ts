@@ -11,13 +11,38 @@ import { ANY, HOME, QMARK, STAR, hasMarker } from './words.js';
 export const ENTRY = '\uF8FF';
 
 export const SYSTEM_DIRS = [
-  'bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt', 'opt',
-  'proc', 'root', 'run', 'sbin', 'snap', 'srv', 'sys', 'usr', 'var', 'tmp',
+  'bin',
+  'boot',
+  'dev',
+  'etc',
+  'home',
+  'lib',
+  'lib32',
+  'lib64',
+  'libx32',
+  'media',
+  'mnt',
+  'opt',
+  'proc',
+  'root',
+  'run',
+  'sbin',
+  'snap',
+  'srv',
+  'sys',
+  'usr',
+  'var',
+  'tmp',
 ].map((d) => `/${d}`);
 
 /** Recursive deletion: `/`, its contents, home and its contents, a system folder or its contents (but /tmp's contents are fair game). */
 export const DELETE_PROTECTED: readonly string[] = [
-  '/', `/${ENTRY}`, `/.${ENTRY}`, HOME, `${HOME}/${ENTRY}`, `${HOME}/.${ENTRY}`,
+  '/',
+  `/${ENTRY}`,
+  `/.${ENTRY}`,
+  HOME,
+  `${HOME}/${ENTRY}`,
+  `${HOME}/.${ENTRY}`,
   ...SYSTEM_DIRS,
   ...SYSTEM_DIRS.filter((d) => d !== '/tmp').flatMap((d) => [`${d}/${ENTRY}`, `${d}/.${ENTRY}`]),
 ];
@@ -26,7 +51,21 @@ export const DELETE_PROTECTED: readonly string[] = [
 export const ROOT_PROTECTED: readonly string[] = ['/', `/${ENTRY}`, `/.${ENTRY}`];
 
 /** Representative block devices, for words with unknown parts. */
-const DEVICE_SAMPLES = ['/dev/sda', '/dev/sda1', '/dev/nvme0n1', '/dev/vda', '/dev/xvda', '/dev/hda', '/dev/mmcblk0', '/dev/mapper/root', '/dev/dm-0', '/dev/md0', '/dev/loop0', '/dev/root', `/dev/${ENTRY}`];
+const DEVICE_SAMPLES = [
+  '/dev/sda',
+  '/dev/sda1',
+  '/dev/nvme0n1',
+  '/dev/vda',
+  '/dev/xvda',
+  '/dev/hda',
+  '/dev/mmcblk0',
+  '/dev/mapper/root',
+  '/dev/dm-0',
+  '/dev/md0',
+  '/dev/loop0',
+  '/dev/root',
+  `/dev/${ENTRY}`,
+];
 const HARMLESS_DEV = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty', '/dev/stdin', '/dev/stdout', '/dev/stderr', '/dev/ptmx', '/dev/console', '/dev/kmsg']);
 const HARMLESS_DEV_DIRS = ['/dev/fd/', '/dev/pts/', '/dev/shm/', '/dev/mqueue/'];
 
@@ -235,4 +274,3 @@ const STDIN_PATHS = ['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0', '/proc/thread
 export function isStdinPath(values: readonly string[]): boolean {
   return values.some((v) => /^\/(dev|proc\/[^/]+)\/fd\/\d+$/.test(v) || (hasMarker(v) ? STDIN_PATHS.some((p) => couldEqual(v, p)) : STDIN_PATHS.includes(v)));
 }
-

@@ -90,8 +90,11 @@ export function unwrap(input: Word[], opts: UnwrapOptions = {}): Unwrapped {
         }
         case 'xargs': {
           const p = parseOptions(words.slice(1), {
-            short: 'adEILnPs', attachedOptional: 'eil', long: ['arg-file', 'delimiter', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
-            longOptional: ['eof', 'replace', 'max-lines'], posix: true,
+            short: 'adEILnPs',
+            attachedOptional: 'eil',
+            long: ['arg-file', 'delimiter', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
+            longOptional: ['eof', 'replace', 'max-lines'],
+            posix: true,
           });
           next = 1 + p.end;
           xargs = true;
@@ -228,4 +231,3 @@ export function substitute(words: Word[], placeholder: string, computed: boolean
     return { ...w, value, values: [value], literal: null, computed };
   });
 }
-

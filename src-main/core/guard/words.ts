@@ -291,4 +291,3 @@ export function heredocText(body: Node, env: WordEnv): string[] | null {
   if (!raw(src.slice(at))) return null;
   return ev.overflow ? null : out;
 }
-

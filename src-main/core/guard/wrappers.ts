@@ -28,8 +28,22 @@ export interface WrapperSpec {
 
 const SUDO_LONG = ['user', 'group', 'prompt', 'close-from', 'chdir', 'role', 'type', 'other-user', 'host', 'chroot', 'command-timeout'];
 const SUDO_FLAGS = [
-  'askpass', 'background', 'bell', 'edit', 'set-home', 'help', 'login', 'remove-timestamp', 'reset-timestamp', 'list', 'non-interactive',
-  'preserve-groups', 'stdin', 'shell', 'validate', 'version',
+  'askpass',
+  'background',
+  'bell',
+  'edit',
+  'set-home',
+  'help',
+  'login',
+  'remove-timestamp',
+  'reset-timestamp',
+  'list',
+  'non-interactive',
+  'preserve-groups',
+  'stdin',
+  'shell',
+  'validate',
+  'version',
 ];
 
 export const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
@@ -88,8 +102,23 @@ export const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
   setpriv: {
     opts: {
       long: [
-        'reuid', 'regid', 'ruid', 'euid', 'rgid', 'egid', 'groups', 'inh-caps', 'ambient-caps', 'bounding-set', 'securebits', 'pdeathsig',
-        'selinux-label', 'apparmor-profile', 'landlock-access', 'landlock-rule', 'seccomp-filter',
+        'reuid',
+        'regid',
+        'ruid',
+        'euid',
+        'rgid',
+        'egid',
+        'groups',
+        'inh-caps',
+        'ambient-caps',
+        'bounding-set',
+        'securebits',
+        'pdeathsig',
+        'selinux-label',
+        'apparmor-profile',
+        'landlock-access',
+        'landlock-rule',
+        'seccomp-filter',
       ],
       flags: ['clear-groups', 'keep-groups', 'init-groups', 'nnp', 'no-new-privs', 'reset-env', 'dump', 'list-caps'],
     },
@@ -102,9 +131,7 @@ export const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
       short: 'po',
       attachedOptional: 'cdefilmnqrstuvxy',
       long: ['pid', 'output'],
-      longOptional: [
-        'core', 'data', 'fsize', 'nice', 'nofile', 'as', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack', 'cpu', 'nproc', 'memlock', 'locks', 'msgqueue',
-      ],
+      longOptional: ['core', 'data', 'fsize', 'nice', 'nofile', 'as', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack', 'cpu', 'nproc', 'memlock', 'locks', 'msgqueue'],
     },
   },
   chrt: {

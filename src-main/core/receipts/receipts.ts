@@ -119,7 +119,10 @@ const appending = new WeakMap<Droplet, Promise<unknown>>();
 export function appendReceipt(droplet: Droplet, input: ReceiptInput): Promise<ReceiptRecord> {
   const run = (appending.get(droplet) ?? Promise.resolve()).then(() => appendNow(droplet, input));
   // The queue only orders appends; each caller gets (and handles) its own outcome.
-  appending.set(droplet, run.catch(() => undefined));
+  appending.set(
+    droplet,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
@@ -167,7 +170,8 @@ export async function receiptsProblem(droplet: Droplet, tool: string): Promise<S
 
 function withoutReceipt(err: unknown, receiptErr: unknown): StratamError {
   const note = ` (and its receipt could not be written: ${receiptErr instanceof Error ? receiptErr.message : String(receiptErr)})`;
-  if (err instanceof StratamError) return new StratamError(err.kind, `${err.message}${note}`, { ...(err.hint ? { hint: err.hint } : {}), detail: { ...err.detail, receiptWritten: false }, cause: err });
+  if (err instanceof StratamError)
+    return new StratamError(err.kind, `${err.message}${note}`, { ...(err.hint ? { hint: err.hint } : {}), detail: { ...err.detail, receiptWritten: false }, cause: err });
   return new StratamError('failed', `${err instanceof Error ? err.message : String(err)}${note}`, { detail: { receiptWritten: false }, cause: err });
 }
 
@@ -176,13 +180,7 @@ function withoutReceipt(err: unknown, receiptErr: unknown): StratamError {
  * rethrown after the receipt is written; a receipt that cannot be written is
  * reported on the action's result instead of masking the action's own error.
  */
-export async function withReceipt<T>(
-  droplet: Droplet,
-  tool: string,
-  args: Record<string, unknown>,
-  action: () => Promise<T>,
-  summarize: (value: T) => unknown = (v) => v,
-): Promise<T> {
+export async function withReceipt<T>(droplet: Droplet, tool: string, args: Record<string, unknown>, action: () => Promise<T>, summarize: (value: T) => unknown = (v) => v): Promise<T> {
   const problem = await receiptsProblem(droplet, tool);
   if (problem && !FAIL_SAFE_TOOLS.has(tool)) throw problem;
   const started = performance.now();

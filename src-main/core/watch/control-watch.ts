@@ -243,7 +243,13 @@ export class ControlWatch {
   }
 
   private explained(c: Change, ex: ReceiptLite | 'allowed', at: number): void {
-    this.emitEvent({ ...changeFields(c), kind: 'changed', at: iso(at), detail: `${describeChange(c)} (${ex === 'allowed' ? 'allowed by the contract' : `receipt ${ex.seq}: ${ex.tool}`})`, receipt: ex === 'allowed' ? 'allowed' : ex.seq });
+    this.emitEvent({
+      ...changeFields(c),
+      kind: 'changed',
+      at: iso(at),
+      detail: `${describeChange(c)} (${ex === 'allowed' ? 'allowed by the contract' : `receipt ${ex.seq}: ${ex.tool}`})`,
+      receipt: ex === 'allowed' ? 'allowed' : ex.seq,
+    });
   }
 
   private async tampered(c: Change, at: number, via: string | null): Promise<void> {
@@ -251,7 +257,13 @@ export class ControlWatch {
     this.emitEvent({ ...changeFields(c), kind: 'tampered', at: iso(at), detail: `${describeChange(c)}, and no operator receipt explains it`, reverted: willRevert ? false : null });
     if (this.opts.receipts === false) return;
     try {
-      await appendReceipt(this.droplet, { tool: 'tamper_detected', args: { ...changeFields(c), via: this.opts.via, renamedFrom: via }, ok: true, result: { holdPause: willRevert }, elapsedMs: this.now() - at });
+      await appendReceipt(this.droplet, {
+        tool: 'tamper_detected',
+        args: { ...changeFields(c), via: this.opts.via, renamedFrom: via },
+        ok: true,
+        result: { holdPause: willRevert },
+        elapsedMs: this.now() - at,
+      });
     } catch (err) {
       this.emitEvent({ kind: 'error', detail: `The detection could not be receipted: ${describeError(err)}` });
     }
@@ -283,16 +295,20 @@ export class ControlWatch {
     this.pendingTimer = null;
     if (this.pending.length === 0 || this.ac.signal.aborted) return;
     const wait = Math.max(0, Math.min(...this.pending.map((p) => p.deadline)) - this.now());
-    this.pendingTimer = setTimeout(() => this.enqueue(async () => {
-      const rs = this.stats.get('receipts');
-      if (rs?.type === 'file') {
-        // The receipt may have landed without a change event reaching us yet.
-        const fresh = await this.droplet.lstat(this.entries.get('receipts')!.path);
-        if (fresh?.type === 'file') await this.tail.refresh(fresh.size);
-      }
-      await this.settlePending();
-      this.schedulePending();
-    }), wait + 5);
+    this.pendingTimer = setTimeout(
+      () =>
+        this.enqueue(async () => {
+          const rs = this.stats.get('receipts');
+          if (rs?.type === 'file') {
+            // The receipt may have landed without a change event reaching us yet.
+            const fresh = await this.droplet.lstat(this.entries.get('receipts')!.path);
+            if (fresh?.type === 'file') await this.tail.refresh(fresh.size);
+          }
+          await this.settlePending();
+          this.schedulePending();
+        }),
+      wait + 5,
+    );
   }
 
   /** Hold-pause: the droplet was paused with a receipt and no longer reads as paused without one. */

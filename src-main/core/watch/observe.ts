@@ -85,7 +85,19 @@ export async function observe(droplet: Droplet, e: ControlEntry, st: RemoteStat 
     case 'keyring':
     case 'access':
       if (e.kind === 'dir') return none({ kind: 'present', type: st.type, listing: await listingOf(droplet, e.path) });
-      return none(await contentOf(droplet, e.path, (b) => ({ kind: 'content', hash: sha(b), lines: b.length === 0 ? 0 : b.toString('utf8').split('\n').filter((l) => l.trim() !== '').length })));
+      return none(
+        await contentOf(droplet, e.path, (b) => ({
+          kind: 'content',
+          hash: sha(b),
+          lines:
+            b.length === 0
+              ? 0
+              : b
+                  .toString('utf8')
+                  .split('\n')
+                  .filter((l) => l.trim() !== '').length,
+        })),
+      );
     case 'audit':
     case 'receipts':
       return none({ kind: 'append', ino: st.ino, size: st.size });

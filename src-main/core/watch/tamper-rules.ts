@@ -29,9 +29,7 @@ export type Observed =
   /** Folders and files the agent may rewrite (vault.json, snapshots): only their type is the operator's. */
   | { kind: 'present'; type: FileType; listing: string | null };
 
-export type ChangeWhat =
-  | 'flag' | 'trust' | 'value' | 'bytes' | 'grammar' | 'breaker' | 'keys' | 'access'
-  | 'replaced' | 'removed' | 'created' | 'truncated' | 'unreadable' | 'listing';
+export type ChangeWhat = 'flag' | 'trust' | 'value' | 'bytes' | 'grammar' | 'breaker' | 'keys' | 'access' | 'replaced' | 'removed' | 'created' | 'truncated' | 'unreadable' | 'listing';
 
 export interface Change {
   /** Control-plane entry id (`env`, `breaker`, ...). */
@@ -136,8 +134,10 @@ export function diffObserved(e: ControlEntry, before: Observed, after: Observed)
   return [];
 }
 
-const receiptsFor = (tools: readonly string[], pred: (r: ReceiptLite) => boolean = () => true) => (rs: readonly ReceiptLite[]) =>
-  rs.find((r) => r.ok && tools.includes(r.tool) && pred(r)) ?? null;
+const receiptsFor =
+  (tools: readonly string[], pred: (r: ReceiptLite) => boolean = () => true) =>
+  (rs: readonly ReceiptLite[]) =>
+    rs.find((r) => r.ok && tools.includes(r.tool) && pred(r)) ?? null;
 
 export interface ExplainContext {
   /** breaker.json reads tripped: the droplet's own trip may set JARVIS_ETERNAL_LOOP=0. */

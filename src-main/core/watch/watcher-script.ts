@@ -145,6 +145,4 @@ export interface RemoteStat {
 }
 
 export type WatcherLine =
-  | { t: 'ready'; inotify: boolean; st: Record<string, RemoteStat | null> }
-  | { t: 'change'; hits: Record<string, string | null>; st: Record<string, RemoteStat | null> }
-  | { t: 'beat' };
+  { t: 'ready'; inotify: boolean; st: Record<string, RemoteStat | null> } | { t: 'change'; hits: Record<string, string | null>; st: Record<string, RemoteStat | null> } | { t: 'beat' };

@@ -24,7 +24,9 @@ export function ClippedText({ text, label, fullLength }: { text: string; label: 
         </button>
       )}
       {fullLength !== undefined && fullLength !== null && fullLength > text.length && (
-        <p className="muted small">The full record is {formatBytes(fullLength)}; the feed keeps its first {formatBytes(text.length)} and its checksum.</p>
+        <p className="muted small">
+          The full record is {formatBytes(fullLength)}; the feed keeps its first {formatBytes(text.length)} and its checksum.
+        </p>
       )}
     </div>
   );

@@ -24,6 +24,15 @@ function takeToken(): string {
 
 type Listener = (payload: unknown) => void;
 
+/** One listener's failure (a bug in a view) must not drop the event stream for every other listener. */
+function deliver(event: string, l: Listener, payload: unknown): void {
+  try {
+    l(payload);
+  } catch (err) {
+    console.error(`stratam console: a listener for the ${event} event failed`, err);
+  }
+}
+
 export async function connectHttpPlatform(): Promise<Platform> {
   const token = takeToken();
   const headers = { authorization: `Bearer ${token}` };
@@ -67,18 +76,23 @@ export async function connectHttpPlatform(): Promise<Platform> {
             buf = buf.slice(nl + 1);
             if (!line) continue;
             const msg = JSON.parse(line) as { event: string; payload: unknown };
-            listeners.get(msg.event)?.forEach((l) => l(msg.payload));
+            listeners.get(msg.event)?.forEach((l) => deliver(msg.event, l, msg.payload));
           }
         }
-      } catch {
-        /* fall through to retry */
+      } catch (err) {
+        // Expected while the harness restarts (the page shows the transport as down meanwhile): said once per outage, then retried.
+        if (delay === 250) console.warn(`stratam console: the harness event stream dropped (${err instanceof Error ? err.message : String(err)}); reconnecting.`);
       }
       setUp(false);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5000);
     }
   };
-  void pump();
+  // pump() loops for the page's life; it ends only if something it did not expect throws, and then pushes stop for good.
+  pump().catch((err: unknown) => {
+    console.error('stratam console: the harness event stream stopped; reload the page to receive live updates again.', err);
+    setUp(false);
+  });
 
   const api = Object.fromEntries(channels.map((c) => [c, (args: unknown) => call(c, args)])) as unknown as StratamApi;
   api.on = ((event: EventName, listener: Listener) => {

@@ -11,7 +11,9 @@
  */
 import type { DropletStateView, Envelope, IpcError, ProfileView, WarningView } from '../../../src-main/ipc/api.js';
 import type { Platform, StratamApi } from '../platform/platform.js';
-import { AuditStore } from './audit-store.js';
+import { AuditFeeds } from './audit-feeds.js';
+import { background, messageOf } from './background.js';
+import type { AuditStore } from './audit-store.js';
 import { mergeDroplets } from './droplet-merge.js';
 import type { Toast } from './toast.js';
 import { mergeWarnings, upsert } from './warning-list.js';
@@ -19,6 +21,9 @@ import { mergeWarnings, upsert } from './warning-list.js';
 export { visibleToast, type Toast } from './toast.js';
 
 export type ViewName = 'dashboard' | 'audit' | 'warnings' | 'controls' | 'vault' | 'sandbox' | 'data' | 'settings';
+
+/** Link states after which the session no longer forwards this droplet's feed (a new connection starts with forwarding off). */
+const LINK_DOWN: ReadonlySet<DropletStateView['link']['state']> = new Set(['closed', 'failed', 'idle']);
 
 export interface AppState {
   profiles: ProfileView[];
@@ -36,7 +41,6 @@ export interface AppState {
   /** Alerts the person dismissed from the banner (this window only; the Warnings view keeps them). */
   dismissed: ReadonlySet<string>;
 }
-
 
 type R<C extends keyof StratamApi> = StratamApi[C] extends (a: never) => Promise<Envelope<infer T>> ? T : never;
 /** What the dashboard and views know about one droplet beyond its link, each with its own error. */
@@ -69,13 +73,16 @@ export class AppStore {
     dismissed: new Set(),
   };
   private readonly listeners = new Set<() => void>();
-  private readonly audits = new Map<string, AuditStore>();
+  /** One audit feed per droplet, and how each is started (audit-feeds.ts). */
+  private readonly feeds: AuditFeeds;
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly detailsIssued = new Map<string, number>();
   private readonly detailsApplied = new Map<string, number>();
 
-  constructor(readonly platform: Platform) {}
+  constructor(readonly platform: Platform) {
+    this.feeds = new AuditFeeds(platform, (error, what) => this.toast(describe(error, what), 'error'));
+  }
 
   get api() {
     return this.platform.api;
@@ -91,12 +98,17 @@ export class AppStore {
   }
 
   audit(name: string): AuditStore {
-    let s = this.audits.get(name);
-    if (!s) {
-      s = new AuditStore();
-      this.audits.set(name, s);
-    }
-    return s;
+    return this.feeds.store(name);
+  }
+
+  /** Start (or restart, after a disconnect) one droplet's feed; see audit-feeds.ts. */
+  startFeed(name: string): Promise<void> {
+    return this.feeds.start(name);
+  }
+
+  /** Start `p` without waiting for it; an unexpected failure is toasted and logged (background.ts). */
+  background(p: Promise<unknown>, what: string): void {
+    background(p, what, (text) => this.toast(text, 'error'));
   }
 
   toast(text: string, tone: 'ok' | 'error' = 'ok', claim: Toast['claim'] = null): void {
@@ -112,7 +124,7 @@ export class AppStore {
       env = await p;
     } catch (err) {
       // The host's transport itself failed (not the core): say so, like any other error.
-      this.toast(`${what} failed: ${err instanceof Error ? err.message : String(err)}`, 'error');
+      this.toast(`${what} failed: ${messageOf(err)}`, 'error');
       return null;
     }
     if (env.error) {
@@ -124,7 +136,10 @@ export class AppStore {
 
   /** Take in droplet states (see droplet-merge.ts); the only way the switch enters the console. */
   takeDroplets(list: readonly DropletStateView[], source: 'push' | 'call', complete: boolean): void {
-    this.set({ droplets: mergeDroplets(this.state.droplets, list, source, complete) });
+    const before = this.state.droplets;
+    this.set({ droplets: mergeDroplets(before, list, source, complete) });
+    // A droplet missing from a complete push was disconnected (its link event may have been lost with the event stream).
+    if (complete && source === 'push') for (const name of Object.keys(before)) if (!this.state.droplets[name]) this.feeds.down(name);
   }
 
   dismissAlert(id: string): void {
@@ -136,11 +151,17 @@ export class AppStore {
     api.on('link', (e) => {
       const was = this.state.droplets[e.name]?.link.state;
       this.takeDroplets([e.droplet], 'push', false);
-      if (e.link.state === 'connected' && was !== 'connected') void this.refresh(e.name);
+      if (LINK_DOWN.has(e.link.state)) this.feeds.down(e.name);
+      if (e.link.state === 'connected' && was !== 'connected') {
+        this.refreshInBackground(e.name);
+        // Also when this page loaded while the droplet was still connecting: nothing else starts its feed then.
+        this.startFeedInBackground(e.name);
+      }
     });
-    api.on('breaker', (e) => void this.refresh(e.name));
-    api.on('audit', (e) => this.audit(e.name).push(e.item));
+    api.on('breaker', (e) => this.refreshInBackground(e.name));
+    api.on('audit', (e) => this.feeds.store(e.name).live(e.item));
     api.on('warning', (w) => {
+      // An acknowledged copy is never replaced by an older open one (see warning-list.ts).
       this.set({ warnings: upsert(this.state.warnings, w) });
       // A control-plane change may have touched what the details show (trust lists); the switch itself arrives pushed.
       if (w.kind === 'control-tampered' || w.kind === 'hold-pause') this.refreshSoon(w.name);
@@ -150,16 +171,13 @@ export class AppStore {
     this.platform.onTransport?.((up) => {
       const was = this.state.transportUp;
       this.set({ transportUp: up });
+      // Live records pushed while the stream is down are lost: they no longer say how far a feed is read.
+      if (!up) this.feeds.streamDown();
       // Pushes sent while the event stream was down are lost: read the states and warnings again.
-      if (up && !was) void this.resync();
+      if (up && !was) this.background(this.resync(), 'Reading the droplet states again');
     });
 
-    const [profiles, conns, warns, tray] = await Promise.all([
-      api.profilesList({}),
-      api.connections({}),
-      api.warningsList({}),
-      api.trayState({}),
-    ]);
+    const [profiles, conns, warns, tray] = await Promise.all([api.profilesList({}), api.connections({}), api.warningsList({}), api.trayState({})]);
     if (profiles.error) {
       this.set({ loadError: describe(profiles.error, 'Loading droplets') });
       return;
@@ -175,10 +193,10 @@ export class AppStore {
     for (const p of profiles.result.profiles) {
       const st = droplets[p.name]?.link.state;
       if (st === 'connected') {
-        void this.refresh(p.name);
-        void this.startFeed(p.name);
-      }
-      else if (st === undefined || st === 'idle' || st === 'closed') void this.connect(p.name);
+        this.refreshInBackground(p.name);
+        this.startFeedInBackground(p.name);
+      } else if (st === undefined || st === 'idle' || st === 'closed') this.background(this.connect(p.name), `Connecting to ${p.name}`);
+      // connecting or reconnecting: the link event that says connected starts the feed.
     }
   }
 
@@ -187,6 +205,15 @@ export class AppStore {
     if (conns.result) this.takeDroplets(conns.result.droplets, 'call', true);
     else if (conns.error) this.toast(describe(conns.error, 'Reading the droplet states again'), 'error');
     if (warns.result) this.set({ warnings: mergeWarnings(this.state.warnings, warns.result.warnings) });
+    // Live records pushed while the stream was down are lost too: read each followed feed on from where it is.
+    await this.feeds.catchUp();
+  }
+
+  /** Acknowledge one warning, or every open one of a droplet (or of all): the tray and the counts then leave them out. */
+  async acknowledge(sel: { id: string } | { all: true; name?: string }): Promise<void> {
+    const r = await this.call(this.api.warningsAcknowledge(sel), 'Acknowledging warnings');
+    // The session pushes each changed warning too; whichever arrives first, the acknowledged copy stays.
+    if (r) this.set({ warnings: r.warnings.reduce<WarningView[]>((list, w) => upsert(list, w), this.state.warnings) });
   }
 
   /** Coalesce bursts (20 tamper alerts in a row) into one details refresh. */
@@ -196,7 +223,7 @@ export class AppStore {
       name,
       setTimeout(() => {
         this.refreshTimers.delete(name);
-        void this.refresh(name);
+        this.refreshInBackground(name);
       }, 500),
     );
   }
@@ -208,14 +235,14 @@ export class AppStore {
       const text = r.changed ? `Paused ${name}: destructive tools refused (read back from .env).` : `${name} was already paused (read back from .env).`;
       this.toast(text, 'ok', r.selfModifyAllowed === false ? { name, selfModify: 'paused' } : null);
     }
-    void this.refresh(name);
+    this.refreshInBackground(name);
   }
 
   /** Resume, after the person confirmed. */
   async resume(name: string): Promise<void> {
     const r = await this.call(this.api.resume({ name, confirm: true }), 'Resume');
     if (r) this.toast(`Destructive tools on ${name} are allowed again (read back from .env).`, 'ok', r.selfModifyAllowed === true ? { name, selfModify: 'allowed' } : null);
-    void this.refresh(name);
+    this.refreshInBackground(name);
   }
 
   /** Hold-pause on or off: saved by the core with the profile; the toggle shows what the core then pushes. */
@@ -231,10 +258,10 @@ export class AppStore {
     this.detailsIssued.set(name, n);
     const startedAt = Date.now();
     const [st, va, sb, bk] = await Promise.all([
-      this.api.status({ name }),
-      has('vaultStatus') ? this.api.vaultStatus({ name }) : Promise.resolve(null),
-      has('sandboxCheck') ? this.api.sandboxCheck({ name }) : Promise.resolve(null),
-      has('backupsList') ? this.api.backupsList({ name }) : Promise.resolve(null),
+      settled(this.api.status({ name })),
+      has('vaultStatus') ? settled(this.api.vaultStatus({ name })) : Promise.resolve(null),
+      has('sandboxCheck') ? settled(this.api.sandboxCheck({ name })) : Promise.resolve(null),
+      has('backupsList') ? settled(this.api.backupsList({ name })) : Promise.resolve(null),
     ]);
     if (n < (this.detailsApplied.get(name) ?? 0)) return;
     this.detailsApplied.set(name, n);
@@ -253,6 +280,16 @@ export class AppStore {
     this.set({ details: { ...this.state.details, [name]: d } });
   }
 
+  /** `refresh` keeps each expected failure beside its card; only the unexpected reaches background(). */
+  private refreshInBackground(name: string): void {
+    this.background(this.refresh(name), `Reading the details of ${name}`);
+  }
+
+  /** The feed's reads and follow toast their own errors (audit-feeds.ts); only the unexpected reaches background(). */
+  private startFeedInBackground(name: string): void {
+    this.background(this.startFeed(name), `Starting the audit feed of ${name}`);
+  }
+
   async connect(name: string): Promise<void> {
     const r = await this.call(this.api.connect({ name }), `Connecting to ${name}`);
     if (!r) return;
@@ -260,8 +297,8 @@ export class AppStore {
       this.set({ hostKeyPrompt: { name, host: r.host, port: r.port, keyType: r.keyType, offered: r.offered } });
       return;
     }
-    void this.refresh(name);
-    void this.startFeed(name);
+    this.refreshInBackground(name);
+    this.startFeedInBackground(name);
   }
 
   async confirmHostKey(accept: boolean): Promise<void> {
@@ -271,7 +308,7 @@ export class AppStore {
     const r = await this.call(this.api.confirmHostKey({ name: p.name, fingerprint: p.offered }), `Pinning the host key of ${p.name}`);
     if (r) {
       await this.refreshProfiles();
-      void this.startFeed(p.name);
+      this.startFeedInBackground(p.name);
     }
   }
 
@@ -279,41 +316,13 @@ export class AppStore {
     const r = await this.call(this.api.profilesList({}), 'Loading droplets');
     if (r) this.set({ profiles: r.profiles, selected: this.state.selected ?? r.profiles[0]?.name ?? null });
   }
+}
 
-  /** History first (in pages), then live: the store drops the overlap by seq. */
-  async startFeed(name: string): Promise<void> {
-    const store = this.audit(name);
-    if (store.following) return;
-    store.following = true;
-    if (this.platform.has('auditQuery') && !store.historyLoaded) {
-      let from = 1;
-      for (let page = 0; page < 60; page++) {
-        const r = await this.api.auditQuery({ name, fromSeq: from, limit: 5000, receipts: true });
-        if (r.error) {
-          this.toast(describe(r.error, 'Loading the audit history'), 'error');
-          break;
-        }
-        store.addMany(r.result.items);
-        const last = store.highestSeq('activity');
-        if (!r.result.truncated || last < from) break;
-        from = last + 1;
-      }
-      store.historyLoaded = true;
-    }
-    const f = await this.api.auditFollow({ name, receipts: true, lines: 200 });
-    if (f.error) {
-      store.following = false;
-      this.toast(describe(f.error, 'Following the audit log'), 'error');
-      return;
-    }
-    // A record appended between the history read and the follow starting would be in neither
-    // (the session's background feed may already be past it): read once more from where history
-    // ended; the store drops whatever the live feed also delivers.
-    if (this.platform.has('auditQuery') && store.historyLoaded) {
-      const r = await this.api.auditQuery({ name, fromSeq: store.highestSeq('activity') + 1, limit: 5000, receipts: true });
-      if (r.result) store.addMany(r.result.items.filter((i) => i.type === 'record'));
-    }
-  }
+/** A call whose transport rejected (the host, not the core, failed), as the error envelope the views already show. */
+export function settled<T>(p: Promise<Envelope<T>>): Promise<Envelope<T>> {
+  return p.catch((err: unknown): Envelope<T> => ({
+    error: { kind: 'failed', message: `The app's host did not answer (${messageOf(err)}).`, hint: 'Reload the window; if it goes on, restart the app.' },
+  }));
 }
 
 export function describe(e: IpcError, what: string): string {

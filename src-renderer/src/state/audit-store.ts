@@ -1,29 +1,67 @@
 /**
- * One droplet's feed in memory: an append-only list of rows, bounded, with a
- * version number views subscribe to. Bursts are coalesced into one update per
+ * One droplet's feed in memory: a list of rows, bounded, with a version
+ * number views subscribe to. Bursts are coalesced into one update per
  * animation frame so a fast agent does not re-render the table per record.
+ *
+ * Records reach the store by three roads that can cross: history pages, the
+ * read that closes the gap between history and the live feed, and live
+ * pushes. So a record (or the `truncated` marker standing for one too long
+ * to show) is kept by its (stream, seq): a repeat is dropped, and
+ * an older record not shown yet (history that arrived after a live record)
+ * is put in its place among its stream, never dropped for being older. Live
+ * items are shown at once, whatever a read in flight is doing (a slow read
+ * must not hold back an alert marker).
+ *
+ * Where the next read must start is kept apart from what is shown: `readTo`
+ * says up to which activity seq nothing can be missing (a complete read, or
+ * live records while this window follows with its event stream up). A live
+ * record that arrived before that (another window had the session
+ * forwarding) is shown but does not move it, so it cannot make the gap read
+ * skip the records before it.
  */
 import type { AuditItemView } from '../../../src-main/ipc/api.js';
 import { toRow, type AuditRow } from './audit-rows.js';
 
 export const MAX_ROWS = 250_000;
 
+type Stream = 'activity' | 'receipts';
+
 export class AuditStore {
   rows: AuditRow[] = [];
   version = 0;
-  /** Highest seq delivered per stream: history and live overlap, so repeats are dropped here. */
-  private readonly lastSeq = { activity: -1, receipts: -1 };
+  /** Seqs present per stream. */
+  private readonly seen: Record<Stream, Set<number>> = { activity: new Set(), receipts: new Set() };
+  /** Highest seq present per stream. */
+  private readonly lastSeq: Record<Stream, number> = { activity: -1, receipts: -1 };
+  /** Seqs up to here were trimmed away (MAX_ROWS): they are not taken in again. */
+  private readonly floor: Record<Stream, number> = { activity: -1, receipts: -1 };
   private pending: AuditItemView[] = [];
   private scheduled = false;
+  /** Every activity record up to this seq is here (see the top of this file). */
+  private readTo = 0;
+  /** Live records count toward readTo: this window follows and its event stream has been up throughout. */
+  private liveTrusted = false;
   private readonly listeners = new Set<() => void>();
+  /** The session forwards this droplet's live records to this window (auditFollow answered). */
   following = false;
+  /** A start (history, follow, gap read) is under way for the current link. */
+  starting = false;
   historyLoaded = false;
+  /** Bumped when the droplet's link goes down: a start begun for an older link gives up. */
+  epoch = 0;
 
   subscribe = (l: () => void): (() => void) => {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   };
   getVersion = (): number => this.version;
+
+  /** A live item from the session: shown on the next frame. */
+  live(item: AuditItemView): void {
+    const at = recordAt(item);
+    if (this.liveTrusted && at?.stream === 'activity') this.readThrough(at.seq);
+    this.push(item);
+  }
 
   push(item: AuditItemView): void {
     this.pending.push(item);
@@ -40,8 +78,27 @@ export class AuditStore {
     this.bump();
   }
 
-  highestSeq(stream: 'activity' | 'receipts'): number {
+  /** A read that delivered every activity record up to `seq` (history, the gap read). */
+  readThrough(seq: number): void {
+    if (seq > this.readTo) this.readTo = seq;
+  }
+
+  /** Where the next read starts so that nothing is missed. */
+  get nextToRead(): number {
+    return this.readTo + 1;
+  }
+
+  /** Live records are contiguous from now on (following, stream up), or no longer (link or stream down). */
+  trustLive(on: boolean): void {
+    this.liveTrusted = on;
+  }
+
+  highestSeq(stream: Stream): number {
     return this.lastSeq[stream];
+  }
+
+  has(stream: Stream, seq: number): boolean {
+    return this.seen[stream].has(seq);
   }
 
   private flush(): void {
@@ -53,17 +110,54 @@ export class AuditStore {
   }
 
   private ingest(item: AuditItemView): void {
-    if (item.type === 'record') {
-      const s = item.record.stream;
-      if (item.record.seq <= this.lastSeq[s]) return;
-      this.lastSeq[s] = item.record.seq;
+    const at = recordAt(item);
+    if (!at) {
+      this.rows.push(toRow(item));
+      return;
     }
-    this.rows.push(toRow(item));
+    const { stream: s, seq } = at;
+    if (this.seen[s].has(seq) || seq <= this.floor[s]) return;
+    this.seen[s].add(seq);
+    const row = toRow(item);
+    if (seq > this.lastSeq[s]) {
+      this.lastSeq[s] = seq;
+      this.rows.push(row);
+    } else this.rows.splice(this.placeOf(s, seq), 0, row);
+  }
+
+  /** Where an older record goes: right after the nearest record of its stream with a lower seq. */
+  private placeOf(stream: Stream, seq: number): number {
+    let before = this.rows.length;
+    for (let i = this.rows.length - 1; i >= 0; i--) {
+      const r = this.rows[i]!;
+      if (!isRecordRow(r) || r.stream !== stream || r.seq === null) continue;
+      if (r.seq < seq) return i + 1;
+      before = i;
+    }
+    return before;
   }
 
   private bump(): void {
-    if (this.rows.length > MAX_ROWS) this.rows = this.rows.slice(this.rows.length - Math.floor(MAX_ROWS * 0.9));
+    if (this.rows.length > MAX_ROWS) {
+      const cut = this.rows.length - Math.floor(MAX_ROWS * 0.9);
+      for (const r of this.rows.slice(0, cut)) {
+        if (!isRecordRow(r) || r.stream === null || r.seq === null) continue;
+        this.seen[r.stream].delete(r.seq);
+        if (r.seq > this.floor[r.stream]) this.floor[r.stream] = r.seq;
+      }
+      this.rows = this.rows.slice(cut);
+    }
     this.version++;
     this.listeners.forEach((l) => l());
   }
 }
+
+/** A record's place: a record, or the marker standing for one too long to show (`truncated`). */
+export function recordAt(item: AuditItemView): { stream: Stream; seq: number } | null {
+  if (item.type === 'record') return { stream: item.record.stream, seq: item.record.seq };
+  const d = item.diagnostic as Record<string, unknown>;
+  if (d.kind === 'truncated' && (d.stream === 'activity' || d.stream === 'receipts') && typeof d.record_seq === 'number') return { stream: d.stream, seq: d.record_seq };
+  return null;
+}
+
+const isRecordRow = (r: AuditRow): boolean => r.kind === 'record' || r.kind === 'truncated';

@@ -3,7 +3,8 @@
  * the off switch was undermined (a control-plane change no operator receipt
  * explains, a destructive tool that ran while paused, hold-pause failing to
  * put a pause back, a blocked command that ran). Each stays until the person
- * dismisses it; the Warnings view keeps them all.
+ * dismisses it (this window) or acknowledges it (every window and the tray);
+ * the Warnings view keeps them all.
  */
 import type { WarningView } from '../../../src-main/ipc/api.js';
 
@@ -25,12 +26,15 @@ export interface ControlAlert {
 const order = (a: WarningView, b: WarningView) => a.at.localeCompare(b.at) || idNum(a) - idNum(b);
 const idNum = (w: WarningView) => Number(/\d+$/.exec(w.id)?.[0] ?? 0);
 
-/** Undismissed alerts, newest first, for one droplet or all. */
+/** Alerts neither dismissed nor acknowledged, newest first, for one droplet or all. */
 export function controlAlerts(warnings: readonly WarningView[], dismissed: ReadonlySet<string>, name: string | null = null): ControlAlert[] {
-  const sorted = warnings.filter((w) => !name || w.name === name).slice().sort(order);
+  const sorted = warnings
+    .filter((w) => !name || w.name === name)
+    .slice()
+    .sort(order);
   const out: ControlAlert[] = [];
   sorted.forEach((w, i) => {
-    if (w.severity !== 'critical' || !ALERT_KINDS.has(w.kind) || dismissed.has(w.id)) return;
+    if (w.severity !== 'critical' || !ALERT_KINDS.has(w.kind) || dismissed.has(w.id) || w.acknowledgedAt) return;
     let followUp: WarningView | null = null;
     if (w.kind === 'control-tampered' && w.detail.reverted === false) {
       followUp = sorted.slice(i + 1).find((x) => x.name === w.name && x.kind === 'hold-pause') ?? null;

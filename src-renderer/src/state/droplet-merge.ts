@@ -31,12 +31,7 @@ export function mergeDroplet(cur: DropletStateView | undefined, next: DropletSta
  * rather than kept to outrank the new one. A complete call result may be
  * older than pushes already taken in, so it drops nothing.
  */
-export function mergeDroplets(
-  cur: Readonly<Record<string, DropletStateView>>,
-  list: readonly DropletStateView[],
-  source: Source,
-  complete: boolean,
-): Record<string, DropletStateView> {
+export function mergeDroplets(cur: Readonly<Record<string, DropletStateView>>, list: readonly DropletStateView[], source: Source, complete: boolean): Record<string, DropletStateView> {
   const out: Record<string, DropletStateView> = complete && source === 'push' ? {} : { ...cur };
   for (const d of list) out[d.name] = mergeDroplet(cur[d.name], d, source);
   return out;

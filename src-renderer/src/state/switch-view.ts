@@ -51,7 +51,11 @@ export function switchView(d: DropletStateView | undefined): SwitchView {
   if (!d.switch || !d.checkedAt) return { ...base, selfModify: 'unknown', eternalLoop: 'unknown', unknown: NOT_READ, stale: null, since: null };
   // A reading from before this connection began is what was true then, not now (both times are the core's clock).
   if (Date.parse(d.checkedAt) < Date.parse(link.since)) {
-    const again = { reason: 'link-down' as const, detail: `The link came back at ${clock(link.since)}; the switch has not been read again since.`, fix: 'Wait a moment for the new read; pause if in doubt.' };
+    const again = {
+      reason: 'link-down' as const,
+      detail: `The link came back at ${clock(link.since)}; the switch has not been read again since.`,
+      fix: 'Wait a moment for the new read; pause if in doubt.',
+    };
     return { ...base, selfModify: 'unknown', eternalLoop: 'unknown', unknown: again, stale: 'reconnected', since: link.since };
   }
   const sw = d.switch;
@@ -59,7 +63,10 @@ export function switchView(d: DropletStateView | undefined): SwitchView {
     ...base,
     selfModify: sw.selfModify,
     eternalLoop: sw.eternalLoop,
-    unknown: sw.selfModify === 'unknown' || sw.eternalLoop === 'unknown' ? (sw.unknown ?? { reason: 'unreadable', detail: 'The core could not read the switch.', fix: 'Run `stratam status` to see why.' }) : null,
+    unknown:
+      sw.selfModify === 'unknown' || sw.eternalLoop === 'unknown'
+        ? (sw.unknown ?? { reason: 'unreadable', detail: 'The core could not read the switch.', fix: 'Run `stratam status` to see why.' })
+        : null,
     stale: null,
     since: null,
     canResume: sw.selfModify === 'paused',

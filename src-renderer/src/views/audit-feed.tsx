@@ -108,7 +108,9 @@ export function AuditFeed({ name }: { name: string }) {
         <span aria-hidden="true">tool</span>
         <span aria-hidden="true">outcome</span>
         <span aria-hidden="true">channel · trust</span>
-        <span aria-hidden="true" className="num">ms</span>
+        <span aria-hidden="true" className="num">
+          ms
+        </span>
         <span className="row">
           <span aria-hidden="true">args → result</span>
           <span className="spacer" />
@@ -120,7 +122,9 @@ export function AuditFeed({ name }: { name: string }) {
       </div>
       <div className="feed-body" ref={scroller} onScroll={onScroll} role="list" aria-label="Audit records" tabIndex={0}>
         {count === 0 ? (
-          <p className="empty">{rows.length === 0 ? (store.following ? 'No tool calls recorded yet. New ones appear here as the agent makes them.' : 'Connecting to the feed…') : 'No record matches these filters.'}</p>
+          <p className="empty">
+            {rows.length === 0 ? (store.following ? 'No tool calls recorded yet. New ones appear here as the agent makes them.' : 'Connecting to the feed…') : 'No record matches these filters.'}
+          </p>
         ) : (
           <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
             {virt.getVirtualItems().map((v) => {
@@ -148,7 +152,7 @@ function FeedRow({ row, top, active, onOpen }: { row: AuditRow; top: number; act
     <div role="listitem" className={cls} style={{ transform: `translateY(${top}px)` }} data-seq={row.seq ?? undefined} data-stream={row.stream ?? undefined} data-kind={row.kind}>
       <button type="button" className="row-button" onClick={onOpen} title="Open details">
         <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
-          {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : row.seq ?? '—'}
+          {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : (row.seq ?? '—')}
         </span>
         <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
         <span className="tool">{row.tool}</span>

@@ -10,7 +10,7 @@ import type { DropletStateView, Envelope } from '../../../src-main/ipc/api.js';
 import { Confirm } from '../components/confirm.js';
 import { ReadAge } from '../components/switch-state.js';
 import { ago, clock, useNow } from '../components/time.js';
-import { describe, type Details } from '../state/app-store.js';
+import { describe, settled, type Details } from '../state/app-store.js';
 import { useAppState, useStore } from '../state/hooks.js';
 import { switchView } from '../state/switch-view.js';
 import { HoldPausePanel } from './hold-pause.js';
@@ -59,7 +59,15 @@ export function Controls({ name }: { name: string }) {
             </p>
             <div className="trust-grid">
               {CHANNELS.map((c) => (
-                <TrustColumn key={c.id} name={name} channel={c.id} label={c.label} example={c.example} owner={c.id === 'discord' ? st.trust.discord.owner : null} ids={c.id === 'discord' ? st.trust.discord.trusted : st.trust[c.id]} />
+                <TrustColumn
+                  key={c.id}
+                  name={name}
+                  channel={c.id}
+                  label={c.label}
+                  example={c.example}
+                  owner={c.id === 'discord' ? st.trust.discord.owner : null}
+                  ids={c.id === 'discord' ? st.trust.discord.trusted : st.trust[c.id]}
+                />
               ))}
             </div>
           </div>
@@ -68,7 +76,7 @@ export function Controls({ name }: { name: string }) {
       )}
 
       {confirm === 'rearm' && st && (
-        <Confirm title={`Re-arm the breaker on ${name}?`} confirmLabel="Re-arm" danger onConfirm={() => void rearm()} onCancel={() => setConfirm(null)}>
+        <Confirm title={`Re-arm the breaker on ${name}?`} confirmLabel="Re-arm" danger onConfirm={() => app.background(rearm(), `Re-arming the breaker on ${name}`)} onCancel={() => setConfirm(null)}>
           <p>It tripped because: {st.breaker.reason ?? 'no reason recorded'}. Re-arming turns the eternal-improvement loop back on. Make sure the crash that caused the restarts is fixed.</p>
         </Confirm>
       )}
@@ -96,7 +104,8 @@ function BreakerPanel(props: { breaker: DropletStateView['breaker']; stale: bool
           <span className="badge b-stale">last read: {breaker}</span>
         ) : breaker === 'tripped' ? (
           <>
-            <span className="badge b-failed">tripped</span> {b ? `${clock(b.trippedAt)} by ${b.by ?? 'unknown'}: ${b.reason ?? 'no reason recorded'}.` : ''} The improvement loop stays off until re-armed.
+            <span className="badge b-failed">tripped</span> {b ? `${clock(b.trippedAt)} by ${b.by ?? 'unknown'}: ${b.reason ?? 'no reason recorded'}.` : ''} The improvement loop stays off until
+            re-armed.
           </>
         ) : breaker === 'armed' ? (
           <>
@@ -124,7 +133,7 @@ function TrustColumn({ name, channel, label, example, owner, ids }: { name: stri
   const [busy, setBusy] = useState(false);
   const edit = async (op: 'add' | 'revoke', id: string) => {
     setBusy(true);
-    const env: Envelope<unknown> = op === 'add' ? await app.api.trustAdd({ name, channel, id }) : await app.api.trustRevoke({ name, channel, id });
+    const env: Envelope<unknown> = await settled(op === 'add' ? app.api.trustAdd({ name, channel, id }) : app.api.trustRevoke({ name, channel, id }));
     setBusy(false);
     if (env.error) {
       if (op === 'add') setError(`${env.error.message}${env.error.hint ? ` ${env.error.hint}` : ''}`);
@@ -149,7 +158,13 @@ function TrustColumn({ name, channel, label, example, owner, ids }: { name: stri
         {ids.map((id) => (
           <li key={id}>
             <span className="mono">{id}</span>
-            <button type="button" className="link danger-text" disabled={busy} onClick={() => void edit('revoke', id)} aria-label={`Revoke ${id} from ${label}`}>
+            <button
+              type="button"
+              className="link danger-text"
+              disabled={busy}
+              onClick={() => app.background(edit('revoke', id), `Revoking ${id} on ${label}`)}
+              aria-label={`Revoke ${id} from ${label}`}
+            >
               Revoke
             </button>
           </li>
@@ -161,10 +176,17 @@ function TrustColumn({ name, channel, label, example, owner, ids }: { name: stri
         onSubmit={(e) => {
           e.preventDefault();
           if (!value.trim()) return setError(`Type an id first, e.g. ${example}.`);
-          void edit('add', value.trim());
+          app.background(edit('add', value.trim()), `Trusting ${value.trim()} on ${label}`);
         }}
       >
-        <input aria-label={`Add a trusted ${label} sender`} placeholder={`e.g. ${example}`} value={value} onChange={(e) => (setValue(e.target.value), setError(null))} aria-invalid={error ? true : undefined} aria-describedby={error ? errId : undefined} />
+        <input
+          aria-label={`Add a trusted ${label} sender`}
+          placeholder={`e.g. ${example}`}
+          value={value}
+          onChange={(e) => (setValue(e.target.value), setError(null))}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errId : undefined}
+        />
         <button type="submit" disabled={busy} aria-label={`Add to ${label}`}>
           Add
         </button>
@@ -185,9 +207,11 @@ function RestartTimeline({ restarts, now }: { restarts: string[]; now: number })
   return (
     <div className="timeline" aria-label={`Restart timeline: ${restarts.length} restart(s) counted`}>
       <div className="timeline-bar">
-        {marks.filter((t) => t >= start).map((t, i) => (
-          <span key={i} className="tick" style={{ left: `${((t - start) / 3_600_000) * 100}%` }} title={new Date(t).toISOString()} />
-        ))}
+        {marks
+          .filter((t) => t >= start)
+          .map((t, i) => (
+            <span key={i} className="tick" style={{ left: `${((t - start) / 3_600_000) * 100}%` }} title={new Date(t).toISOString()} />
+          ))}
       </div>
       <div className="row small muted">
         <span>60 min ago</span>

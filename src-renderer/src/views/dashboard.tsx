@@ -66,7 +66,11 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
     case 'reconnecting': {
       const left = Math.max(0, Math.ceil((Date.parse(link.at) - now) / 1000));
       linkText = `Reconnecting in ${left}s (attempt ${link.attempt})`;
-      problems.push({ severity: 'warning', text: `Link lost: ${link.reason}. Retrying in ${left}s${drop?.downSince ? `; down ${ago(drop.downSince, now)}` : ''}.`, fix: { label: 'Reconnect now', run: () => void app.connect(profile.name) } });
+      problems.push({
+        severity: 'warning',
+        text: `Link lost: ${link.reason}. Retrying in ${left}s${drop?.downSince ? `; down ${ago(drop.downSince, now)}` : ''}.`,
+        fix: { label: 'Reconnect now', run: () => app.background(app.connect(profile.name), `Connecting to ${profile.name}`) },
+      });
       break;
     }
     case 'connecting':
@@ -77,12 +81,14 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
       problems.push({
         severity: 'critical',
         text: link.hostKeyRefused ? `Host key refused: ${link.reason}` : `Connection failed: ${link.reason}`,
-        ...(link.hostKeyRefused ? { fix: { label: 'Open settings', run: () => go('settings') } } : { fix: { label: 'Retry', run: () => void app.connect(profile.name) } }),
+        ...(link.hostKeyRefused
+          ? { fix: { label: 'Open settings', run: () => go('settings') } }
+          : { fix: { label: 'Retry', run: () => app.background(app.connect(profile.name), `Connecting to ${profile.name}`) } }),
       });
       break;
     default:
       linkText = 'Not connected';
-      problems.push({ severity: 'warning', text: 'Not connected.', fix: { label: 'Connect', run: () => void app.connect(profile.name) } });
+      problems.push({ severity: 'warning', text: 'Not connected.', fix: { label: 'Connect', run: () => app.background(app.connect(profile.name), `Connecting to ${profile.name}`) } });
   }
 
   for (const w of alerts.slice(0, 3)) {
@@ -93,20 +99,33 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
   }
   if (sw.selfModify === 'paused') problems.push({ severity: 'warning', text: 'Destructive tools are paused.', fix: { label: 'Resume…', run: () => go('controls') } });
   if (!sw.stale) {
-    if (breaker === 'tripped') problems.push({ severity: 'critical', text: `Breaker tripped${bd ? ` ${ago(bd.trippedAt, now)}: ${bd.reason ?? 'no reason recorded'}` : ''}. The improvement loop is off.`, fix: { label: 'Review and re-arm', run: () => go('controls') } });
+    if (breaker === 'tripped')
+      problems.push({
+        severity: 'critical',
+        text: `Breaker tripped${bd ? ` ${ago(bd.trippedAt, now)}: ${bd.reason ?? 'no reason recorded'}` : ''}. The improvement loop is off.`,
+        fix: { label: 'Review and re-arm', run: () => go('controls') },
+      });
     if (breaker === 'unreadable') problems.push({ severity: 'critical', text: 'breaker.json is unreadable.', fix: { label: 'Open controls', run: () => go('controls') } });
   }
   if (st) {
     if (st.agent && st.agent.state !== 'running') problems.push({ severity: 'critical', text: `Agent container ${st.agent.name} is ${st.agent.state}.` });
     if (!st.agent && st.agentError) problems.push({ severity: 'warning', text: `Agent unknown: ${st.agentError}` });
   }
-  if (details?.statusError) problems.push({ severity: 'warning', text: details.statusError, fix: { label: 'Retry', run: () => void app.refresh(profile.name) } });
-  if (drop && drop.fabrications > 0) problems.push({ severity: 'critical', text: `${drop.fabrications} reply claim(s) with no tool call behind them.`, fix: { label: 'Review warnings', run: () => go('warnings') } });
+  if (details?.statusError)
+    problems.push({ severity: 'warning', text: details.statusError, fix: { label: 'Retry', run: () => app.background(app.refresh(profile.name), `Reading the details of ${profile.name}`) } });
+  if (drop && drop.fabrications > 0)
+    problems.push({ severity: 'critical', text: `${drop.fabrications} reply claim(s) with no tool call behind them.`, fix: { label: 'Review warnings', run: () => go('warnings') } });
   const v = details?.vault;
-  if (v?.primary.rotationDue) problems.push({ severity: 'warning', text: `Vault key ${v.primary.id} is ${Math.floor(v.primary.ageDays)} days old; rotation was due ${v.primary.rotationDueAt.slice(0, 10)}.`, fix: { label: 'Rotate key…', run: () => go('vault') } });
+  if (v?.primary.rotationDue)
+    problems.push({
+      severity: 'warning',
+      text: `Vault key ${v.primary.id} is ${Math.floor(v.primary.ageDays)} days old; rotation was due ${v.primary.rotationDueAt.slice(0, 10)}.`,
+      fix: { label: 'Rotate key…', run: () => go('vault') },
+    });
   if (v && !v.keyringModeOk) problems.push({ severity: 'critical', text: `vault.keys has mode ${v.keyringMode}, not 0600.`, fix: { label: 'Open vault', run: () => go('vault') } });
   const sb = details?.sandbox;
-  if (sb && sb.violations.length > 0) problems.push({ severity: 'critical', text: `${sb.violations.length} sandbox policy violation(s).`, fix: { label: 'Inspect sandbox', run: () => go('sandbox') } });
+  if (sb && sb.violations.length > 0)
+    problems.push({ severity: 'critical', text: `${sb.violations.length} sandbox policy violation(s).`, fix: { label: 'Inspect sandbox', run: () => go('sandbox') } });
 
   const bk = details?.backups;
   if (bk && !bk.health.ok) problems.push({ severity: 'warning', text: `Backups: ${bk.health.problems[0] ?? 'not healthy'}`, fix: { label: 'Open data', run: () => go('data') } });
@@ -117,11 +136,11 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
       <header className="row">
         <span className={`dot dot-${link.state}`} aria-hidden="true" />
         <h2>{profile.name}</h2>
-        <span className="muted small">
-          {profile.transport === 'local' ? 'this machine' : `${profile.user}@${profile.host}:${profile.port}`}
-        </span>
+        <span className="muted small">{profile.transport === 'local' ? 'this machine' : `${profile.user}@${profile.host}:${profile.port}`}</span>
         <span className="spacer" />
-        <span className="small" data-testid="link-state">{linkText}</span>
+        <span className="small" data-testid="link-state">
+          {linkText}
+        </span>
       </header>
       <StaleMark v={sw} id={markId} />
       <div className={sw.stale ? 'values stale' : 'values'}>
@@ -149,7 +168,9 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
         </dl>
         <dl className="facts grid2" aria-label={`Health of ${profile.name}`} aria-describedby={sw.stale ? markId : undefined}>
           <dt>Agent</dt>
-          <dd>{st?.agent ? `${st.agent.name}: ${st.agent.state}${st.agent.health ? ` (${st.agent.health})` : ''} · ${st.agent.restartsLastHour} restart(s) in the last hour` : st ? 'unknown' : '—'}</dd>
+          <dd>
+            {st?.agent ? `${st.agent.name}: ${st.agent.state}${st.agent.health ? ` (${st.agent.health})` : ''} · ${st.agent.restartsLastHour} restart(s) in the last hour` : st ? 'unknown' : '—'}
+          </dd>
           {v && (
             <>
               <dt>Vault key</dt>
@@ -173,7 +194,9 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
           {bk && (
             <>
               <dt>Backups</dt>
-              <dd>{bk.health.ok ? 'healthy' : 'needs attention'} · {bk.health.count} file(s){bk.health.latest ? `, newest ${Math.round(bk.health.latest.ageHours)} h old` : ''}</dd>
+              <dd>
+                {bk.health.ok ? 'healthy' : 'needs attention'} · {bk.health.count} file(s){bk.health.latest ? `, newest ${Math.round(bk.health.latest.ageHours)} h old` : ''}
+              </dd>
             </>
           )}
           {link.state === 'connected' && (

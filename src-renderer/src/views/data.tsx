@@ -1,12 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EventPayload, ResultOf } from '../../../src-main/ipc/api.js';
 import { clock } from '../components/time.js';
+import { settled } from '../state/app-store.js';
 import { useStore } from '../state/hooks.js';
 import { formatBytes, oneLine } from '../text/inert.js';
 
-/** Self-modify snapshots, backups (with their health) and Export with progress. */
+/**
+ * Self-modify snapshots, backups (with their health) and Export with progress.
+ * In the app the export path comes from the OS save dialog (the main process
+ * accepts no other); the browser harness has no dialog and keeps a text field.
+ */
 export function Data({ name }: { name: string }) {
   const app = useStore();
+  const saveDialog = app.platform.kind === 'electron' && app.platform.has('exportChooseFile');
   const [snaps, setSnaps] = useState<ResultOf<'snapshotsList'> | null>(null);
   const [backups, setBackups] = useState<ResultOf<'backupsList'> | null>(null);
   const [errors, setErrors] = useState<{ snaps?: string; backups?: string }>({});
@@ -17,18 +23,34 @@ export function Data({ name }: { name: string }) {
   const op = useRef('');
   useEffect(() => app.api.on('progress', (p) => p.opId === op.current && setProgress(p)), [app]);
   useEffect(() => {
-    void app.api.snapshotsList({ name }).then((r) => (r.error ? setErrors((e) => ({ ...e, snaps: r.error.message })) : setSnaps(r.result)));
-    void app.api.backupsList({ name }).then((r) => (r.error ? setErrors((e) => ({ ...e, backups: r.error.message })) : setBackups(r.result)));
+    // Each failure, the host's included (settled), is kept beside its card.
+    app.background(
+      settled(app.api.snapshotsList({ name })).then((r) => (r.error ? setErrors((e) => ({ ...e, snaps: r.error.message })) : setSnaps(r.result))),
+      `Reading the snapshots of ${name}`,
+    );
+    app.background(
+      settled(app.api.backupsList({ name })).then((r) => (r.error ? setErrors((e) => ({ ...e, backups: r.error.message })) : setBackups(r.result))),
+      `Reading the backups of ${name}`,
+    );
   }, [app, name]);
 
   const runExport = async () => {
+    setDone(null);
+    let target = out.trim();
+    if (saveDialog) {
+      const chosen = await app.call(app.api.exportChooseFile({ name }), 'Export');
+      if (!chosen?.out) return; // cancelled
+      target = chosen.out;
+    }
     op.current = `export-${Date.now().toString(36)}`;
     setBusy(true);
-    setDone(null);
     setProgress(null);
-    const r = await app.call(app.api.exportData({ name, out: out.trim(), opId: op.current }), 'Export');
+    const r = await app.call(app.api.exportData({ name, out: target, opId: op.current }), 'Export');
     setBusy(false);
-    if (r) setDone(`Exported ${formatBytes(r.bytes)} to ${r.out}: ${r.counts.activity} activity records, ${r.counts.receipts} receipts, ${r.counts.conversation} messages, ${r.counts.waitlist} waitlist entries.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`);
+    if (r)
+      setDone(
+        `Exported ${formatBytes(r.bytes)} to ${r.out}: ${r.counts.activity} activity records, ${r.counts.receipts} receipts, ${r.counts.conversation} messages, ${r.counts.waitlist} waitlist entries.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`,
+      );
   };
   const pct = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : undefined;
   const h = backups?.health;
@@ -38,11 +60,16 @@ export function Data({ name }: { name: string }) {
       <div className="panel">
         <h2>Backups</h2>
         {!backups ? (
-          errors.backups ? <p className="problem p-warning">{oneLine(errors.backups, 300)}</p> : <p className="muted">Reading the backups volume…</p>
+          errors.backups ? (
+            <p className="problem p-warning">{oneLine(errors.backups, 300)}</p>
+          ) : (
+            <p className="muted">Reading the backups volume…</p>
+          )
         ) : (
           <>
             <p>
-              {h?.ok ? <span className="badge b-ok">healthy</span> : <span className="badge b-failed">needs attention</span>} {h?.count ?? 0} backup(s), {formatBytes(h?.totalBytes ?? 0)} in {backups.volume}
+              {h?.ok ? <span className="badge b-ok">healthy</span> : <span className="badge b-failed">needs attention</span>} {h?.count ?? 0} backup(s), {formatBytes(h?.totalBytes ?? 0)} in{' '}
+              {backups.volume}
               {h?.latest ? `; newest ${h.latest.name}, ${Math.round(h.latest.ageHours)} h old` : ''}.
             </p>
             {h && h.problems.length > 0 && (
@@ -62,7 +89,9 @@ export function Data({ name }: { name: string }) {
         {!snaps ? (
           <p className="muted">{errors.snaps ?? 'Reading snapshots…'}</p>
         ) : snaps.snapshots.length === 0 ? (
-          <p className="muted">No snapshots in {snaps.dir}.{snaps.warning ? ` ${snaps.warning}` : ''}</p>
+          <p className="muted">
+            No snapshots in {snaps.dir}.{snaps.warning ? ` ${snaps.warning}` : ''}
+          </p>
         ) : (
           <table className="table">
             <thead>
@@ -91,12 +120,14 @@ export function Data({ name }: { name: string }) {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void runExport();
+            app.background(runExport(), `Exporting ${name}`);
           }}
         >
-          <input className="grow mono" aria-label="Export to file (absolute path on this machine)" placeholder="/home/you/stratam-export.json" value={out} onChange={(e) => setOut(e.target.value)} />
-          <button type="submit" className="primary" disabled={busy || !out.trim()}>
-            {busy ? 'Exporting…' : 'Export'}
+          {!saveDialog && (
+            <input className="grow mono" aria-label="Export to file (absolute path on this machine)" placeholder="/home/you/stratam-export.json" value={out} onChange={(e) => setOut(e.target.value)} />
+          )}
+          <button type="submit" className="primary" disabled={busy || (!saveDialog && !out.trim())}>
+            {busy ? 'Exporting…' : saveDialog ? 'Export…' : 'Export'}
           </button>
         </form>
         {busy && (

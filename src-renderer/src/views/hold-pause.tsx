@@ -32,7 +32,15 @@ export function HoldPausePanel({ name }: { name: string }) {
       </p>
       <div className="row">
         <label className="check">
-          <input type="checkbox" role="switch" checked={hold?.enabled ?? false} disabled={!hold} aria-busy={busy} aria-describedby={descId} onChange={(e) => void toggle(e.target.checked)} />
+          <input
+            type="checkbox"
+            role="switch"
+            checked={hold?.enabled ?? false}
+            disabled={!hold}
+            aria-busy={busy}
+            aria-describedby={descId}
+            onChange={(e) => app.background(toggle(e.target.checked), `Turning hold-pause ${e.target.checked ? 'on' : 'off'} for ${name}`)}
+          />
           Hold the pause on {name}
         </label>
         <span className={`badge ${hold?.active ? 'b-ok' : ''}`} role="status" data-testid="controls-hold-state">

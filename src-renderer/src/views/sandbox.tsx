@@ -69,7 +69,7 @@ export function Sandbox({ name }: { name: string }) {
             </tbody>
           </table>
         )}
-        <button type="button" onClick={() => void app.refresh(name)}>
+        <button type="button" onClick={() => app.background(app.refresh(name), `Checking the sandboxes of ${name}`)}>
           Check again
         </button>
       </div>
@@ -79,7 +79,7 @@ export function Sandbox({ name }: { name: string }) {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void run();
+            app.background(run(), `Running a command in a sandbox on ${name}`);
           }}
         >
           <input className="grow mono" aria-label="Command to run in the sandbox" value={cmd} onChange={(e) => setCmd(e.target.value)} />

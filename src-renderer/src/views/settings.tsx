@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { clock } from '../components/time.js';
-import { describe } from '../state/app-store.js';
+import { describe, settled } from '../state/app-store.js';
 import { useAppState, useStore } from '../state/hooks.js';
 
 /** Droplet profiles (with the pinned host key) and notification mutes. */
@@ -10,6 +10,9 @@ export function Settings() {
   const mute = async (hours: 0 | 1 | 8 | 24) => {
     const r = await app.call(app.api.notificationsMute({ hours }), 'Muting notifications');
     if (r) app.set({ mutedUntil: r.mutedUntil });
+  };
+  const remove = async (name: string) => {
+    if (await app.call(app.api.profilesRemove({ name }), 'Remove')) await app.refreshProfiles();
   };
   return (
     <section className="page" aria-label="Settings">
@@ -35,22 +38,15 @@ export function Settings() {
                 <td className="mono small">{p.paths.jarvisHome}</td>
                 <td className="row end">
                   {s.droplets[p.name]?.link.state === 'connected' ? (
-                    <button type="button" onClick={() => void app.call(app.api.disconnect({ name: p.name }), 'Disconnect')} aria-label={`Disconnect ${p.name}`}>
+                    <button type="button" onClick={() => app.background(app.call(app.api.disconnect({ name: p.name }), 'Disconnect'), `Disconnecting ${p.name}`)} aria-label={`Disconnect ${p.name}`}>
                       Disconnect
                     </button>
                   ) : (
-                    <button type="button" onClick={() => void app.connect(p.name)} aria-label={`Connect ${p.name}`}>
+                    <button type="button" onClick={() => app.background(app.connect(p.name), `Connecting to ${p.name}`)} aria-label={`Connect ${p.name}`}>
                       Connect
                     </button>
                   )}
-                  <button
-                    type="button"
-                    className="link danger-text"
-                    aria-label={`Remove ${p.name}`}
-                    onClick={async () => {
-                      if (await app.call(app.api.profilesRemove({ name: p.name }), 'Remove')) await app.refreshProfiles();
-                    }}
-                  >
+                  <button type="button" className="link danger-text" aria-label={`Remove ${p.name}`} onClick={() => app.background(remove(p.name), `Removing ${p.name}`)}>
                     Remove
                   </button>
                 </td>
@@ -65,11 +61,11 @@ export function Settings() {
         <p>{s.mutedUntil ? `Muted until ${clock(s.mutedUntil)}. Critical alerts (a tripped breaker, a fabricated "done") still show in the app.` : 'Notifications are on.'}</p>
         <div className="row">
           {([1, 8, 24] as const).map((h) => (
-            <button type="button" key={h} onClick={() => void mute(h)}>
+            <button type="button" key={h} onClick={() => app.background(mute(h), 'Muting notifications')}>
               Mute {h} h
             </button>
           ))}
-          <button type="button" disabled={!s.mutedUntil} onClick={() => void mute(0)}>
+          <button type="button" disabled={!s.mutedUntil} onClick={() => app.background(mute(0), 'Unmuting notifications')}>
             Unmute
           </button>
         </div>
@@ -83,13 +79,16 @@ function AddProfile() {
   const [f, setF] = useState({ name: '', host: '', port: '22', user: 'root', identityFile: '' });
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
-    const env = await app.api.profilesAdd({
-      profile: { name: f.name, host: f.host, port: Number(f.port), user: f.user, ...(f.identityFile ? { identityFile: f.identityFile } : {}) },
-    });
+    const env = await settled(
+      app.api.profilesAdd({
+        profile: { name: f.name, host: f.host, port: Number(f.port), user: f.user, ...(f.identityFile ? { identityFile: f.identityFile } : {}) },
+      }),
+    );
     if (env.error) return setError(describe(env.error, 'Adding the droplet'));
     setError(null);
     await app.refreshProfiles();
-    void app.connect(env.result.profile.name);
+    // Connect's own failures are toasted by connect(); the form is done either way.
+    app.background(app.connect(env.result.profile.name), `Connecting to ${env.result.profile.name}`);
   };
   const field = (k: keyof typeof f, label: string, ph: string) => (
     <label className="field">
@@ -102,7 +101,7 @@ function AddProfile() {
       className="add-profile"
       onSubmit={(e) => {
         e.preventDefault();
-        void submit();
+        app.background(submit(), 'Adding the droplet');
       }}
     >
       <h3>Add a droplet</h3>

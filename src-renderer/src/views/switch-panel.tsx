@@ -55,7 +55,7 @@ export function SwitchPanel({ name }: { name: string }) {
         </p>
       )}
       {confirm && (
-        <Confirm title={`Resume destructive tools on ${name}?`} confirmLabel="Resume" danger onConfirm={() => void resume()} onCancel={() => setConfirm(false)}>
+        <Confirm title={`Resume destructive tools on ${name}?`} confirmLabel="Resume" danger onConfirm={() => app.background(resume(), `Resuming ${name}`)} onCancel={() => setConfirm(false)}>
           <p>The agent will again be able to modify its own code, restart itself, run Docker commands and host shell commands for trusted senders.</p>
         </Confirm>
       )}
@@ -78,7 +78,7 @@ export function PauseButton({ name, paused, compact }: { name: string; paused: b
     }
   };
   return (
-    <button type="button" className="pause" onClick={() => void pause()} aria-busy={busy} aria-label={`Pause destructive tools on ${name}`} title="Shift+P">
+    <button type="button" className="pause" onClick={() => app.background(pause(), `Pausing ${name}`)} aria-busy={busy} aria-label={`Pause destructive tools on ${name}`} title="Shift+P">
       {busy ? 'Pausing…' : paused ? (compact ? 'Paused' : 'Paused — pause again') : compact ? 'Pause' : 'Pause destructive tools'}
     </button>
   );

@@ -26,16 +26,31 @@ export function Vault({ name }: { name: string }) {
     setProgress(null);
     if (what === 'rotate') {
       const r = await app.call(app.api.vaultRotate({ name, confirm: true, opId: op.current }), 'Rotation');
-      if (r) app.toast(`Rotated: new key ${r.newKeyId}; ${r.vaultEntries} entries and ${r.archiveTokens} archive tokens re-encrypted; verify ${r.verify.ok ? 'passed' : 'FAILED'}.`, r.verify.ok ? 'ok' : 'error');
+      if (r)
+        app.toast(
+          `Rotated: new key ${r.newKeyId}; ${r.vaultEntries} entries and ${r.archiveTokens} archive tokens re-encrypted; verify ${r.verify.ok ? 'passed' : 'FAILED'}.`,
+          r.verify.ok ? 'ok' : 'error',
+        );
     } else {
       const r = await app.call(app.api.vaultVerify({ name, opId: op.current }), 'Verify');
-      if (r) setVerify(r.ok ? `Every token opens: ${r.vault.tokens} vault entries, ${r.archive.tokens} archive messages.` : `Problems: ${r.vault.badEntries.length} vault entries and ${r.archive.badCount} archive lines do not open.`);
+      if (r)
+        setVerify(
+          r.ok
+            ? `Every token opens: ${r.vault.tokens} vault entries, ${r.archive.tokens} archive messages.`
+            : `Problems: ${r.vault.badEntries.length} vault entries and ${r.archive.badCount} archive lines do not open.`,
+        );
     }
     setBusy(null);
     await app.refresh(name);
   };
 
-  if (!v) return <section className="page" aria-label="Vault"><h1>Vault · {name}</h1><p className="empty">{err ?? 'Reading the vault…'}</p></section>;
+  if (!v)
+    return (
+      <section className="page" aria-label="Vault">
+        <h1>Vault · {name}</h1>
+        <p className="empty">{err ?? 'Reading the vault…'}</p>
+      </section>
+    );
   const pct = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : null;
   return (
     <section className="page" aria-label="Vault">
@@ -46,11 +61,15 @@ export function Vault({ name }: { name: string }) {
           <dt>Primary key</dt>
           <dd className="mono">{v.primary.id}</dd>
           <dt>Created</dt>
-          <dd>{clock(v.primary.created)} ({Math.floor(v.primary.ageDays)} days old)</dd>
+          <dd>
+            {clock(v.primary.created)} ({Math.floor(v.primary.ageDays)} days old)
+          </dd>
           <dt>Rotation</dt>
           <dd>{v.primary.rotationDue ? <span className="badge b-paused">due now</span> : `due ${v.primary.rotationDueAt.slice(0, 10)}`}</dd>
           <dt>Keyring file</dt>
-          <dd>mode {v.keyringMode} {v.keyringModeOk ? '' : <span className="badge b-failed">should be 0600</span>}</dd>
+          <dd>
+            mode {v.keyringMode} {v.keyringModeOk ? '' : <span className="badge b-failed">should be 0600</span>}
+          </dd>
           <dt>Retired keys</dt>
           <dd>{v.retired.length === 0 ? 'none' : v.retired.map((r) => `${r.id}${r.purgeable ? ' (purgeable)' : ''}`).join(', ')}</dd>
         </dl>
@@ -58,7 +77,7 @@ export function Vault({ name }: { name: string }) {
           <button type="button" className="primary" disabled={busy !== null} onClick={() => setConfirm(true)}>
             Rotate key…
           </button>
-          <button type="button" disabled={busy !== null} onClick={() => void run('verify')}>
+          <button type="button" disabled={busy !== null} onClick={() => app.background(run('verify'), `Verifying the vault of ${name}`)}>
             Verify vault
           </button>
         </div>
@@ -94,7 +113,7 @@ export function Vault({ name }: { name: string }) {
         )}
       </div>
       {confirm && (
-        <Confirm title="Rotate the vault key?" confirmLabel="Rotate" onConfirm={() => void run('rotate')} onCancel={() => setConfirm(false)}>
+        <Confirm title="Rotate the vault key?" confirmLabel="Rotate" onConfirm={() => app.background(run('rotate'), `Rotating the vault key of ${name}`)} onCancel={() => setConfirm(false)}>
           <p>A new primary key is made; every vault entry and every archived message is re-encrypted under it. The old key is kept (retired) while backups may need it.</p>
         </Confirm>
       )}

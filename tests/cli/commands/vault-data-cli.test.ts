@@ -21,7 +21,10 @@ test('stratam vault: rotate needs --yes, prints progress events with --json, sta
     assert.match(no.err, /needs --yes/);
     const r = cli(fx, '--json', 'vault', 'rotate', '--yes');
     assert.equal(r.code, 0, r.err);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(lines.filter((l) => l.kind === 'progress').length >= 5);
     const result = lines.at(-1)!;
     assert.equal(result.archiveTokens, 50);

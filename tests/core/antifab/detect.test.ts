@@ -35,7 +35,11 @@ function score(corpus: ReadonlyArray<readonly [string, string]>) {
 test('the labelled corpus scores precision and recall of at least 0.95', () => {
   const all = [...REPLIES, ...HOLDOUT];
   assert.ok(all.length >= 200, `corpus has ${all.length} replies`);
-  for (const [name, corpus] of [['tuning', REPLIES], ['holdout', HOLDOUT], ['all', all]] as const) {
+  for (const [name, corpus] of [
+    ['tuning', REPLIES],
+    ['holdout', HOLDOUT],
+    ['all', all],
+  ] as const) {
     const s = score(corpus);
     console.log(`antifab ${name}: ${corpus.length} replies, tp=${s.tp} fp=${s.fp} fn=${s.fn}, precision=${s.precision.toFixed(3)} recall=${s.recall.toFixed(3)}`);
     if (name !== 'all') for (const w of s.wrong) console.log(`  miss (${name}): ${w}`);

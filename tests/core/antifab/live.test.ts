@@ -5,7 +5,12 @@ import { LiveScanner } from '../../../src-main/core/antifab/live.js';
 import type { ArchiveMessage, FabricationWarning } from '../../../src-main/core/antifab/scan.js';
 
 const msg = (turn: string, role: string, content: string, channel = 'discord'): ArchiveMessage => ({
-  ts: '2026-11-28T01:00:00Z', turn, role, channel, author: role === 'assistant' ? 'stratam' : 'owner', content,
+  ts: '2026-11-28T01:00:00Z',
+  turn,
+  role,
+  channel,
+  author: role === 'assistant' ? 'stratam' : 'owner',
+  content,
 });
 
 function scanner(quietMs = 60_000) {
@@ -31,7 +36,10 @@ test('the next inbound message on the channel closes the turn and emits at once'
   s.message(msg('t9', 'user', 'hello', 'telegram')); // another channel: t1 stays open
   assert.equal(got.length, 0);
   s.message(msg('t2', 'user', 'and now?'));
-  assert.deepEqual(got.map((w) => [w.turn, w.tier, w.claim]), [['t1', 1, 'deploy']]);
+  assert.deepEqual(
+    got.map((w) => [w.turn, w.tier, w.claim]),
+    [['t1', 1, 'deploy']],
+  );
   // Late records of a closed turn change nothing.
   s.call({ turn: 't1', tool: 'self_modify_code', ok: true, blocked: null });
   s.flush();
@@ -44,10 +52,19 @@ test('a quiet period closes a turn; flush closes the rest; loop calls are ignore
   s.message(msg('q', 'assistant', 'Restarting the container now.'));
   s.call({ turn: null, tool: 'self_restart', ok: true, blocked: null });
   await sleep(150);
-  assert.deepEqual(got.map((w) => [w.turn, w.tier]), [['q', 2]]);
+  assert.deepEqual(
+    got.map((w) => [w.turn, w.tier]),
+    [['q', 2]],
+  );
   s.message(msg('f', 'assistant', 'Email sent.'));
   s.flush();
-  assert.deepEqual(got.map((w) => [w.turn, w.tier, w.claim]), [['q', 2, 'restart'], ['f', 1, 'email']]);
+  assert.deepEqual(
+    got.map((w) => [w.turn, w.tier, w.claim]),
+    [
+      ['q', 2, 'restart'],
+      ['f', 1, 'email'],
+    ],
+  );
   s.stop();
 });
 
@@ -57,6 +74,9 @@ test('open turns are bounded: the oldest is judged when the limit is reached', (
   s.message(msg('a', 'assistant', 'I pushed it.', 'c1'));
   s.message(msg('b', 'assistant', 'I pushed it.', 'c2'));
   s.message(msg('c', 'assistant', 'I pushed it.', 'c3'));
-  assert.deepEqual(got.map((w) => w.turn), ['a']);
+  assert.deepEqual(
+    got.map((w) => w.turn),
+    ['a'],
+  );
   s.stop();
 });

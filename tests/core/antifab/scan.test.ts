@@ -9,7 +9,13 @@ import type { ToolCall } from '../../../src-main/core/antifab/backing.js';
 import { type ArchiveMessage, scanRecords } from '../../../src-main/core/antifab/scan.js';
 
 const reply = (turn: string, content: string, extra: Partial<ArchiveMessage> = {}): ArchiveMessage => ({
-  ts: '2026-11-28T01:02:00.000Z', turn, role: 'assistant', channel: 'discord', author: 'stratam', content, ...extra,
+  ts: '2026-11-28T01:02:00.000Z',
+  turn,
+  role: 'assistant',
+  channel: 'discord',
+  author: 'stratam',
+  content,
+  ...extra,
 });
 const call = (turn: string, tool: string, ok = true, blocked: string | null = null): ToolCall => ({ turn, tool, ok, blocked, seq: 1 });
 
@@ -18,10 +24,13 @@ test('a claim is backed only by a tool of its kind in the same turn', () => {
     [reply('t1', "I've restarted the container."), reply('t2', "I've restarted the container."), reply('t3', 'I restarted it and emailed Sam.')],
     [call('t1', 'docker_cmd'), call('t2', 'read_logs'), call('t3', 'self_restart'), call('t9', 'gmail_send')],
   );
-  assert.deepEqual(r.warnings.map((w) => [w.turn, w.tier, w.claim, w.phrase]), [
-    ['t2', 1, 'restart', "I've restarted"],
-    ['t3', 1, 'email', 'emailed'],
-  ]);
+  assert.deepEqual(
+    r.warnings.map((w) => [w.turn, w.tier, w.claim, w.phrase]),
+    [
+      ['t2', 1, 'restart', "I've restarted"],
+      ['t3', 1, 'email', 'emailed'],
+    ],
+  );
   assert.deepEqual(r.warnings[0]!.calls, [{ seq: 1, tool: 'read_logs', ok: true, blocked: null }]);
   assert.equal(r.scanned.replies, 3);
 });
@@ -31,22 +40,37 @@ test('tier 1 backed only by blocked or failed calls is a mismatch; tiers 2 and 3
     [reply('a', 'I deployed it.'), reply('b', 'I deployed it.'), reply('c', "I'm deploying it now."), reply('d', "I'll deploy it now.")],
     [call('a', 'host_exec', false, 'flag'), call('b', 'docker_cmd', false), call('c', 'host_exec', false, 'blocklist'), call('d', 'self_modify_code', false)],
   );
-  assert.deepEqual(r.warnings.map((w) => [w.turn, w.tier]), [['a', 1], ['b', 1]]);
+  assert.deepEqual(
+    r.warnings.map((w) => [w.turn, w.tier]),
+    [
+      ['a', 1],
+      ['b', 1],
+    ],
+  );
 });
 
 test('an unknown tool backs only a tier-3 check, and the agent verdict rides along', () => {
   const verdict = { tier: 3, phrases: ['Let me check'] };
-  const r = scanRecords(
-    [reply('a', 'Let me check.', { antifab: verdict }), reply('b', 'I checked the logs.'), reply('c', 'Let me check.')],
-    [call('a', 'mystery_tool'), call('b', 'mystery_tool')],
+  const r = scanRecords([reply('a', 'Let me check.', { antifab: verdict }), reply('b', 'I checked the logs.'), reply('c', 'Let me check.')], [call('a', 'mystery_tool'), call('b', 'mystery_tool')]);
+  assert.deepEqual(
+    r.warnings.map((w) => [w.turn, w.tier, w.droplet]),
+    [
+      ['b', 1, null],
+      ['c', 3, null],
+    ],
   );
-  assert.deepEqual(r.warnings.map((w) => [w.turn, w.tier, w.droplet]), [['b', 1, null], ['c', 3, null]]);
   const none = scanRecords([reply('a', 'Let me check.', { antifab: verdict })], []);
   assert.deepEqual(none.warnings[0]!.droplet, verdict);
 });
 
 test('non-replies and unreadable replies are not scanned', () => {
-  const r = scanRecords([{ ...reply('a', 'I deployed it.'), role: 'user' }, { ...reply('b', ''), content: null }], []);
+  const r = scanRecords(
+    [
+      { ...reply('a', 'I deployed it.'), role: 'user' },
+      { ...reply('b', ''), content: null },
+    ],
+    [],
+  );
   assert.deepEqual(r, { warnings: [], scanned: { replies: 0, unreadable: 1 } });
 });
 
@@ -58,7 +82,6 @@ test('a 1 MB adversarial reply is scanned (the time is measured in bench/antifab
 });
 
 // ---- end to end: an archive the agent's own Fernet (Python cryptography) wrote ----
-
 
 const PY = String.raw`
 import json, sys
@@ -108,7 +131,15 @@ test('stratam antifab scan reads an encrypted archive and the rotated activity l
   assert.equal(all.code, 3, all.stderr);
   const out = JSON.parse(all.stdout) as { warnings: Array<Record<string, unknown>>; scanned: { replies: number } };
   assert.deepEqual(out.warnings, [
-    { turn: 't_1', tier: 1, phrase: 'I restarted', claim: 'restart', ts: '2026-11-28T01:00:05Z', calls: [{ seq: 2, tool: 'self_restart', ok: false, blocked: 'flag' }], droplet: { tier: 1, phrases: ['I restarted'] } },
+    {
+      turn: 't_1',
+      tier: 1,
+      phrase: 'I restarted',
+      claim: 'restart',
+      ts: '2026-11-28T01:00:05Z',
+      calls: [{ seq: 2, tool: 'self_restart', ok: false, blocked: 'flag' }],
+      droplet: { tier: 1, phrases: ['I restarted'] },
+    },
     { turn: 't_3', tier: 1, phrase: 'Email sent', claim: 'email', ts: '2026-11-28T03:00:05Z', calls: [{ seq: 4, tool: 'discord_send', ok: true, blocked: null }], droplet: null },
   ]);
   assert.equal(out.scanned.replies, 5, 'the retired key still opens the oldest reply');
@@ -116,7 +147,10 @@ test('stratam antifab scan reads an encrypted archive and the rotated activity l
 
   const since = await run([...args, '--since', '2026-11-28T02:30:00Z']);
   const s = JSON.parse(since.stdout) as { warnings: Array<{ turn: string }>; scanned: { replies: number } };
-  assert.deepEqual(s.warnings.map((w) => w.turn), ['t_3']);
+  assert.deepEqual(
+    s.warnings.map((w) => w.turn),
+    ['t_3'],
+  );
   assert.equal(s.scanned.replies, 2);
 
   const bad = await run([...args, '--since', 'yesterday']);

@@ -26,7 +26,10 @@ test('follow delivers every record once across a killed sshd and a rotation whil
   const c = new Collector();
   const feed = new AuditFeed(d, { follow: true, fromSeq: 1, stateDir: state, signal: ac.signal, onItem: c.push });
   const done = feed.run();
-  t.after(() => { ac.abort(); return done.catch(() => undefined); });
+  t.after(() => {
+    ac.abort();
+    return done.catch(() => undefined);
+  });
 
   await until('backlog', () => c.seqs().length === 5);
   assert.equal(followersFor(ref.home).length, 1, 'exactly one follower on the droplet');
@@ -68,7 +71,10 @@ test('rotation during follow: the rest of activity.jsonl.1 comes before the new 
   const c = new Collector();
   appendRecords(ref.home, 1, 10);
   const done = new AuditFeed(d, { follow: true, lines: 10, signal: ac.signal, onItem: c.push }).run();
-  t.after(() => { ac.abort(); return done.catch(() => undefined); });
+  t.after(() => {
+    ac.abort();
+    return done.catch(() => undefined);
+  });
   await until('first batch', () => c.seqs().length === 10);
   for (let round = 0; round < 5; round++) {
     const base = 10 + round * 20;
@@ -109,13 +115,22 @@ test('bad lines of every kind and a 6 MB line over SSH; the full line is fetchab
     const c = new Collector();
     const summary = await new AuditFeed(d, { fromSeq: 1, onItem: c.push, ...mode }).run();
     assert.deepEqual(c.seqs(), [1, 6], 'torn seq 7 waits');
-    assert.deepEqual(c.diags('malformed').map((m) => (m.kind === 'malformed' ? m.reason : '')), ['invalid-json', 'invalid-utf8', 'invalid-json']);
+    assert.deepEqual(
+      c.diags('malformed').map((m) => (m.kind === 'malformed' ? m.reason : '')),
+      ['invalid-json', 'invalid-utf8', 'invalid-json'],
+    );
     assert.equal(summary.malformed, 3);
     tr = c.diags('truncated') as TruncatedDiagnostic[];
     assert.equal(tr.length, 1);
     assert.equal(tr[0]?.record_seq, 4);
     assert.equal(tr[0]?.length, Buffer.byteLength(big));
-    assert.deepEqual(c.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])), [[2, 3], [5, 5]]);
+    assert.deepEqual(
+      c.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])),
+      [
+        [2, 3],
+        [5, 5],
+      ],
+    );
   }
 
   const parts: Buffer[] = [];
@@ -163,5 +178,8 @@ test('second line: a host_exec the blocklist refuses, reported ok:true, is a cri
   await new AuditFeed(d, { fromSeq: 1, checkCommand: await loadGuardChecker(), onItem: c.push }).run();
   assert.deepEqual(c.seqs(), [1, 2, 3, 4]);
   const alerts = c.diags('alert');
-  assert.deepEqual(alerts.map((a) => (a.kind === 'alert' ? [a.reason, a.severity, a.at_seq] : [])), [['blocklisted-command-ran', 'critical', 2]]);
+  assert.deepEqual(
+    alerts.map((a) => (a.kind === 'alert' ? [a.reason, a.severity, a.at_seq] : [])),
+    [['blocklisted-command-ran', 'critical', 2]],
+  );
 });

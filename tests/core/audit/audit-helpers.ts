@@ -8,7 +8,20 @@ import type { FeedItem } from '../../../src-main/core/audit/diagnostics.js';
 export const followersFor = (home: string): number[] => helpersWith(FOLLOWER_MARK, home);
 
 export const record = (seq: number, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ seq, ts: new Date(1_700_000_000_000 + seq * 1000).toISOString(), turn: 't_1', channel: 'discord', trust: 'owner', tool: 'read_file', args: { path: `/tmp/${seq}` }, result: 'ok', ok: true, elapsed_ms: 3, blocked: null, ...extra });
+  JSON.stringify({
+    seq,
+    ts: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
+    turn: 't_1',
+    channel: 'discord',
+    trust: 'owner',
+    tool: 'read_file',
+    args: { path: `/tmp/${seq}` },
+    result: 'ok',
+    ok: true,
+    elapsed_ms: 3,
+    blocked: null,
+    ...extra,
+  });
 
 export function appendRecords(home: string, from: number, to: number, file = 'activity.jsonl'): void {
   let s = '';

@@ -20,20 +20,53 @@ test('filters by tool, outcome, channel, trust, time and text; newest first; bou
     JSON.stringify({ seq: 5, ts: at(3), channel: 'email', trust: 'owner', tool: 'gmail_send', args: { to: 'Ops@Example.com' }, ok: true, blocked: null }),
   ]);
   assert.equal(idx.size, 4, 'ring keeps the newest 4');
-  assert.deepEqual(idx.query().map((e) => e.seq), [5, 4, 3, 2]);
-  assert.deepEqual(idx.query({ tools: ['host_exec'] }).map((e) => e.seq), [4, 2]);
-  assert.deepEqual(idx.query({ outcomes: ['blocked'] }).map((e) => e.seq), [2]);
-  assert.deepEqual(idx.query({ outcomes: ['failed'] }).map((e) => e.seq), [3]);
-  assert.deepEqual(idx.query({ channels: ['discord', 'email'] }).map((e) => e.seq), [5, 4]);
-  assert.deepEqual(idx.query({ trust: ['untrusted'] }).map((e) => e.seq), [2]);
-  assert.deepEqual(idx.query({ since: at(1, 15), until: at(2) }).map((e) => e.seq), [4, 3]);
-  assert.deepEqual(idx.query({ text: 'ops@example' }).map((e) => e.seq), [5]);
-  assert.deepEqual(idx.query({ limit: 1 }).map((e) => e.seq), [5]);
+  assert.deepEqual(
+    idx.query().map((e) => e.seq),
+    [5, 4, 3, 2],
+  );
+  assert.deepEqual(
+    idx.query({ tools: ['host_exec'] }).map((e) => e.seq),
+    [4, 2],
+  );
+  assert.deepEqual(
+    idx.query({ outcomes: ['blocked'] }).map((e) => e.seq),
+    [2],
+  );
+  assert.deepEqual(
+    idx.query({ outcomes: ['failed'] }).map((e) => e.seq),
+    [3],
+  );
+  assert.deepEqual(
+    idx.query({ channels: ['discord', 'email'] }).map((e) => e.seq),
+    [5, 4],
+  );
+  assert.deepEqual(
+    idx.query({ trust: ['untrusted'] }).map((e) => e.seq),
+    [2],
+  );
+  assert.deepEqual(
+    idx.query({ since: at(1, 15), until: at(2) }).map((e) => e.seq),
+    [4, 3],
+  );
+  assert.deepEqual(
+    idx.query({ text: 'ops@example' }).map((e) => e.seq),
+    [5],
+  );
+  assert.deepEqual(
+    idx.query({ limit: 1 }).map((e) => e.seq),
+    [5],
+  );
 });
 
 test('tool-call rate per minute for the sparkline counts every record seen', () => {
   const idx = new AuditIndex(2);
-  feed(idx, [0, 0, 0, 2, 2, 4].map((m, i) => JSON.stringify({ seq: i + 1, ts: at(m, i), tool: 't', ok: true })));
-  assert.deepEqual(idx.ratePerMinute(5).map((p) => p.calls), [3, 0, 2, 0, 1]);
+  feed(
+    idx,
+    [0, 0, 0, 2, 2, 4].map((m, i) => JSON.stringify({ seq: i + 1, ts: at(m, i), tool: 't', ok: true })),
+  );
+  assert.deepEqual(
+    idx.ratePerMinute(5).map((p) => p.calls),
+    [3, 0, 2, 0, 1],
+  );
   assert.equal(idx.ratePerMinute(5)[0]?.minute, at(0));
 });

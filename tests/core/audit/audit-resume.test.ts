@@ -39,7 +39,10 @@ function setup(t: import('node:test').TestContext) {
   appendRecords(home, 1, 10);
   // A long retry delay: the files are rearranged (synchronously) before the follower restarts.
   const done = new AuditFeed(d, { follow: true, fromSeq: 1, signal: ac.signal, onItem: c.push, retryDelayMs: 400 }).run();
-  t.after(() => { ac.abort(); return done.catch(() => undefined); });
+  t.after(() => {
+    ac.abort();
+    return done.catch(() => undefined);
+  });
   const killFollower = () => {
     const pids = followersFor(home);
     assert.equal(pids.length, 1, 'one follower to kill');
@@ -55,9 +58,24 @@ test('resume into a file that reuses the inode (other content at that inode): ev
   // The storm while cut off: the file read so far (1..10) now lives on as .3
   // under another inode, and the inode we were reading holds newer records
   // (longer than the old resume offset, so a blind seek lands mid-line).
-  writeFileSync(`${file}.3`, range(1, 20).map((s) => `${record(s)}\n`).join(''));
-  writeFileSync(`${file}.2`, range(21, 30).map((s) => `${record(s)}\n`).join(''));
-  writeFileSync(`${file}.1`, range(31, 40).map((s) => `${record(s)}\n`).join(''));
+  writeFileSync(
+    `${file}.3`,
+    range(1, 20)
+      .map((s) => `${record(s)}\n`)
+      .join(''),
+  );
+  writeFileSync(
+    `${file}.2`,
+    range(21, 30)
+      .map((s) => `${record(s)}\n`)
+      .join(''),
+  );
+  writeFileSync(
+    `${file}.1`,
+    range(31, 40)
+      .map((s) => `${record(s)}\n`)
+      .join(''),
+  );
   truncateSync(file, 0);
   appendRecords(home, 41, 70);
   await until('after the resume', () => c.seqs().at(-1) === 70);
@@ -65,7 +83,10 @@ test('resume into a file that reuses the inode (other content at that inode): ev
   assert.deepEqual(c.seqs(), range(1, 70), 'every retained record once, in order');
   assert.deepEqual(c.diags('gap'), []);
   assert.deepEqual(c.diags('malformed'), [], 'no seek into the middle of a line');
-  assert.ok(c.diags('connection').some((x) => x.kind === 'connection' && x.state === 'file-gone'), 'the resume was refused by identity');
+  assert.ok(
+    c.diags('connection').some((x) => x.kind === 'connection' && x.state === 'file-gone'),
+    'the resume was refused by identity',
+  );
   ac.abort();
   await done;
 });
@@ -83,7 +104,12 @@ test('a resume at a reused inode with nothing to check it by: the seq does not c
   // While cut off: more rotations; the new file (11..20) moved on and its
   // inode number went to today's file, which holds 26.. (21..25 rotated out).
   renameSync(`${file}.1`, `${file}.2`);
-  writeFileSync(`${file}.1`, range(11, 20).map((s) => `${record(s)}\n`).join(''));
+  writeFileSync(
+    `${file}.1`,
+    range(11, 20)
+      .map((s) => `${record(s)}\n`)
+      .join(''),
+  );
   truncateSync(file, 0);
   appendRecords(home, 26, 30);
   await until('after the resume', () => c.seqs().at(-1) === 30);

@@ -8,11 +8,15 @@ function collect(maxLine?: number) {
   const records: AuditRecord[] = [];
   const malformed: MalformedDiagnostic[] = [];
   const truncated: TruncatedDiagnostic[] = [];
-  const reader = new LineReader('activity', {
-    record: (r) => records.push(r.detached()),
-    malformed: (d) => malformed.push(d),
-    truncated: (d) => truncated.push(d),
-  }, maxLine === undefined ? {} : { maxLine });
+  const reader = new LineReader(
+    'activity',
+    {
+      record: (r) => records.push(r.detached()),
+      malformed: (d) => malformed.push(d),
+      truncated: (d) => truncated.push(d),
+    },
+    maxLine === undefined ? {} : { maxLine },
+  );
   return { reader, records, malformed, truncated };
 }
 
@@ -32,18 +36,35 @@ test('bad lines of every kind become counted malformed diagnostics and the feed 
   const all = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
   // Feed it one byte at a time and in one go: same outcome.
   for (let i = 0; i < all.length; i++) reader.push('9', i, all.subarray(i, i + 1));
-  assert.deepEqual(records.map((r) => r.seq), [1, 7]);
-  assert.deepEqual(malformed.map((m) => m.reason), ['invalid-json', 'invalid-utf8', 'invalid-json', 'not-an-object', 'no-seq']);
-  assert.deepEqual(malformed.map((m) => m.count), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    records.map((r) => r.seq),
+    [1, 7],
+  );
+  assert.deepEqual(
+    malformed.map((m) => m.reason),
+    ['invalid-json', 'invalid-utf8', 'invalid-json', 'not-an-object', 'no-seq'],
+  );
+  assert.deepEqual(
+    malformed.map((m) => m.count),
+    [1, 2, 3, 4, 5],
+  );
   assert.ok(malformed.every((m) => !('seq' in m)));
   // exact bytes kept and hashed
   assert.deepEqual(records[1]?.bytes, lines[6]);
-  assert.equal(records[1]?.sha256, createHash('sha256').update(lines[6] as Buffer).digest('hex'));
+  assert.equal(
+    records[1]?.sha256,
+    createHash('sha256')
+      .update(lines[6] as Buffer)
+      .digest('hex'),
+  );
   assert.equal(records[1]?.offset, all.length - (lines[6] as Buffer).length - 1);
 
   const two = collect();
   two.reader.push('9', 0, all);
-  assert.deepEqual(two.records.map((r) => r.seq), [1, 7]);
+  assert.deepEqual(
+    two.records.map((r) => r.seq),
+    [1, 7],
+  );
   assert.equal(two.malformed.length, 5);
 });
 
@@ -51,10 +72,16 @@ test('a torn last line waits for its newline; resume point stays at its start', 
   const { reader, records } = collect();
   const a = `${rec(1)}\n`;
   reader.push('5', 0, Buffer.from(`${a}${rec(2).slice(0, 10)}`));
-  assert.deepEqual(records.map((r) => r.seq), [1]);
+  assert.deepEqual(
+    records.map((r) => r.seq),
+    [1],
+  );
   assert.deepEqual(reader.resumePoint, { fileId: '5', offset: a.length });
   reader.push('5', a.length + 10, Buffer.from(`${rec(2).slice(10)}\n`));
-  assert.deepEqual(records.map((r) => r.seq), [1, 2]);
+  assert.deepEqual(
+    records.map((r) => r.seq),
+    [1, 2],
+  );
   assert.deepEqual(reader.resumePoint, { fileId: '5', offset: a.length + rec(2).length + 1 });
 });
 
@@ -64,7 +91,10 @@ test('a line over the limit is delivered truncated with its full hash, and memor
   const big = Buffer.from(`{"seq":5,"result":"${'x'.repeat(6 * 1024 * 1024)}"}`);
   const data = Buffer.concat([Buffer.from(`${rec(4)}\n`), big, Buffer.from(`\n${rec(6)}\n`)]);
   for (let i = 0; i < data.length; i += 32 * 1024) reader.push('7', i, data.subarray(i, i + 32 * 1024));
-  assert.deepEqual(records.map((r) => r.seq), [4, 6]);
+  assert.deepEqual(
+    records.map((r) => r.seq),
+    [4, 6],
+  );
   assert.equal(truncated.length, 1);
   const t = truncated[0] as TruncatedDiagnostic;
   assert.equal(t.record_seq, 5);
@@ -81,6 +111,9 @@ test('a partial line left at the end of a rotated file is reported, not glued to
   const { reader, records, malformed } = collect();
   reader.push('1', 0, Buffer.from(`${rec(1)}\n{"seq":2,"to`));
   reader.push('2', 0, Buffer.from(`${rec(3)}\n`));
-  assert.deepEqual(records.map((r) => r.seq), [1, 3]);
+  assert.deepEqual(
+    records.map((r) => r.seq),
+    [1, 3],
+  );
   assert.equal(malformed[0]?.reason, 'torn-at-rotation');
 });

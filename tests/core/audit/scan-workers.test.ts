@@ -24,7 +24,8 @@ function messyLog(from: number, n: number): Buffer {
   for (let seq = from; seq < from + n; seq++) {
     const r = rnd();
     if (r < 0.02) parts.push(Buffer.from('{"seq":oops}\n'));
-    else if (r < 0.03) parts.push(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x7d, 0x0a])); // invalid UTF-8
+    else if (r < 0.03)
+      parts.push(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x7d, 0x0a])); // invalid UTF-8
     else if (r < 0.04) parts.push(Buffer.from('[1,2]\n'));
     else if (r < 0.05) parts.push(Buffer.from('\n\n'));
     else if (r < 0.06) parts.push(Buffer.from('{"tool":"x","r":"\u0007"}\n'));
@@ -79,7 +80,14 @@ test('a backlog scanned by worker threads equals one scanned on the main thread:
     const state = mkdtempSync(join(tmpdir(), 'stratam-scan-'));
     t.after(() => rmSync(state, { recursive: true, force: true }));
     const items: FeedItem[] = [];
-    const summary = await new AuditFeed(d, { fromSeq: 1, stateDir: state, maxLine: 4096, checkCommand, onItem: (i) => items.push(i.type === 'record' ? { type: 'record', record: i.record.detached() } : i), ...extra }).run();
+    const summary = await new AuditFeed(d, {
+      fromSeq: 1,
+      stateDir: state,
+      maxLine: 4096,
+      checkCommand,
+      onItem: (i) => items.push(i.type === 'record' ? { type: 'record', record: i.record.detached() } : i),
+      ...extra,
+    }).run();
     return { items, summary, state };
   };
   const inline = await runWith({ scanWorkers: 0 });

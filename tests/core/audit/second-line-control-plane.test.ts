@@ -48,7 +48,7 @@ test('second line: host_exec records that rewrote .env or pruned volumes raise t
   assert.ok(first?.kind === 'alert' && /control plane/.test(first.detail), 'the alert says the control plane was written');
 });
 
-test('second line without a droplet plane: the contract defaults (the issue\'s own example commands)', async (t) => {
+test("second line without a droplet plane: the contract defaults (the issue's own example commands)", async (t) => {
   const ref = await startReferenceDroplet();
   t.after(() => ref.teardown());
   const lines = [

@@ -30,7 +30,14 @@ test('a record with seq 999999, then 10 normal records: one rollback alert, ever
     const summary = await new AuditFeed(d, { fromSeq: 1, onItem: c.push, ...(stateDir ? { stateDir } : {}) }).run();
     const what = stateDir ? 'with the witness' : 'without the witness';
     assert.deepEqual(alertsOf(c), [['rollback', 1043]], `${what}: one alert for 10 later records`);
-    assert.deepEqual(gapsOf(c), [[1, 1039], [1043, 999_998]], what);
+    assert.deepEqual(
+      gapsOf(c),
+      [
+        [1, 1039],
+        [1043, 999_998],
+      ],
+      what,
+    );
     assert.deepEqual(c.seqs(), [1040, 1041, 1042, 999_999, ...range(1043, 1052)], `${what}: every record shown`);
     assert.equal(summary.alerts, 1);
   }
@@ -49,7 +56,10 @@ test('live: the bogus seq, 10 records after it, a real gap with records after it
   const ac = new AbortController();
   const c = new Collector();
   const done = new AuditFeed(d, { follow: true, lines: 5, signal: ac.signal, onItem: c.push }).run();
-  t.after(() => { ac.abort(); return done.catch(() => undefined); });
+  t.after(() => {
+    ac.abort();
+    return done.catch(() => undefined);
+  });
   await until('backlog', () => c.seqs().length === 5);
 
   appendFileSync(join(ref.home, 'activity.jsonl'), `${record(999_999)}\n`);
@@ -61,12 +71,18 @@ test('live: the bogus seq, 10 records after it, a real gap with records after it
   appendRecords(ref.home, 40, 50);
   await until('after the hole', () => c.seqs().length === 27);
   assert.deepEqual(alertsOf(c), [['rollback', 6]]);
-  assert.deepEqual(gapsOf(c), [[6, 999_998], [16, 39]]);
+  assert.deepEqual(gapsOf(c), [
+    [6, 999_998],
+    [16, 39],
+  ]);
 
   // A separate jump back later: its own one alert; the records after it are normal.
   appendRecords(ref.home, 30, 35);
   appendRecords(ref.home, 36, 36);
   await until('after the second jump back', () => c.seqs().length === 34);
-  assert.deepEqual(alertsOf(c), [['rollback', 6], ['rollback', 30]]);
+  assert.deepEqual(alertsOf(c), [
+    ['rollback', 6],
+    ['rollback', 30],
+  ]);
   assert.deepEqual(c.seqs(), [...range(1, 5), 999_999, ...range(6, 15), ...range(40, 50), ...range(30, 36)]);
 });

@@ -41,7 +41,12 @@ test('a bogus 999999 then 10 normal records: one gap for the jump, ONE rollback,
 test('a second, separate anomaly later raises its own one finding', () => {
   const r = run([...range(1, 5), 999_999, ...range(6, 10), 500_000, ...range(11, 15)]);
   const kinds = r.findings.map(([seq, f]) => [seq, f.kind]);
-  assert.deepEqual(kinds, [[999_999, 'gap'], [6, 'rollback'], [500_000, 'gap'], [11, 'rollback']]);
+  assert.deepEqual(kinds, [
+    [999_999, 'gap'],
+    [6, 'rollback'],
+    [500_000, 'gap'],
+    [11, 'rollback'],
+  ]);
 });
 
 test('a jump forward (a real gap) followed by normal records: one gap, nothing per record', () => {
@@ -58,7 +63,10 @@ test('a plain jump back (log restored to an older seq) is one rollback, then its
 
 test('a repeated seq is one finding however long the run; the baseline stays; a later repeat is a new finding', () => {
   const r = run([1, 2, 3, 3, 3, 3, 4, 5, 5, 6]);
-  assert.deepEqual(r.findings, [[3, { kind: 'repeat', seq: 3 }], [5, { kind: 'repeat', seq: 5 }]]);
+  assert.deepEqual(r.findings, [
+    [3, { kind: 'repeat', seq: 3 }],
+    [5, { kind: 'repeat', seq: 5 }],
+  ]);
   assert.deepEqual(r.delivered, [1, 2, 3, 3, 3, 3, 4, 5, 5, 6]);
   assert.equal(r.tracker.last, 6);
 });

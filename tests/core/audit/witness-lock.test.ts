@@ -18,10 +18,18 @@ test('the process lock: a live holder is waited for and then named; a killed one
   const path = join(dir, 'x.lock');
 
   // Another process takes the lock and never lets go (stuck mid-write, as far as anyone can tell).
-  const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     const { withProcessLock } = await import(${JSON.stringify(LOCK_MODULE)});
     withProcessLock(${JSON.stringify(path)}, () => { process.stdout.write('held\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });
-  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  `,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   t.after(() => holder.kill('SIGKILL'));
   await new Promise<void>((r) => holder.stdout.once('data', () => r()));
   assert.equal(isStale(readFileSync(path, 'utf8')), false);
@@ -36,7 +44,10 @@ test('the process lock: a live holder is waited for and then named; a killed one
   holder.kill('SIGKILL');
   await new Promise((r) => holder.once('close', r));
   assert.equal(isStale(readFileSync(path, 'utf8')), true, 'its holder is gone');
-  assert.equal(withProcessLock(path, () => 'mine', { waitMs: 300 }), 'mine');
+  assert.equal(
+    withProcessLock(path, () => 'mine', { waitMs: 300 }),
+    'mine',
+  );
   assert.equal(existsSync(path), false, 'released');
 });
 
@@ -49,18 +60,28 @@ test('the process lock: a reused pid (other start time) is stale; an unreadable 
   if (process.platform === 'linux') {
     writeFileSync(path, `${process.ppid} 1 0 0123456789abcdef\n`);
     assert.equal(isStale(readFileSync(path, 'utf8')), true);
-    assert.equal(withProcessLock(path, () => 1, { waitMs: 300 }), 1);
+    assert.equal(
+      withProcessLock(path, () => 1, { waitMs: 300 }),
+      1,
+    );
   }
   // Not a lock this code wrote: never judged stale, reported after the wait.
   writeFileSync(path, 'garbage\n');
   assert.throws(() => withProcessLock(path, () => 1, { waitMs: 100 }), /Could not lock/);
   rmSync(path);
 
-  assert.equal(withProcessLock(path, () => withProcessLock(path, () => withProcessLock(path, () => 'nested'))), 'nested');
+  assert.equal(
+    withProcessLock(path, () => withProcessLock(path, () => withProcessLock(path, () => 'nested'))),
+    'nested',
+  );
   assert.equal(existsSync(path), false);
-  assert.throws(() => withProcessLock(path, () => {
-    throw new Error('boom');
-  }), /boom/);
+  assert.throws(
+    () =>
+      withProcessLock(path, () => {
+        throw new Error('boom');
+      }),
+    /boom/,
+  );
   assert.equal(existsSync(path), false, 'released when the section throws');
 });
 
@@ -74,10 +95,18 @@ test('a witness whose lock is held by a frozen process keeps its batch in memory
   const w = WitnessStore.open(state, id, 'activity');
   t.after(() => w.close());
 
-  const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     const { withProcessLock } = await import(${JSON.stringify(LOCK_MODULE)});
     withProcessLock(${JSON.stringify(w.lockPath)}, () => { process.stdout.write('held\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });
-  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  `,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   t.after(() => holder.kill('SIGKILL'));
   await new Promise<void>((r) => holder.stdout.once('data', () => r()));
 
@@ -93,5 +122,8 @@ test('a witness whose lock is held by a frozen process keeps its batch in memory
   await new Promise((r) => holder.once('close', r));
   w.flush();
   assert.equal(w.checkChain(), -1);
-  assert.deepEqual([...w.entries()].map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(
+    [...w.entries()].map((e) => e.seq),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
 });

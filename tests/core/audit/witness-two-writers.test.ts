@@ -119,7 +119,7 @@ test('a lock left by a writer that was killed holding it is taken over, and its 
   assert.deepEqual(witnessed(state), range(1, 150));
 });
 
-test('merging at flush: a seq read with other bytes keeps the first copy and is logged; one below the other writer\'s end is left out', (t) => {
+test("merging at flush: a seq read with other bytes keeps the first copy and is logged; one below the other writer's end is left out", (t) => {
   const state = mkdtempSync(join(tmpdir(), 'stratam-witness-2w-'));
   t.after(() => rmSync(state, { recursive: true, force: true }));
   const lines: string[] = [];

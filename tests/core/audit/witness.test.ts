@@ -43,7 +43,9 @@ test('verify agrees with untouched logs, then catches a rewritten, a deleted and
   const rotated = join(ref.home, 'activity.jsonl.1');
   writeFileSync(rotated, readFileSync(rotated, 'utf8').replace(record(5), record(5, { ok: false, result: 'edited' })));
   const live = join(ref.home, 'activity.jsonl');
-  const kept = readFileSync(live, 'utf8').split('\n').filter((l) => l && !l.startsWith('{"seq":12,') && !l.startsWith('{"seq":20,'));
+  const kept = readFileSync(live, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('{"seq":12,') && !l.startsWith('{"seq":20,'));
   writeFileSync(live, `${kept.join('\n')}\n`);
   appendFileSync(live, `${record(3, { result: 'again' })}\n`);
 
@@ -60,8 +62,15 @@ test('verify agrees with untouched logs, then catches a rewritten, a deleted and
   const c2 = new Collector();
   await new AuditFeed(d, { fromSeq: 1, stateDir: state, onItem: c2.push }).run();
   const alerts = c2.diags('alert').map((x) => (x.kind === 'alert' ? [x.reason, x.at_seq] : []));
-  assert.deepEqual(alerts, [['rewritten', 5], ['rewritten', 3], ['rollback', 3]]);
-  assert.deepEqual(c2.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])), [[12, 12]]);
+  assert.deepEqual(alerts, [
+    ['rewritten', 5],
+    ['rewritten', 3],
+    ['rollback', 3],
+  ]);
+  assert.deepEqual(
+    c2.diags('gap').map((g) => (g.kind === 'gap' ? [g.from, g.to] : [])),
+    [[12, 12]],
+  );
 });
 
 /** A throwaway state dir and droplet identity for the store-level tests. */
@@ -153,7 +162,9 @@ test('a version-1 witness is converted once its own chain checks out, and kept b
         const e = Buffer.alloc(72);
         e.writeDoubleBE(i * 2, 0);
         createHash('sha256').update(String(i)).digest().copy(e, 8);
-        prev = createHash('sha256').update(Buffer.concat([prev, e.subarray(0, 40)])).digest();
+        prev = createHash('sha256')
+          .update(Buffer.concat([prev, e.subarray(0, 40)]))
+          .digest();
         prev.copy(e, 40);
         if (i === editAt) e.writeUInt8(e.readUInt8(9) ^ 1, 9);
         parts.push(e);

@@ -22,7 +22,10 @@ async function setup(t: import('node:test').TestContext) {
   for (let i = 0; i < 4; i++) execFileSync('docker', ['restart', '-t', '0', ref.container], { stdio: 'ignore' });
   const profile = ref.profile();
   const d = await SshDroplet.connect({ ...profile, paths: { ...profile.paths, agentContainer: WRONG } });
-  t.after(async () => { releaseDocker(d); await d.close(); });
+  t.after(async () => {
+    releaseDocker(d);
+    await d.close();
+  });
   return { ref, d };
 }
 

@@ -18,7 +18,10 @@ async function setup(t: import('node:test').TestContext) {
   const ref = await startReferenceDroplet({ agent: true });
   t.after(() => ref.teardown());
   const d = await SshDroplet.connect(ref.profile(), { reconnect: true });
-  t.after(async () => { releaseDocker(d); await d.close(); });
+  t.after(async () => {
+    releaseDocker(d);
+    await d.close();
+  });
   return { ref, d };
 }
 
@@ -46,7 +49,10 @@ test('watch: 3 restarts do not trip, the 4th does (flag 0, breaker.json by tray,
     await waitFor(() => restarts.length >= i);
   }
   await new Promise((r) => setTimeout(r, 500));
-  assert.deepEqual(restarts.map((r) => r.count), [1, 2, 3]);
+  assert.deepEqual(
+    restarts.map((r) => r.count),
+    [1, 2, 3],
+  );
   assert.equal(tripped.length, 0);
   assert.equal(loopFlag(ref), '1');
   assert.equal(existsSync(join(ref.home, 'breaker.json')), false);
@@ -121,10 +127,17 @@ test('watch notices a trip written by the droplet itself', async (t) => {
   await w.start();
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(tripped.length, 0);
-  writeFileSync(join(ref.home, 'breaker.json'), JSON.stringify({
-    state: 'tripped', tripped_at: '2026-11-28T01:00:00Z', reason: '4 restarts in 60 min',
-    restarts: ['2026-11-28T00:20:00Z', '2026-11-28T00:30:00Z', '2026-11-28T00:40:00Z', '2026-11-28T00:50:00Z'], rearmed_at: null, by: 'droplet',
-  }));
+  writeFileSync(
+    join(ref.home, 'breaker.json'),
+    JSON.stringify({
+      state: 'tripped',
+      tripped_at: '2026-11-28T01:00:00Z',
+      reason: '4 restarts in 60 min',
+      restarts: ['2026-11-28T00:20:00Z', '2026-11-28T00:30:00Z', '2026-11-28T00:40:00Z', '2026-11-28T00:50:00Z'],
+      rearmed_at: null,
+      by: 'droplet',
+    }),
+  );
   await waitFor(() => tripped.length === 1);
   assert.equal(tripped[0]!.by, 'droplet');
   assert.equal(tripped[0]!.at, '2026-11-28T01:00:00Z');

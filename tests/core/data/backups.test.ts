@@ -67,7 +67,10 @@ test('listBackupsWith takes the droplet volume name and any lister', async () =>
     const asked: string[] = [];
     const r = await listBackupsWith(droplet, async (v) => (asked.push(v), daily([2, 0, 1])), NOW);
     assert.deepEqual(asked, ['vol_x']);
-    assert.deepEqual(r.files.map((f) => f.name), ['jarvis-20261201.tar.gz', 'jarvis-20261130.tar.gz', 'jarvis-20261129.tar.gz']);
+    assert.deepEqual(
+      r.files.map((f) => f.name),
+      ['jarvis-20261201.tar.gz', 'jarvis-20261130.tar.gz', 'jarvis-20261129.tar.gz'],
+    );
     assert.equal(r.files[0]!.time, '2026-12-01T03:00:00.000Z');
     assert.equal(r.health.ok, true);
   } finally {

@@ -26,11 +26,14 @@ test('snapshots listed newest first with time, label and size; strays ignored', 
   const { dir, droplet } = setup(3);
   try {
     const r = await listSnapshots(droplet);
-    assert.deepEqual(r.snapshots.map((s) => [s.time, s.label]), [
-      ['2026-11-12T02:00:00Z', 'fix-2'],
-      ['2026-11-11T01:00:00Z', 'fix-1'],
-      ['2026-11-10T00:00:00Z', 'fix-0'],
-    ]);
+    assert.deepEqual(
+      r.snapshots.map((s) => [s.time, s.label]),
+      [
+        ['2026-11-12T02:00:00Z', 'fix-2'],
+        ['2026-11-11T01:00:00Z', 'fix-1'],
+        ['2026-11-10T00:00:00Z', 'fix-0'],
+      ],
+    );
     // du -b counts the folders themselves too; the file bytes are a floor.
     assert.ok(r.snapshots[0]!.size >= 1012, String(r.snapshots[0]!.size));
     assert.deepEqual(r.ignored, ['stray.txt']);

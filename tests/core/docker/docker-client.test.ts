@@ -19,7 +19,12 @@ test('dockerode over the SSH link: pooled channels, agent status, missing contai
   // Count the channels the agent opens on the real droplet.
   let opened = 0;
   const counting: Droplet = Object.create(d, {
-    openUnixSocket: { value: (p: string) => { opened++; return d.openUnixSocket(p); } },
+    openUnixSocket: {
+      value: (p: string) => {
+        opened++;
+        return d.openUnixSocket(p);
+      },
+    },
   });
   t.after(() => releaseDocker(counting));
   const { docker } = dockerFor(counting);
@@ -74,7 +79,10 @@ test('the events follower re-subscribes after the link drops and misses nothing'
   execFileSync('docker', ['restart', '-t', '0', ref.container], { stdio: 'ignore' });
   await ref.startSshd(ref.port);
   await waitFor(() => seen.filter((e) => e.Action === 'restart').length >= 2, 20_000);
-  assert.ok(subs.some((s) => s.resumed), 'a re-subscription happened');
+  assert.ok(
+    subs.some((s) => s.resumed),
+    'a re-subscription happened',
+  );
   const after = seen.slice(before).map((e) => e.Action);
   assert.ok(after.includes('die') && after.includes('start') && after.includes('restart'), `events from the gap arrived: ${after.join(',')}`);
   const keys = seen.map((e) => `${e.timeNano}:${e.Action}`);

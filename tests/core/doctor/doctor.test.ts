@@ -15,7 +15,10 @@ test('doctor over SSH: handshake, Docker RTT, SFTP, versions, agent, file modes'
   const t0 = performance.now();
   const d = await SshDroplet.connect(ref.profile());
   const handshake = Math.round(performance.now() - t0);
-  t.after(async () => { releaseDocker(d); await d.close(); });
+  t.after(async () => {
+    releaseDocker(d);
+    await d.close();
+  });
   writeFileSync(join(ref.home, 'vault.keys'), '{}', { mode: 0o644 });
   chmodSync(join(ref.home, 'vault.keys'), 0o644);
 

@@ -45,7 +45,10 @@ function scene() {
   return { dir, secret, path: join(dir, 'control.json') };
 }
 
-const droplets = (): Array<[string, Droplet]> => [['ssh', ssh], ['local', local]];
+const droplets = (): Array<[string, Droplet]> => [
+  ['ssh', ssh],
+  ['local', local],
+];
 
 /** A refusal (exit 3) naming the path, saying what it is, and carrying none of the target's bytes. */
 function assertNotRegular(err: unknown, path: string, type: string): true {
@@ -122,7 +125,11 @@ test('writeAtomic: a compare-and-swap edit of a link is refused; a plain replace
     assert.equal(readFileSync(secret, 'utf8'), SECRET);
     // expect null ("must not exist"): a dangling or live link is not "absent".
     await assert.rejects(writeAtomic(d, path, Buffer.from('new\n'), { mode: 0o600, expect: null }), (e) => assertNotRegular(e, path, 'symlink'), kind);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.stratam-')), [], `${kind}: no temp file left`);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('.stratam-')),
+      [],
+      `${kind}: no temp file left`,
+    );
 
     // No compare (hold-pause's restore): rename replaces the link with a regular file; the target is untouched.
     await writeAtomic(d, path, Buffer.from('restored\n'), { mode: 0o600 });
@@ -188,7 +195,10 @@ test('SFTP: a FIFO swapped in between the check and the open cannot hang the app
   const opening = openRegularOverSftp(ops, path, 'read', 0o600, 1000);
   // A request sent on the same session once the server is blocked (or, on a slow machine, before).
   await new Promise((r) => setTimeout(r, 200));
-  const queued = ssh.stat(standIn).then(() => 'answered', (e: Error) => e.message);
+  const queued = ssh.stat(standIn).then(
+    () => 'answered',
+    (e: Error) => e.message,
+  );
   await assert.rejects(opening, (e: unknown) => {
     assert.ok(e instanceof StratamError && e.kind === 'refused' && e.detail?.openTimedOut === true, String(e));
     assert.ok(e.message.includes(path));

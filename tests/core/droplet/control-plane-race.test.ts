@@ -102,7 +102,11 @@ test('a loop swapping .env (regular file, symlink to a secret, FIFO) while the a
   // The swapper's own files are regular too: the race was only exercised if some pauses landed among the refusals.
   assert.ok((outcomes.get('paused') ?? 0) > 0, `no pause landed: ${JSON.stringify([...outcomes])}`);
   assert.equal(readFileSync(secret, 'utf8'), SECRET, 'the link target was never written');
-  assert.deepEqual(readdirSync(root).filter((n) => n.includes('.stratam-')), [], 'no temp file left behind');
+  assert.deepEqual(
+    readdirSync(root).filter((n) => n.includes('.stratam-')),
+    [],
+    'no temp file left behind',
+  );
   // The droplet is still usable afterwards.
   assert.equal((await d.lstat(secret))?.type, 'file');
 });

@@ -57,7 +57,10 @@ test('after two sshd outages every call completes, dead channels are never reuse
   const round = async (label: string) => {
     assert.equal(String(await settlesWithin(docker.ping(), 90_000, `${label}: docker ping`)), 'OK');
     const list = await settlesWithin(docker.listContainers({ all: true }), 90_000, `${label}: docker list`);
-    assert.ok(list.some((c) => c.Names.includes(`/${ref.container}`)), `${label}: the agent container is listed`);
+    assert.ok(
+      list.some((c) => c.Names.includes(`/${ref.container}`)),
+      `${label}: the agent container is listed`,
+    );
     assert.equal((await settlesWithin(d.readFile(d.paths.envFile), 90_000, `${label}: SFTP read`)).toString(), ref.readEnv());
     const r = await settlesWithin(d.exec(['printf', 'alive']), 90_000, `${label}: exec`);
     assert.equal(r.stdout.toString(), 'alive');
@@ -82,16 +85,15 @@ test('after two sshd outages every call completes, dead channels are never reuse
   }
 
   // Many calls at once: one drop listener per droplet, not one per call.
-  await Promise.all([
-    ...Array.from({ length: 40 }, () => d.stat(d.paths.envFile)),
-    ...Array.from({ length: 20 }, () => docker.ping()),
-    ...Array.from({ length: 10 }, () => d.exec(['true'])),
-  ]);
+  await Promise.all([...Array.from({ length: 40 }, () => d.stat(d.paths.envFile)), ...Array.from({ length: 20 }, () => docker.ping()), ...Array.from({ length: 10 }, () => d.exec(['true']))]);
   const peak = { n: 0 };
   const reads = Array.from({ length: 40 }, () => d.readFile(d.paths.envFile));
   peak.n = d.link.listenerCount('drop');
   await Promise.all(reads);
   assert.ok(peak.n <= baseline + 2, `drop listeners while 40 reads are in flight: ${peak.n} (baseline ${baseline})`);
-  assert.equal(d.link.listenerCount('drop'), baseline + 1, 'after the calls: the droplet\'s and the Docker pool\'s listeners only');
-  assert.deepEqual(warnings.map((w) => `${w.name}: ${w.message}`), []);
+  assert.equal(d.link.listenerCount('drop'), baseline + 1, "after the calls: the droplet's and the Docker pool's listeners only");
+  assert.deepEqual(
+    warnings.map((w) => `${w.name}: ${w.message}`),
+    [],
+  );
 });

@@ -22,7 +22,7 @@ test('SSH droplet: files over SFTP, argv exec, Docker socket over stream-local f
   assert.equal(st?.mode, 0o640);
 
   // argv elements with shell metacharacters arrive as single arguments
-  const tricky = ["a b", "it's", '$(touch /tmp/pwned)', '`id`', ';rm -rf x', '"q"'];
+  const tricky = ['a b', "it's", '$(touch /tmp/pwned)', '`id`', ';rm -rf x', '"q"'];
   const r = await d.exec(['printf', '%s\\n', ...tricky]);
   assert.equal(r.code, 0);
   assert.deepEqual(r.stdout.toString().trimEnd().split('\n'), tricky);

@@ -31,7 +31,7 @@ const raw = (name: string, b: number[] | Buffer, doubts?: DoubtKind[]): CorpusFi
 export const REPRODUCTIONS: CorpusFile[] = [
   text('issue: NOTE=" swallows a later =0 (\\n)', `${F}=1\nNOTE="\n${F}=0\n"\n`, ['assignment-in-quotes']),
   text('issue: NOTE=" swallows a later =0 (lone CR)', `${F}=1\rNOTE="\r${F}=0\r"\r`, ['assignment-in-quotes']),
-  text('issue: NOTE=\' swallows a later =0 (single quotes)', `${F}=1\nNOTE='\n${F}=0\n'\n`, ['assignment-in-quotes']),
+  text("issue: NOTE=' swallows a later =0 (single quotes)", `${F}=1\nNOTE='\n${F}=0\n'\n`, ['assignment-in-quotes']),
   text('issue: export<TAB>KEY=1 after KEY=0', `${F}=0\nexport\t${F}=1\n`, []),
   text('issue: a lone CR hides the last assignment', `${F}=0 # paused\r${F}=1\n`, []),
   text('issue: CRLF and a lone CR', `A=1\r\n${F}=0\r${F}=1\r\n`, []),
@@ -91,7 +91,7 @@ export const CORPUS: CorpusFile[] = [
   text('multi-line holding export lower=', 'A="x\nexport b=1\n"', ['assignment-in-quotes']),
   text('multi-line holding a comment-like line', 'A="x\n# B=1\n"\nC=2', []),
   text('multi-line holding export KEY=', 'A="x\n  export B=1\n"', ['assignment-in-quotes']),
-  text('multi-line holding a quoted key =', "A=\"x\n'B'=1\"", ['assignment-in-quotes']),
+  text('multi-line holding a quoted key =', 'A="x\n\'B\'=1"', ['assignment-in-quotes']),
   text('closing quote line looks like an assignment', 'A="x\nB=1"', ['assignment-in-quotes']),
   // Unterminated
   text('unterminated double quote', 'A="abc\nB=2\n', ['parse-error']),

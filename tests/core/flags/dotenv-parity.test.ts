@@ -55,27 +55,54 @@ test('issue 13 reproductions: the old reader said paused; now the flag is either
   const first = REPRODUCTIONS[0]!;
   assert.equal((await judge.readOne(first.bytes)).dict!.get(FLAG), '1');
   const d = readDotenv(first.bytes).doubts;
-  assert.deepEqual(d.map((x) => [x.line, x.key, x.kind]), [[3, null, 'assignment-in-quotes']]);
+  assert.deepEqual(
+    d.map((x) => [x.line, x.key, x.kind]),
+    [[3, null, 'assignment-in-quotes']],
+  );
   assert.match(d[0]!.reason, /line 3 looks like an assignment of "JARVIS_SELF_MODIFY_ALLOWED" but is inside the quoted value of "NOTE" opened on line 2/);
   assert.match(d[0]!.fix, /Close the quote on line 2/);
 });
 
 test('doubts are file-wide or one key: an API key from the environment does not touch the flag', () => {
   const api = readDotenv('OPENAI_API_KEY=${KEY}\nJARVIS_SELF_MODIFY_ALLOWED=1\n');
-  assert.deepEqual(api.doubts.map((d) => [d.line, d.key, d.kind]), [[1, 'OPENAI_API_KEY', 'environment']]);
+  assert.deepEqual(
+    api.doubts.map((d) => [d.line, d.key, d.kind]),
+    [[1, 'OPENAI_API_KEY', 'environment']],
+  );
   const flag = readDotenv('JARVIS_SELF_MODIFY_ALLOWED=${ON}\n');
-  assert.deepEqual(flag.doubts.map((d) => [d.line, d.key, d.kind]), [[1, FLAG, 'environment']]);
+  assert.deepEqual(
+    flag.doubts.map((d) => [d.line, d.key, d.kind]),
+    [[1, FLAG, 'environment']],
+  );
   assert.equal(flag.values.get(FLAG), '', 'blind, an unset variable reads as empty');
   const through = readDotenv('A=${ON}\nB=x\nJARVIS_SELF_MODIFY_ALLOWED=${A}\n');
-  assert.deepEqual(through.doubts.map((d) => [d.line, d.key]), [[1, 'A'], [3, FLAG]]);
+  assert.deepEqual(
+    through.doubts.map((d) => [d.line, d.key]),
+    [
+      [1, 'A'],
+      [3, FLAG],
+    ],
+  );
   const unterminated = readDotenv('A=1\nB="x\nJARVIS_SELF_MODIFY_ALLOWED=0\n');
-  assert.deepEqual(unterminated.doubts.map((d) => [d.line, d.key, d.kind]), [[2, null, 'parse-error']]);
+  assert.deepEqual(
+    unterminated.doubts.map((d) => [d.line, d.key, d.kind]),
+    [[2, null, 'parse-error']],
+  );
   const bad = readDotenv(Buffer.from([0x41, 0x3d, 0x31, 0x0d, 0x0a, 0x42, 0x3d, 0xff]));
-  assert.deepEqual(bad.doubts.map((d) => [d.line, d.key, d.kind]), [[2, null, 'not-utf8']]);
+  assert.deepEqual(
+    bad.doubts.map((d) => [d.line, d.key, d.kind]),
+    [[2, null, 'not-utf8']],
+  );
   // No doubt message carries a value (they may hold API keys): not even a word from inside a multi-line secret.
   for (const c of CORPUS) for (const d of readDotenv(c.bytes).doubts) assert.ok(!/sk-test|234567890123456789/.test(d.reason + d.fix), c.name);
   const pem = readDotenv('KEY="-----BEGIN-----\nQK7ZP2=\n-----END-----"\nX=${sk-live-9f8e}\n').doubts;
-  assert.deepEqual(pem.map((d) => [d.line, d.kind]), [[2, 'assignment-in-quotes'], [4, 'environment']]);
+  assert.deepEqual(
+    pem.map((d) => [d.line, d.kind]),
+    [
+      [2, 'assignment-in-quotes'],
+      [4, 'environment'],
+    ],
+  );
   for (const d of pem) assert.ok(!/QK7ZP2|9f8e/.test(d.reason + d.fix), d.reason);
 });
 

@@ -11,7 +11,18 @@ import { assertSafeValue, validateIdentifier } from '../../../src-main/core/flag
 
 test('read: quotes, export, inline comments, last assignment wins, KEY alone is unset', () => {
   const r = readDotenv('A=1\nexport B = two \nC="x # not a comment"\nD=\'y\'\nE=val # note\nA=3\n#F=9\n  G=\nH\n');
-  assert.deepEqual([...r.dict], [['A', '3'], ['B', 'two'], ['C', 'x # not a comment'], ['D', 'y'], ['E', 'val'], ['G', ''], ['H', null]]);
+  assert.deepEqual(
+    [...r.dict],
+    [
+      ['A', '3'],
+      ['B', 'two'],
+      ['C', 'x # not a comment'],
+      ['D', 'y'],
+      ['E', 'val'],
+      ['G', ''],
+      ['H', null],
+    ],
+  );
   assert.equal(r.values.has('H'), false, 'None is absent from values');
   assert.equal(r.values.has('F'), false);
   assert.deepEqual(r.doubts, []);
@@ -20,11 +31,14 @@ test('read: quotes, export, inline comments, last assignment wins, KEY alone is 
 test('read: spans and lines count \\r\\n, lone \\r and \\n as one break each', () => {
   const text = 'A=1\r\nB="x\ry"\rC=3';
   const s = parseStatements(text).filter((x) => x.key !== null);
-  assert.deepEqual(s.map((x) => [x.key, x.value, x.atLine, text.slice(x.valueSpan!.start, x.valueSpan!.end)]), [
-    ['A', '1', 1, '1'],
-    ['B', 'x\ny', 2, 'x\ry'],
-    ['C', '3', 4, '3'],
-  ]);
+  assert.deepEqual(
+    s.map((x) => [x.key, x.value, x.atLine, text.slice(x.valueSpan!.start, x.valueSpan!.end)]),
+    [
+      ['A', '1', 1, '1'],
+      ['B', 'x\ny', 2, 'x\ry'],
+      ['C', '3', 4, '3'],
+    ],
+  );
 });
 
 test('edit: only the effective value changes; style and neighbours kept', () => {
@@ -65,7 +79,7 @@ test('edit: only the effective value changes; style and neighbours kept', () => 
   assert.equal(lineBreakOf('a\nb\r'), '\r');
 });
 
-test('edit: a doubt that touches the key refuses, naming the line, reason and fix; other keys\' doubts do not', () => {
+test("edit: a doubt that touches the key refuses, naming the line, reason and fix; other keys' doubts do not", () => {
   const file = 'JARVIS_SELF_MODIFY_ALLOWED=1\nNOTE="\nJARVIS_SELF_MODIFY_ALLOWED=0\n"\n';
   assert.throws(
     () => checkedEdit(readDotenv(file), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }], '/opt/jarvis/.env'),
@@ -86,7 +100,13 @@ test('edit: a doubt that touches the key refuses, naming the line, reason and fi
 
 test('edit: a later key interpolating the edited one follows it, and nothing else changes', () => {
   const r = checkedEdit(readDotenv('JARVIS_SELF_MODIFY_ALLOWED=1\nJARVIS_ETERNAL_LOOP=${JARVIS_SELF_MODIFY_ALLOWED}\n'), [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]);
-  assert.deepEqual([...r.values], [['JARVIS_SELF_MODIFY_ALLOWED', '0'], ['JARVIS_ETERNAL_LOOP', '0']]);
+  assert.deepEqual(
+    [...r.values],
+    [
+      ['JARVIS_SELF_MODIFY_ALLOWED', '0'],
+      ['JARVIS_ETERNAL_LOOP', '0'],
+    ],
+  );
 });
 
 test('random bytes never crash the reader or the editor', () => {
@@ -118,13 +138,22 @@ test('identifiers per channel', () => {
   for (const bad of ['${X}', 'a$b', '\x85', '\u009f']) assert.throws(() => assertSafeValue(bad), JSON.stringify(bad));
 });
 
-test('edit: a flag taken from the agent\'s environment can still be paused (its own value becomes a literal)', () => {
+test("edit: a flag taken from the agent's environment can still be paused (its own value becomes a literal)", () => {
   const flagFromEnv = readDotenv('JARVIS_SELF_MODIFY_ALLOWED=${ON:-1}\nOPENAI_API_KEY=${KEY}\n');
-  assert.deepEqual(flagFromEnv.doubts.map((d) => [d.kind, d.key]), [['environment', 'JARVIS_SELF_MODIFY_ALLOWED'], ['environment', 'OPENAI_API_KEY']]);
+  assert.deepEqual(
+    flagFromEnv.doubts.map((d) => [d.kind, d.key]),
+    [
+      ['environment', 'JARVIS_SELF_MODIFY_ALLOWED'],
+      ['environment', 'OPENAI_API_KEY'],
+    ],
+  );
   const paused = checkedEdit(flagFromEnv, [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]);
   assert.equal(paused.text, 'JARVIS_SELF_MODIFY_ALLOWED=0\nOPENAI_API_KEY=${KEY}\n');
   assert.equal(paused.values.get('JARVIS_SELF_MODIFY_ALLOWED'), '0');
   // Another doubt still stops it: the edit replaces only the flag's own value.
   const other = readDotenv('JARVIS_SELF_MODIFY_ALLOWED=${ON:-1}\nNOTE="\nJARVIS_SELF_MODIFY_ALLOWED=1\n"\n');
-  assert.throws(() => checkedEdit(other, [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]), (e: unknown) => e instanceof StratamError && e.kind === 'refused');
+  assert.throws(
+    () => checkedEdit(other, [{ key: 'JARVIS_SELF_MODIFY_ALLOWED', value: '0' }]),
+    (e: unknown) => e instanceof StratamError && e.kind === 'refused',
+  );
 });

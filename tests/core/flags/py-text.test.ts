@@ -25,15 +25,34 @@ test('whitespace: ours is exactly str.isspace() and re \\s, over every code poin
 
 test('UTF-8: the first byte Python rejects is ours, on hand-made and random byte strings', () => {
   const samples: Buffer[] = [
-    Buffer.from('plain'), Buffer.from('\ufeffBOM'), Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xc3, 0x28]), Buffer.from([0xe2, 0x82]),
-    Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xed, 0x9f, 0xbf]), Buffer.from([0xf4, 0x90, 0x80, 0x80]), Buffer.from([0xf4, 0x8f, 0xbf, 0xbf]),
-    Buffer.from([0xc0, 0xaf]), Buffer.from([0xe0, 0x80, 0xaf]), Buffer.from([0xe0, 0xa0, 0x80]), Buffer.from([0xf0, 0x80, 0x80, 0x80]), Buffer.from([0xf0, 0x90, 0x80, 0x80]),
+    Buffer.from('plain'),
+    Buffer.from('\ufeffBOM'),
+    Buffer.from([0xff]),
+    Buffer.from([0xc3]),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from([0xe2, 0x82]),
+    Buffer.from([0xed, 0xa0, 0x80]),
+    Buffer.from([0xed, 0x9f, 0xbf]),
+    Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+    Buffer.from([0xf4, 0x8f, 0xbf, 0xbf]),
+    Buffer.from([0xc0, 0xaf]),
+    Buffer.from([0xe0, 0x80, 0xaf]),
+    Buffer.from([0xe0, 0xa0, 0x80]),
+    Buffer.from([0xf0, 0x80, 0x80, 0x80]),
+    Buffer.from([0xf0, 0x90, 0x80, 0x80]),
   ];
   let seed = 99;
   const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 8;
   const biased = [0x41, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xa0, 0x9f, 0x90, 0x8f];
   for (let i = 0; i < 3000; i++) samples.push(Buffer.from(Array.from({ length: 1 + (next() % 8) }, () => (next() % 2 ? biased[next() % biased.length]! : next() % 256))));
-  const script = 'import sys, json\nfor line in sys.stdin:\n    b = bytes.fromhex(line.strip())\n    try:\n        b.decode("utf-8"); print(-1)\n    except UnicodeDecodeError as e:\n        print(e.start)';
-  const theirs = py(script, samples.map((b) => `${b.toString('hex')}\n`).join('')).trim().split('\n').map(Number);
-  assert.deepEqual(samples.map((b) => firstInvalidUtf8(b)), theirs);
+  const script =
+    'import sys, json\nfor line in sys.stdin:\n    b = bytes.fromhex(line.strip())\n    try:\n        b.decode("utf-8"); print(-1)\n    except UnicodeDecodeError as e:\n        print(e.start)';
+  const theirs = py(script, samples.map((b) => `${b.toString('hex')}\n`).join(''))
+    .trim()
+    .split('\n')
+    .map(Number);
+  assert.deepEqual(
+    samples.map((b) => firstInvalidUtf8(b)),
+    theirs,
+  );
 });

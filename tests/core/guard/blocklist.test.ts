@@ -62,7 +62,16 @@ test('verdicts name the rule, the reason and the parsed argv', async () => {
   const redirect = await checkCommand('echo x > /dev/nvme0n1');
   assert.equal(redirect.rule, 'redirect-device');
   const ok = await checkCommand('docker restart jarvis && docker ps');
-  assert.deepEqual(ok, { allowed: true, rule: null, reason: 'no blocklist rule matched', argv: ['docker', 'restart', 'jarvis'], commands: [['docker', 'restart', 'jarvis'], ['docker', 'ps']] });
+  assert.deepEqual(ok, {
+    allowed: true,
+    rule: null,
+    reason: 'no blocklist rule matched',
+    argv: ['docker', 'restart', 'jarvis'],
+    commands: [
+      ['docker', 'restart', 'jarvis'],
+      ['docker', 'ps'],
+    ],
+  });
 });
 
 test('over-long, empty and deeply nested input is refused, not parsed', async () => {
@@ -105,11 +114,14 @@ test('a parser that fails to load is a refusal, not an exception', () => {
   const dir = mkdtempSync(join(tmpdir(), 'guard-noparser-'));
   try {
     const hooks = join(dir, 'hooks.mjs');
-    writeFileSync(hooks, `export async function resolve(specifier, context, next) {
+    writeFileSync(
+      hooks,
+      `export async function resolve(specifier, context, next) {
   if (specifier !== 'web-tree-sitter') return next(specifier, context);
   const failing = 'export class Parser { static init() { return Promise.reject(new Error("no wasm")); } } export class Language {}';
   return { shortCircuit: true, url: 'data:text/javascript,' + failing };
-}\n`);
+}\n`,
+    );
     const blocklist = new URL('../../../src-main/core/guard/blocklist.js', import.meta.url).href;
     const main = `import { register } from 'node:module';
 register(${JSON.stringify(pathToFileURL(hooks).href)});

@@ -23,9 +23,27 @@ async function expectAllowed(cmd: string, plane = RESOLVED): Promise<void> {
 
 test('issue 13 reproduction 4: every command is refused, each by the rule that names it', async () => {
   const expected: RuleId[] = [
-    'recursive-delete', 'recursive-delete', 'recursive-delete', 'wipe-root', 'wipe-root', 'docker-destroy', 'docker-destroy', 'control-plane',
-    'control-plane', 'control-plane', 'authorized-keys', 'recursive-delete', 'docker-destroy', 'interpreter', 'interpreter', 'interpreter',
-    'recursive-delete', 'docker-destroy', 'interpreter', 'interpreter', 'interpreter',
+    'recursive-delete',
+    'recursive-delete',
+    'recursive-delete',
+    'wipe-root',
+    'wipe-root',
+    'docker-destroy',
+    'docker-destroy',
+    'control-plane',
+    'control-plane',
+    'control-plane',
+    'authorized-keys',
+    'recursive-delete',
+    'docker-destroy',
+    'interpreter',
+    'interpreter',
+    'interpreter',
+    'recursive-delete',
+    'docker-destroy',
+    'interpreter',
+    'interpreter',
+    'interpreter',
   ];
   assert.equal(ISSUE_13_REPRO_4.length, expected.length);
   for (const [i, cmd] of ISSUE_13_REPRO_4.entries()) {
@@ -37,9 +55,7 @@ test('issue 13 reproduction 4: every command is refused, each by the rule that n
 
 test('the control-plane sections are refused by a control-plane family rule, not by a parse failure', async () => {
   // A rule that names a danger: none of the "could not read it" rules (finding.ts UNREADABLE) counts here.
-  const family = new Set<RuleId>([
-    'control-plane', 'authorized-keys', 'recursive-delete', 'interpreter', 'docker-destroy', 'wipe-root', 'pipe-to-shell', 'find-delete',
-  ]);
+  const family = new Set<RuleId>(['control-plane', 'authorized-keys', 'recursive-delete', 'interpreter', 'docker-destroy', 'wipe-root', 'pipe-to-shell', 'find-delete']);
   for (const cmd of [...CONTROL_PLANE, ...DOCKER_DESTROY, ...WIPE_AND_KEYS, ...INTERPRETERS, ...STATE_AND_WRAPPERS]) {
     const v = await checkCommand(cmd);
     assert.equal(v.allowed, false, cmd);
@@ -55,7 +71,14 @@ test('the control-plane sections are refused by a control-plane family rule, not
 
 test('the default plane: contract paths with the home unknown (~, $HOME, /root and /home/<user> all count)', async () => {
   const def = controlPlane(DEFAULT_PATHS, null);
-  for (const cmd of [': > ~/.jarvis/activity.jsonl', ': > $HOME/.jarvis/activity.jsonl', ': > "${HOME}/.jarvis/activity.jsonl"', ': > /root/.jarvis/activity.jsonl', ': > /home/ops/.jarvis/activity.jsonl', ': > /home/*/.jarvis/activity.jsonl']) {
+  for (const cmd of [
+    ': > ~/.jarvis/activity.jsonl',
+    ': > $HOME/.jarvis/activity.jsonl',
+    ': > "${HOME}/.jarvis/activity.jsonl"',
+    ': > /root/.jarvis/activity.jsonl',
+    ': > /home/ops/.jarvis/activity.jsonl',
+    ': > /home/*/.jarvis/activity.jsonl',
+  ]) {
     await expectRule(cmd, 'control-plane', def);
   }
   await expectRule('sed -i s/=0/=1/ /opt/jarvis/.env', 'control-plane', def);
@@ -67,15 +90,33 @@ test('the default plane: contract paths with the home unknown (~, $HOME, /root a
   assert.match(v.reason, /breaker/);
 });
 
-test('a resolved plane: the droplet\'s own paths, home and names, by every spelling', async () => {
+test("a resolved plane: the droplet's own paths, home and names, by every spelling", async () => {
   for (const cmd of [
-    ': > /home/jarvis/.jarvis/activity.jsonl', ': > ~/.jarvis/activity.jsonl', ': > $HOME/.jarvis/activity.jsonl', 'echo x >> ${HOME}/.jarvis/activity.jsonl.3',
-    'sed -i s/=0/=1/ /srv/jarvis/.env', 'cd /srv/jarvis && sed -i s/=0/=1/ .env', 'cd /srv && rm -rf jarvis', 'rm -rf /srv/jarvis/.jarvis_self_history/x',
-    'mv /srv/jarvis /tmp/x', 'rm -f /srv/jarvis/.e*', 'truncate -s 0 ~/.jarvis/*.jsonl', 'cd ~ && rm -rf .jarvis', 'chmod -R 700 /home/jarvis',
-    'find /srv/jarvis -name .env -exec sed -i s/0/1/ {} +', 'tee -a /srv/jarvis/.env < /tmp/x', 'cp /tmp/x /srv/jarvis/.env', 'ln -sf /tmp/x ~/.jarvis/vault.json',
-    'shred -u /home/jarvis/.jarvis/vault.keys', 'install /dev/null /home/jarvis/.jarvis/operator_actions.jsonl', 'dd if=/dev/zero of=/srv/jarvis/.env',
-    'rsync -a /tmp/evil/ /srv/jarvis/', 'touch /home/jarvis/.jarvis/breaker.json', 'chown nobody /srv/jarvis/.env',
-  ]) await expectRule(cmd, 'control-plane');
+    ': > /home/jarvis/.jarvis/activity.jsonl',
+    ': > ~/.jarvis/activity.jsonl',
+    ': > $HOME/.jarvis/activity.jsonl',
+    'echo x >> ${HOME}/.jarvis/activity.jsonl.3',
+    'sed -i s/=0/=1/ /srv/jarvis/.env',
+    'cd /srv/jarvis && sed -i s/=0/=1/ .env',
+    'cd /srv && rm -rf jarvis',
+    'rm -rf /srv/jarvis/.jarvis_self_history/x',
+    'mv /srv/jarvis /tmp/x',
+    'rm -f /srv/jarvis/.e*',
+    'truncate -s 0 ~/.jarvis/*.jsonl',
+    'cd ~ && rm -rf .jarvis',
+    'chmod -R 700 /home/jarvis',
+    'find /srv/jarvis -name .env -exec sed -i s/0/1/ {} +',
+    'tee -a /srv/jarvis/.env < /tmp/x',
+    'cp /tmp/x /srv/jarvis/.env',
+    'ln -sf /tmp/x ~/.jarvis/vault.json',
+    'shred -u /home/jarvis/.jarvis/vault.keys',
+    'install /dev/null /home/jarvis/.jarvis/operator_actions.jsonl',
+    'dd if=/dev/zero of=/srv/jarvis/.env',
+    'rsync -a /tmp/evil/ /srv/jarvis/',
+    'touch /home/jarvis/.jarvis/breaker.json',
+    'chown nobody /srv/jarvis/.env',
+  ])
+    await expectRule(cmd, 'control-plane');
   await expectRule('echo k >> /home/jarvis/.ssh/authorized_keys', 'authorized-keys');
   await expectRule('echo k >> ~/.ssh/authorized_keys', 'authorized-keys');
   // The literal home is protected like `~` by the older rules too.
@@ -127,14 +168,32 @@ test('relative paths: where the command started is unknown, a cd that may fail k
 test('docker: removal and prunes are refused, stopping and restarting are not', async () => {
   const def = controlPlane(DEFAULT_PATHS, null);
   for (const cmd of DOCKER_DESTROY) await expectRule(cmd, 'docker-destroy', def);
-  for (const cmd of ['docker restart jarvis', 'docker stop jarvis', 'docker kill jarvis', 'docker ps', 'docker volume ls', 'docker logs jarvis', 'docker image prune -f', 'docker compose down', 'docker rm stratam-sandbox-1']) {
+  for (const cmd of [
+    'docker restart jarvis',
+    'docker stop jarvis',
+    'docker kill jarvis',
+    'docker ps',
+    'docker volume ls',
+    'docker logs jarvis',
+    'docker image prune -f',
+    'docker compose down',
+    'docker rm stratam-sandbox-1',
+  ]) {
     await expectAllowed(cmd, def);
   }
 });
 
 test('wiping / by other tools and adding a way in', async () => {
   const def = controlPlane(DEFAULT_PATHS, null);
-  for (const cmd of ['rsync -a --delete /empty/ /', 'rsync -a --delete /empty/ /usr', 'rsync -a --delete-after /x/ /etc/', 'shred -u /etc/passwd', 'shred /usr/bin/sudo', 'mv /usr /tmp/x', 'mv /etc/* /tmp/']) {
+  for (const cmd of [
+    'rsync -a --delete /empty/ /',
+    'rsync -a --delete /empty/ /usr',
+    'rsync -a --delete-after /x/ /etc/',
+    'shred -u /etc/passwd',
+    'shred /usr/bin/sudo',
+    'mv /usr /tmp/x',
+    'mv /etc/* /tmp/',
+  ]) {
     await expectRule(cmd, 'wipe-root', def);
   }
   for (const cmd of ['cat key.pub >> ~/.ssh/authorized_keys', 'tee -a /root/.ssh/authorized_keys < key.pub', 'cp k /home/bob/.ssh/authorized_keys2', 'ssh-copy-id root@localhost', 'rm -rf ~/.ssh']) {

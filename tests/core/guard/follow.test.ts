@@ -97,7 +97,7 @@ test('more possible values than can be followed is a refusal, not a pass', async
   assert.equal((await checkCommand(`${cds}ls`)).rule, 'too-deep');
 });
 
-test('words tree-sitter hangs on a redirect are the command\'s arguments', async () => {
+test("words tree-sitter hangs on a redirect are the command's arguments", async () => {
   await expectRules([
     ['rm >/dev/null -rf /', 'recursive-delete'],
     ['rm 2>/dev/null -rf /tmp/x /', 'recursive-delete'],

@@ -17,7 +17,10 @@ test('interpreterOf reads where each interpreter takes its code, its arguments a
   const argv = (...w: string[]) => w.map(literalWord);
   const py = interpreterOf(argv('python3', '-I', '-c', 'print(1)', 'a', 'b'))!;
   assert.deepEqual([py.lang, py.code.map((w) => w.literal), py.args.map((w) => w.literal)], ['python', ['print(1)'], ['a', 'b']]);
-  assert.deepEqual(interpreterOf(argv('python3', '-cprint(2)'))!.code.map((w) => w.literal), ['print(2)']);
+  assert.deepEqual(
+    interpreterOf(argv('python3', '-cprint(2)'))!.code.map((w) => w.literal),
+    ['print(2)'],
+  );
   assert.equal(interpreterOf(argv('python3', 'script.py')), null);
   assert.equal(interpreterOf(argv('python3', '-m', 'http.server')), null);
   assert.equal(interpreterOf(argv('python3'))!.readsStdin, true);
@@ -25,28 +28,69 @@ test('interpreterOf reads where each interpreter takes its code, its arguments a
   const pl = interpreterOf(argv('perl', '-pi', '-e', 's/a/b/', '-e', 'print', 'f1'))!;
   assert.deepEqual([pl.inPlace, pl.code.map((w) => w.literal), pl.args.map((w) => w.literal)], [true, ['s/a/b/', 'print'], ['f1']]);
   assert.equal(interpreterOf(argv('perl', '-i.bak', '-pe', 's/a/b/', 'f'))!.inPlace, true);
-  assert.deepEqual(interpreterOf(argv('node', '-pe', '1+1'))!.code.map((w) => w.literal), ['1+1']);
-  assert.deepEqual(interpreterOf(argv('node', '--eval=1'))!.code.map((w) => w.literal), ['1']);
-  assert.deepEqual(interpreterOf(argv('ruby', '-rjson', '-e', 'p 1'))!.code.map((w) => w.literal), ['p 1']);
-  assert.deepEqual(interpreterOf(argv('php', '-r', 'echo 1;'))!.code.map((w) => w.literal), ['echo 1;']);
+  assert.deepEqual(
+    interpreterOf(argv('node', '-pe', '1+1'))!.code.map((w) => w.literal),
+    ['1+1'],
+  );
+  assert.deepEqual(
+    interpreterOf(argv('node', '--eval=1'))!.code.map((w) => w.literal),
+    ['1'],
+  );
+  assert.deepEqual(
+    interpreterOf(argv('ruby', '-rjson', '-e', 'p 1'))!.code.map((w) => w.literal),
+    ['p 1'],
+  );
+  assert.deepEqual(
+    interpreterOf(argv('php', '-r', 'echo 1;'))!.code.map((w) => w.literal),
+    ['echo 1;'],
+  );
   assert.equal(interpreterOf(argv('php', '-f', 'x.php')), null);
   const awk = interpreterOf(argv('awk', '-F:', '-v', 'x=1', '{print $1}', '/etc/passwd'))!;
   assert.deepEqual([awk.code.map((w) => w.literal), awk.args.map((w) => w.literal)], [['{print $1}'], ['/etc/passwd']]);
   assert.equal(interpreterOf(argv('gawk', '-i', 'inplace', '{print}', 'f'))!.inPlace, true);
-  assert.deepEqual(interpreterOf(argv('deno', 'eval', 'console.log(1)'))!.code.map((w) => w.literal), ['console.log(1)']);
+  assert.deepEqual(
+    interpreterOf(argv('deno', 'eval', 'console.log(1)'))!.code.map((w) => w.literal),
+    ['console.log(1)'],
+  );
   // An unquoted unknown word where the options are could be `-c CODE`.
   const unknown = makeWord('$OPTS', ANY, true);
   assert.equal(interpreterOf([literalWord('python3'), unknown])!.code[0], unknown);
 });
 
 test('the payload lexer: literal strings, interpolation, quote-likes, heredocs, and what it cannot close', () => {
-  const strs = (lang: Parameters<typeof lex>[0], src: string) => lex(lang, src).toks.filter((t) => t.k === 'str' && !t.re).map((t) => [t.s, t.lit]);
-  assert.deepEqual(strs('python', `a = "x\\ty" + r'\\d' + f"{v}/.env" + '''tri"ple'''`), [['x\ty', true], ['\\d', true], [`${ANY}/.env`, false], ['tri"ple', true]]);
-  assert.deepEqual(strs('perl', `print q{a{b}c}, qq(/h/$x), "$ENV{HOME}/.ssh", 'it\\'s'`), [['a{b}c', true], [`/h/${ANY}`, false], [`${ANY}/.ssh`, false], ["it's", true]]);
-  assert.deepEqual(strs('ruby', `x = %w(a b); y = "#{h}/k"`), [['a', true], ['b', true], [`${ANY}/k`, false]]);
-  assert.deepEqual(strs('node', 'const a = `x${y}z`; const r = /"/g; f("q")'), [[`x${ANY}z`, false], ['q', true]]);
-  assert.deepEqual(strs('php', `$a = "v/{$x}"; $b = 'p';`), [[`v/${ANY}`, false], ['p', true]]);
-  assert.deepEqual(strs('perl', `print <<"EOT";\nline $x\nEOT\nprint "after";`), [[`line ${ANY}`, false], ['after', true]]);
+  const strs = (lang: Parameters<typeof lex>[0], src: string) =>
+    lex(lang, src)
+      .toks.filter((t) => t.k === 'str' && !t.re)
+      .map((t) => [t.s, t.lit]);
+  assert.deepEqual(strs('python', `a = "x\\ty" + r'\\d' + f"{v}/.env" + '''tri"ple'''`), [
+    ['x\ty', true],
+    ['\\d', true],
+    [`${ANY}/.env`, false],
+    ['tri"ple', true],
+  ]);
+  assert.deepEqual(strs('perl', `print q{a{b}c}, qq(/h/$x), "$ENV{HOME}/.ssh", 'it\\'s'`), [
+    ['a{b}c', true],
+    [`/h/${ANY}`, false],
+    [`${ANY}/.ssh`, false],
+    ["it's", true],
+  ]);
+  assert.deepEqual(strs('ruby', `x = %w(a b); y = "#{h}/k"`), [
+    ['a', true],
+    ['b', true],
+    [`${ANY}/k`, false],
+  ]);
+  assert.deepEqual(strs('node', 'const a = `x${y}z`; const r = /"/g; f("q")'), [
+    [`x${ANY}z`, false],
+    ['q', true],
+  ]);
+  assert.deepEqual(strs('php', `$a = "v/{$x}"; $b = 'p';`), [
+    [`v/${ANY}`, false],
+    ['p', true],
+  ]);
+  assert.deepEqual(strs('perl', `print <<"EOT";\nline $x\nEOT\nprint "after";`), [
+    [`line ${ANY}`, false],
+    ['after', true],
+  ]);
   assert.equal(lex('python', 'print("open').anomaly, true);
   assert.equal(lex('node', '/* never closed').anomaly, true);
   assert.equal(lex('perl', 's{a}{b}g; tr/a-z/A-Z/; print "ok"').anomaly, false);
@@ -83,10 +127,10 @@ test('payloads that call a shell have that command checked as shell', async () =
     ['python3 -c \'import subprocess; subprocess.run(["docker", "volume", "rm", "jarvis_backups"])\'', 'docker-destroy'],
     ['python3 -c \'import subprocess; subprocess.check_output("sed -i s/=0/=1/ /opt/jarvis/.env", shell=True)\'', 'control-plane'],
     ['python3 -c \'import os; os.execvp("sh", ["sh", "-c", "rm -rf ~"])\'', 'recursive-delete'],
-    ['python3 -c \'import os; os.system(cmd)\'', 'non-literal-script'],
+    ["python3 -c 'import os; os.system(cmd)'", 'non-literal-script'],
     ['perl -e \'system("shred -u /etc/passwd")\'', 'wipe-root'],
     ['perl -e \'exec "rm", "-rf", "/"\'', 'recursive-delete'],
-    ['perl -e \'my $x = qx(docker rm -f jarvis)\'', 'docker-destroy'],
+    ["perl -e 'my $x = qx(docker rm -f jarvis)'", 'docker-destroy'],
     ['perl -e \'open(my $p, "-|", "docker", "system", "prune", "-f")\'', 'docker-destroy'],
     ['ruby -e \'system("echo k >> ~/.ssh/authorized_keys")\'', 'authorized-keys'],
     ['ruby -e \'IO.popen("rm -rf /")\'', 'recursive-delete'],
@@ -97,14 +141,14 @@ test('payloads that call a shell have that command checked as shell', async () =
     ['node -e \'require("child_process").exec(`rm -rf ${d}`)\'', 'recursive-delete'],
     ['node -e \'require("child_process").exec(`ls ${d}`)\'', 'non-literal-script'],
     ['php -r \'passthru("docker volume rm jarvis_backups");\'', 'docker-destroy'],
-    ['php -r \'$o = `shred -u /etc/shadow`;\'', 'wipe-root'],
+    ["php -r '$o = `shred -u /etc/shadow`;'", 'wipe-root'],
     ['awk \'BEGIN { system("docker rm -f jarvis") }\'', 'docker-destroy'],
-    ['awk \'{ print | $2 }\'', 'non-literal-script'],
+    ["awk '{ print | $2 }'", 'non-literal-script'],
     // eval of literal text is scanned again; of computed text, refused
     ['python3 -c \'exec("__import__(\\"os\\").system(\\"rm -rf /\\")")\'', 'recursive-delete'],
     ['python3 -c \'eval(compile("print(1)", "x", "exec"))\'', 'non-literal-script'],
     ['node -e \'eval("require(\\"child_process\\").execSync(\\"rm -rf /\\")")\'', 'recursive-delete'],
-    ['ruby -e \'eval(STDIN.read)\'', 'non-literal-script'],
+    ["ruby -e 'eval(STDIN.read)'", 'non-literal-script'],
   ];
   for (const [cmd, want] of cases) assert.equal(await rule(cmd), want, cmd);
 });
@@ -119,11 +163,11 @@ test('payloads that delete or overwrite /, system folders or the control plane d
     ['python3 -c \'import os; [os.remove(os.path.join(r, f)) for r, d, fs in os.walk("/") for f in fs]\'', 'interpreter'],
     ['python3 -c \'open("/dev/sda", "wb").write(b"x")\'', 'interpreter'],
     ['python3 -c \'open("/opt/jarvis/.env").read()\'', null],
-    ['python3 -c \'import os,sys; os.truncate(sys.argv[1], 0)\' ~/.jarvis/activity.jsonl', 'interpreter'],
+    ["python3 -c 'import os,sys; os.truncate(sys.argv[1], 0)' ~/.jarvis/activity.jsonl", 'interpreter'],
     ['perl -e \'unlink "/root/.jarvis/breaker.json"\'', 'interpreter'],
     ['perl -e \'unlink "/opt/jarvis/" . ".env"\'', 'interpreter'],
-    ['perl -pi -e \'s/=0/=1/\' /opt/jarvis/.env', 'control-plane'],
-    ['perl -pe \'s/=0/=1/\' /opt/jarvis/.env', null],
+    ["perl -pi -e 's/=0/=1/' /opt/jarvis/.env", 'control-plane'],
+    ["perl -pe 's/=0/=1/' /opt/jarvis/.env", null],
     ['ruby -e \'File.delete(File.expand_path("~/.jarvis/vault.keys"))\'', 'interpreter'],
     ['ruby -i -pe \'gsub(/=0/, "=1")\' /opt/jarvis/.env', 'control-plane'],
     ['node -e \'require("fs").rmSync("/", {recursive: true})\'', 'interpreter'],
@@ -132,7 +176,7 @@ test('payloads that delete or overwrite /, system folders or the control plane d
     ['php -r \'file_put_contents("/home/ops/.ssh/authorized_keys", "k", FILE_APPEND);\'', 'interpreter'],
     ['awk \'{ print > "/opt/jarvis/.env" }\' /tmp/x', 'interpreter'],
     ['gawk -i inplace \'{ sub(/=0/, "=1") } 1\' /opt/jarvis/.env', 'control-plane'],
-    ['python3 -c \'import os; os.system("rm -rf /\'', 'interpreter'],
+    ["python3 -c 'import os; os.system(\"rm -rf /'", 'interpreter'],
   ];
   for (const [cmd, want] of cases) assert.equal(await rule(cmd), want, cmd);
 });
@@ -152,7 +196,7 @@ const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 /** About 60 KiB of `unit`, after `pre`. */
 const fit = (unit: string, pre = '') => pre + unit.repeat(Math.floor((60_000 - pre.length) / unit.length));
 
-test('hostile payloads, quadratic shapes included, get their verdict within the checker\'s own budget', async () => {
+test("hostile payloads, quadratic shapes included, get their verdict within the checker's own budget", async () => {
   const hostile: Array<[string, RuleId | null]> = [
     [`python3 -c '${'"'.repeat(30_000)}'`, null],
     [`perl -e '${'q{'.repeat(10_000)}'`, null],

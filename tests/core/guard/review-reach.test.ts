@@ -81,7 +81,7 @@ test('5: shortened long options and option words with variables', async () => {
     ['X=$(printf -- -rf); rm "$X" /usr', 'recursive-delete'],
     ['cd / && touch ./-rf && rm *', 'recursive-delete'],
     ['cd ~ && rm -f *', 'recursive-delete'],
-    ["sh \"$(printf -- -c)\" 'rm -rf /usr'", 'recursive-delete'],
+    ['sh "$(printf -- -c)" \'rm -rf /usr\'', 'recursive-delete'],
     ['cp --target-directory=/tmp/x a.txt', null],
     ["sed --quiet 's/a/b/p' /opt/jarvis/.env", null],
     ['rm --recursive ./build', null],
@@ -158,7 +158,7 @@ test('25: awk writes only with print > FILE, not with a comparison', async () =>
     ["awk '$4 > 1000' /opt/jarvis/.env", null],
     ["awk '{ if ($2 >= 3) print $1 }' /opt/jarvis/.env", null],
     ["awk '{ print ($1 > 2) }' /opt/jarvis/.env", null],
-    ["awk '{ print > \"/opt/jarvis/.env\" }' /tmp/x", 'interpreter'],
-    ["awk '{ printf \"%s\\n\", $0 >> out }' out=/tmp/x /opt/jarvis/.env", 'interpreter'],
+    ['awk \'{ print > "/opt/jarvis/.env" }\' /tmp/x', 'interpreter'],
+    ['awk \'{ printf "%s\\n", $0 >> out }\' out=/tmp/x /opt/jarvis/.env', 'interpreter'],
   ]);
 });

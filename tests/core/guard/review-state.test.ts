@@ -50,9 +50,9 @@ test('11: loop bodies are walked until their state settles', async () => {
 
 test('12: trap text runs later, with the variables as they are then', async () => {
   await expect([
-    ["D=/tmp/x; trap 'rm -rf \"$D\"' EXIT; D=/usr", 'recursive-delete'],
+    ['D=/tmp/x; trap \'rm -rf "$D"\' EXIT; D=/usr', 'recursive-delete'],
     ["trap 'truncate -s 0 *' EXIT; cd ~/.jarvis", 'control-plane'],
-    ["F=/tmp/x; trap 'echo 1 >> \"$F\"' EXIT; F=/opt/jarvis/.env", 'control-plane'],
+    ['F=/tmp/x; trap \'echo 1 >> "$F"\' EXIT; F=/opt/jarvis/.env', 'control-plane'],
     ['D=/tmp/x; f() { rm -rf "$D"; }; trap f EXIT; D=/usr', 'recursive-delete'],
     ['trap "echo bye" EXIT', null],
     ["trap 'rm -f /tmp/x.$$' EXIT", null],
@@ -63,7 +63,7 @@ test('13: `|| return` outside a function and a shadowed exit do not narrow the f
   await expect([
     ['cd /; cd /nonexistent || return; rm -rf *', 'recursive-delete'],
     ['exit() { :; }; cd /; cd /nowhere || exit; rm -rf *', 'recursive-delete'],
-    ["alias exit=:; cd /; cd /nowhere || exit; rm -rf *", 'recursive-delete'],
+    ['alias exit=:; cd /; cd /nowhere || exit; rm -rf *', 'recursive-delete'],
     ['f() { cd /tmp || return; rm -rf *; }; cd /; f', null],
     ['cd /tmp || exit 1; rm -f activity.jsonl', null],
   ]);
@@ -71,20 +71,20 @@ test('13: `|| return` outside a function and a shadowed exit do not narrow the f
 
 test('14: functions reach child shells and alias text', async () => {
   await expect([
-    ["w(){ echo JARVIS_SELF_MODIFY_ALLOWED=1 >> \"$1\"; }; export -f w; bash -c 'w /opt/jarvis/.env'", 'control-plane'],
+    ['w(){ echo JARVIS_SELF_MODIFY_ALLOWED=1 >> "$1"; }; export -f w; bash -c \'w /opt/jarvis/.env\'', 'control-plane'],
     ["env 'BASH_FUNC_w%%=() { rm -rf /usr; }' bash -c w", 'non-literal-script'],
-    ["alias d='w(){ rm -rf \"$1\"; }'; d; w /usr", 'recursive-delete'],
-    ["alias d='w(){ echo 1 >> \"$1\"; }'; d; w /opt/jarvis/.env", 'control-plane'],
+    ['alias d=\'w(){ rm -rf "$1"; }\'; d; w /usr', 'recursive-delete'],
+    ['alias d=\'w(){ echo 1 >> "$1"; }\'; d; w /opt/jarvis/.env', 'control-plane'],
   ]);
 });
 
 test('15: an unquoted here-document is expanded by the outer shell first', async () => {
   await expect([
-    ["D='x\"; rm -rf /usr; echo \"'; sh <<EOF\necho \"$D\"\nEOF", 'recursive-delete'],
+    ['D=\'x"; rm -rf /usr; echo "\'; sh <<EOF\necho "$D"\nEOF', 'recursive-delete'],
     ['sh <<EOF\necho "$X"\nEOF', 'non-literal-script'],
     ['bash <<EOF\necho `id`\nEOF', 'non-literal-script'],
     ['python3 <<EOF\nprint("$X")\nEOF', 'non-literal-script'],
-    ["sh <<'EOF'\necho \"$X\"\nEOF", null],
+    ['sh <<\'EOF\'\necho "$X"\nEOF', null],
     ['cat <<EOF\n$X\nEOF', null],
     ['sh <<EOF\necho hi \\$HOME\nEOF', null],
   ]);
@@ -106,8 +106,8 @@ test('17: interpreter writes through Path.open, fileinput and perl $^I', async (
     ["python3 -c \"import pathlib; pathlib.Path('/opt/jarvis/.env').open('a').write('JARVIS_SELF_MODIFY_ALLOWED=1\\n')\"", 'interpreter'],
     ["python3 -c \"import fileinput\nfor l in fileinput.input('/opt/jarvis/.env', inplace=True): print(l.replace('=0', '=1'), end='')\"", 'interpreter'],
     ['perl -e \'$^I=""; @ARGV=("/opt/jarvis/.env"); while(<>){s/=0/=1/;print}\'', 'interpreter'],
-    ["python3 -c \"import pathlib; print(pathlib.Path('/opt/jarvis/.env').open().read())\"", null],
-    ["python3 -c \"import io; print(io.open('/opt/jarvis/.env').read())\"", null],
+    ['python3 -c "import pathlib; print(pathlib.Path(\'/opt/jarvis/.env\').open().read())"', null],
+    ['python3 -c "import io; print(io.open(\'/opt/jarvis/.env\').read())"', null],
   ]);
 });
 
@@ -115,7 +115,7 @@ test('18: node require() and import() of anything but one string literal are dyn
   await expect([
     ["node -e \"require('child'+'_process').execSync('rm -rf /usr')\"", 'recursive-delete'],
     ["node -e \"import('child'+'_process').then(m => m.execSync('rm -rf /usr'))\"", 'recursive-delete'],
-    ['node -e "const m = \'child_process\'; require(m).execSync(\'rm -rf /usr\')"', 'recursive-delete'],
+    ["node -e \"const m = 'child_process'; require(m).execSync('rm -rf /usr')\"", 'recursive-delete'],
     ['node -e \'console.log(require("os").hostname())\'', null],
   ]);
 });
@@ -131,9 +131,9 @@ test('19: a shell or interpreter started by interpreter code reads a stdin we ca
 
 test('20: gawk --include=inplace is -i inplace', async () => {
   await expect([
-    ["gawk --include=inplace '{sub(/=0/,\"=1\")}1' /opt/jarvis/.env", 'control-plane'],
-    ["gawk --incl inplace '{sub(/=0/,\"=1\")}1' /opt/jarvis/.env", 'control-plane'],
-    ["gawk -iinplace '{sub(/=0/,\"=1\")}1' /opt/jarvis/.env", 'control-plane'],
+    ['gawk --include=inplace \'{sub(/=0/,"=1")}1\' /opt/jarvis/.env', 'control-plane'],
+    ['gawk --incl inplace \'{sub(/=0/,"=1")}1\' /opt/jarvis/.env', 'control-plane'],
+    ['gawk -iinplace \'{sub(/=0/,"=1")}1\' /opt/jarvis/.env', 'control-plane'],
   ]);
 });
 
@@ -151,11 +151,11 @@ test('21: /dev/stdin, /dev/fd/N and process substitutions as the script', async 
 
 test('22: "$@", arrays and xargs input may hold options', async () => {
   await expect([
-    ["sh -c 'rm \"$@\"' _ -rf /usr", 'recursive-delete'],
+    ['sh -c \'rm "$@"\' _ -rf /usr', 'recursive-delete'],
     ['set -- -rf /usr; rm "$@"', 'recursive-delete'],
     ['a=(-rf /usr); rm "${a[@]}"', 'recursive-delete'],
     ['echo -rf /usr | xargs rm', 'recursive-delete'],
-    ["sh -c 'rm -f \"$1\"' _ /tmp/x", null],
+    ['sh -c \'rm -f "$1"\' _ /tmp/x', null],
     ['find . -name "*.o" | xargs rm -f', null],
   ]);
 });
@@ -164,7 +164,7 @@ test('23: wrappers: trap --, bash --rcfile, env -S quotes, env -C, runuser -u, a
   await expect([
     ["trap -- 'rm -rf /usr' EXIT", 'recursive-delete'],
     ["bash --rcfile /tmp/x -c 'rm -rf /usr'", 'recursive-delete'],
-    ["env -S 'rm -rf \"/usr\"'", 'recursive-delete'],
+    ['env -S \'rm -rf "/usr"\'', 'recursive-delete'],
     ['env -C / rm -rf usr', 'recursive-delete'],
     ['sudo -D / rm -rf usr', 'recursive-delete'],
     ['runuser -u root -- rm -rf /usr', 'recursive-delete'],

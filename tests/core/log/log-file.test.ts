@@ -37,7 +37,11 @@ test('the log file rotates at its cap, keeps at most N files, 0600 in a 0700 fol
   const kept = [...linesOf(`${path}.2`), ...linesOf(`${path}.1`), ...linesOf(path)];
   const nums = kept.map((l) => Number(/^line (\d+) x{40}$/.exec(l)?.[1]));
   assert.equal(nums.at(-1), 200);
-  assert.deepEqual(nums, nums.map((_, i) => (nums[0] as number) + i), 'consecutive lines, none torn');
+  assert.deepEqual(
+    nums,
+    nums.map((_, i) => (nums[0] as number) + i),
+    'consecutive lines, none torn',
+  );
   assert.ok((nums[0] as number) > 1, 'the oldest lines were dropped');
 
   // A line longer than the whole cap is cut to fit, not rotated forever.
@@ -53,12 +57,20 @@ test('two processes appending and rotating one log: every line whole, each once,
   const path = logFilePath(state);
   const child = (tag: string) =>
     new Promise<number | null>((resolve) => {
-      const p = spawn(process.execPath, ['--input-type=module', '-e', `
+      const p = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `
         const { LogFile } = await import(${JSON.stringify(LOG_FILE_MODULE)});
         const f = new LogFile(${JSON.stringify(path)}, { maxBytes: 20000, files: 4 });
         for (let i = 0; i < 400; i++) f.write('${tag} ' + String(i).padStart(4, '0') + ' ' + 'z'.repeat(40));
         f.close();
-      `], { stdio: 'inherit' });
+      `,
+        ],
+        { stdio: 'inherit' },
+      );
       p.once('close', resolve);
     });
   assert.deepEqual(await Promise.all([child('a'), child('b')]), [0, 0]);

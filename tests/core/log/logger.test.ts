@@ -33,7 +33,8 @@ test('scrubbing: keys, tokens, passwords, PEM blocks and credentials in URLs nev
     'keyring.json: ENOENT',
     'activity record at seq 123456 was rewritten',
     'Authentication failed for user ops',
-  ]) assert.equal(scrub(keep), keep);
+  ])
+    assert.equal(scrub(keep), keep);
 });
 
 test('a line: ISO time, level, source, message; one line whatever the message holds', () => {
@@ -70,10 +71,17 @@ test('the logger writes errors, warnings and info to the file, debug only to the
   assert.match(lines[0] as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ERROR vault: reading the keyring: read failed \[EIO\]$/);
   assert.match(lines[1] as string, / WARN breaker: clock skew of 3 s$/);
   assert.match(lines[2] as string, / INFO session: connected to ops@h token=\[redacted\]$/);
-  assert.deepEqual(echoed.map((l) => l.slice(25)), [...lines.map((l) => l.slice(25)), 'DEBUG cli: started']);
+  assert.deepEqual(
+    echoed.map((l) => l.slice(25)),
+    [...lines.map((l) => l.slice(25)), 'DEBUG cli: started'],
+  );
 
   // A sink that fails (a full disk) does not take the caller down.
-  setLogSink({ write: () => { throw new Error('ENOSPC'); } });
+  setLogSink({
+    write: () => {
+      throw new Error('ENOSPC');
+    },
+  });
   const stderrWrite = process.stderr.write;
   let said = '';
   process.stderr.write = ((s: string) => ((said += s), true)) as typeof process.stderr.write;

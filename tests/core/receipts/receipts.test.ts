@@ -27,8 +27,14 @@ const receipt = (tool: string) => ({ tool, args: {}, ok: true, result: null, ela
 test('receipts appended at once from one process get distinct, consecutive seqs', async (t) => {
   const { ref, d } = await connected(t);
   const made = await Promise.all(Array.from({ length: 8 }, (_, i) => appendReceipt(d, receipt(`t${i}`))));
-  assert.deepEqual(made.map((r) => r.seq).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.deepEqual(ref.readJsonl('operator_actions.jsonl').map((r) => r.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(
+    made.map((r) => r.seq).sort((a, b) => a - b),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
+  assert.deepEqual(
+    ref.readJsonl('operator_actions.jsonl').map((r) => r.seq),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
 });
 
 test('a receipts file that ends inside a line does not swallow the next receipt', async (t) => {

@@ -21,7 +21,10 @@ async function setup(t: import('node:test').TestContext) {
   const ref = await startReferenceDroplet();
   t.after(() => ref.teardown());
   const d = await SshDroplet.connect(ref.profile());
-  t.after(async () => { releaseDocker(d); await d.close(); });
+  t.after(async () => {
+    releaseDocker(d);
+    await d.close();
+  });
   return { ref, d };
 }
 
@@ -61,7 +64,15 @@ test('sandbox run: the timeout kills the container; Ctrl-C (abort) removes it to
 
   const ac = new AbortController();
   let started = false;
-  const p = sandboxRun(d, { image: SANDBOX_IMAGE, cmd: ['/bin/sh', '-c', 'echo started; sleep 60'], signal: ac.signal, onStdout: () => { started = true; ac.abort(); } });
+  const p = sandboxRun(d, {
+    image: SANDBOX_IMAGE,
+    cmd: ['/bin/sh', '-c', 'echo started; sleep 60'],
+    signal: ac.signal,
+    onStdout: () => {
+      started = true;
+      ac.abort();
+    },
+  });
   const r2 = await p;
   assert.ok(started);
   assert.equal(r2.aborted, true);
@@ -75,9 +86,13 @@ test('sandbox check reports a non-compliant sandbox container with id, name and 
   const { d } = await setup(t);
   const bad = `sandbox-bad-${randomBytes(4).toString('hex')}`;
   const good = `sandbox-good-${randomBytes(4).toString('hex')}`;
-  t.after(() => { execFileSync('docker', ['rm', '-f', bad, good], { stdio: 'ignore' }); });
+  t.after(() => {
+    execFileSync('docker', ['rm', '-f', bad, good], { stdio: 'ignore' });
+  });
   execFileSync('docker', ['create', '--name', bad, '--label', 'us.stratam.role=sandbox', '--memory', '256m', SANDBOX_IMAGE, '/bin/sh', '-c', 'exit 0'], { stdio: 'ignore' });
-  execFileSync('docker', ['create', '--name', good, '--label', 'us.stratam.role=sandbox', '--network', 'none', '--read-only', '--memory', '128m', SANDBOX_IMAGE, '/bin/sh', '-c', 'exit 0'], { stdio: 'ignore' });
+  execFileSync('docker', ['create', '--name', good, '--label', 'us.stratam.role=sandbox', '--network', 'none', '--read-only', '--memory', '128m', SANDBOX_IMAGE, '/bin/sh', '-c', 'exit 0'], {
+    stdio: 'ignore',
+  });
   execFileSync('docker', ['start', good], { stdio: 'ignore' }); // exited containers are checked too
 
   const r = await checkSandboxes(d);

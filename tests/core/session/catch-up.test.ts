@@ -38,7 +38,10 @@ test('a night of fabrications and a blocked command, written while the app was c
   const archive = join(ref.home, 'conversation_archive.jsonl');
   const activity = join(ref.home, 'activity.jsonl');
   const say = (turn: string, role: string, content: string) =>
-    appendFileSync(archive, `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`);
+    appendFileSync(
+      archive,
+      `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`,
+    );
   // Before the app ever ran: history, not judged (that is `antifab scan`'s job).
   appendFileSync(activity, `${record(1, { turn: 't_old' })}\n`);
   say('t_old', 'user', 'hi');
@@ -51,7 +54,11 @@ test('a night of fabrications and a blocked command, written while the app was c
   appendFileSync(activity, `${record(2, { turn: 't_day' })}\n`);
   await new Promise((r) => setTimeout(r, 600));
   await first.session.close();
-  assert.deepEqual(first.warnings.filter((w) => w.kind === 'fabrication'), [], 'history before the first run is not judged');
+  assert.deepEqual(
+    first.warnings.filter((w) => w.kind === 'fabrication'),
+    [],
+    'history before the first run is not judged',
+  );
 
   // The night, with the app closed: two turns claim restarts no call backs, and a blocked command ran.
   let seq = 2;
@@ -75,7 +82,11 @@ test('a night of fabrications and a blocked command, written while the app was c
   const fabs = morning.warnings.filter((w) => w.kind === 'fabrication' && w.tier === 1);
   assert.deepEqual([...new Set(fabs.map((w) => w.detail.turn))].sort(), ['t_n1', 't_n2'], 'only the night is judged, not the history');
   assert.ok(morning.warnings.some((w) => w.kind === 'blocked-command-ran' && w.detail.seq === 5));
-  assert.deepEqual(morning.notes.filter((n) => !n.key.startsWith('digest:')).map((n) => n.key), [], 'no storm: the digest is the only notification');
+  assert.deepEqual(
+    morning.notes.filter((n) => !n.key.startsWith('digest:')).map((n) => n.key),
+    [],
+    'no storm: the digest is the only notification',
+  );
   const state = () => morning.session.stateOf('reference')!;
   assert.equal(state().fabrications, fabs.length);
   assert.equal(dropletIcon(state(), Date.now()), 'warning');
@@ -88,7 +99,10 @@ test('a night of fabrications and a blocked command, written while the app was c
   morning.session.acknowledgeWarnings({ all: true, name: 'reference' });
   assert.equal(state().fabrications, 0);
   assert.notEqual(dropletIcon(state(), Date.now()), 'warning');
-  assert.ok(morning.session.warnings('reference').every((w) => w.acknowledgedAt), 'every warning acknowledged, none removed');
+  assert.ok(
+    morning.session.warnings('reference').every((w) => w.acknowledgedAt),
+    'every warning acknowledged, none removed',
+  );
   await morning.session.pause('reference');
   assert.equal(dropletIcon(state(), Date.now()), 'paused', 'a later pause shows');
 

@@ -33,9 +33,15 @@ test('a reply claiming a restart with no restart call raises a tier-1 warning; a
   const activity = join(ref.home, 'activity.jsonl');
   let seq = 0;
   const say = (turn: string, role: string, content: string) =>
-    appendFileSync(archive, `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`);
+    appendFileSync(
+      archive,
+      `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`,
+    );
   const call = (turn: string, tool: string) =>
-    appendFileSync(activity, `${JSON.stringify({ seq: ++seq, ts: new Date().toISOString(), turn, channel: 'discord', trust: 'owner', tool, args: {}, result: 'ok', ok: true, elapsed_ms: 5, blocked: null })}\n`);
+    appendFileSync(
+      activity,
+      `${JSON.stringify({ seq: ++seq, ts: new Date().toISOString(), turn, channel: 'discord', trust: 'owner', tool, args: {}, result: 'ok', ok: true, elapsed_ms: 5, blocked: null })}\n`,
+    );
 
   const session = new Session({ stateDir: join(ref.root, 'app'), watch: { breaker: false } });
   t.after(() => session.close());
@@ -68,7 +74,10 @@ test('a reply claiming a restart with no restart call raises a tier-1 warning; a
   assert.equal(w.detail.turn, 't_fab');
   assert.equal(w.detail.claim, 'restart');
   assert.match(String(w.detail.excerpt), /I restarted the container/);
-  assert.deepEqual((w.detail.calls as Array<{ tool: string }>).map((c) => c.tool), ['read_logs']);
+  assert.deepEqual(
+    (w.detail.calls as Array<{ tool: string }>).map((c) => c.tool),
+    ['read_logs'],
+  );
   assert.equal(session.warnings('reference').filter((x) => x.kind === 'fabrication').length, 1);
   keyring.destroy();
 });

@@ -128,7 +128,11 @@ test('sshd killed and restarted twice: one connection, the feed resumes without 
   appendRecords(ref.home, next, next);
   await until('every record', () => records.length >= next, 30_000);
   await new Promise((r) => setTimeout(r, 300));
-  assert.deepEqual(records, Array.from({ length: next }, (_, i) => i + 1), 'every record once, in order');
+  assert.deepEqual(
+    records,
+    Array.from({ length: next }, (_, i) => i + 1),
+    'every record once, in order',
+  );
   // Calls made after the second outage answer (they hung in the harness before).
   const state = await session.refresh('reference');
   assert.equal(state.switch?.selfModify, 'allowed');

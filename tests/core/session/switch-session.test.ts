@@ -40,12 +40,15 @@ test('session: the watch puts a flag change on the state at once; hold-pause rev
   assert.deepEqual(state().hold, { enabled: true, active: false });
 
   await session.pause('reference');
-  await until(() => state().hold.active, 'hold-pause to engage after the app\'s pause');
+  await until(() => state().hold.active, "hold-pause to engage after the app's pause");
   const before = state().readSeq;
   execFileSync('sed', ['-i', 's/^JARVIS_SELF_MODIFY_ALLOWED=0/JARVIS_SELF_MODIFY_ALLOWED=1/', ref.envPath]);
   await until(() => warnings.some((w) => w.kind === 'hold-pause' && w.severity === 'info'), 'the revert');
   assert.ok(warnings.some((w) => w.kind === 'control-tampered' && w.severity === 'critical' && w.detail.key === 'JARVIS_SELF_MODIFY_ALLOWED'));
-  assert.ok(notes.some((n) => n.key.startsWith('tamper:reference:') && n.urgency === 'critical'), 'the tray is told');
+  assert.ok(
+    notes.some((n) => n.key.startsWith('tamper:reference:') && n.urgency === 'critical'),
+    'the tray is told',
+  );
   assert.equal(state().switch?.selfModify, 'paused');
   assert.ok(state().readSeq > before + 1, 'the tampered reading and the revert were each a numbered read');
   assert.equal(agentReads(ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '0');
@@ -59,7 +62,10 @@ test('session: the watch puts a flag change on the state at once; hold-pause rev
   assert.equal(dropletIcon(state(), Date.now()), 'armed');
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(agentReads(ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '1', 'hold off: alerted only');
-  assert.deepEqual(warnings.slice(n).map((w) => w.kind), ['control-tampered']);
+  assert.deepEqual(
+    warnings.slice(n).map((w) => w.kind),
+    ['control-tampered'],
+  );
 
   rmSync(ref.envPath);
   await until(() => state().switch?.selfModify === 'unknown', 'a removed .env to read as unknown');

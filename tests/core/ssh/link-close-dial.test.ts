@@ -107,7 +107,11 @@ test('close() during the handshake ends the dial: no login afterwards, state sta
 
   assert.equal(link.state.state, 'closed');
   const afterClose = states.slice(states.findIndex((s) => s.state === 'closed'));
-  assert.deepEqual(afterClose.map((s) => s.state), ['closed'], 'nothing after closed');
+  assert.deepEqual(
+    afterClose.map((s) => s.state),
+    ['closed'],
+    'nothing after closed',
+  );
   assert.ok(!states.some((s) => s.state === 'connected'), 'the dial never completed');
   assert.doesNotMatch(readFileSync(ref.sshdLog, 'utf8'), /Accepted publickey/);
 });
@@ -129,7 +133,10 @@ test('close() while a reconnect waits ends it: no dial follows', async (t) => {
   // Long enough for the backoff timer and a dial to run, had close() left them.
   await new Promise((r) => setTimeout(r, 1_500));
   assert.equal(link.state.state, 'closed');
-  assert.deepEqual(states.slice(states.findIndex((s) => s.state === 'closed')).map((s) => s.state), ['closed']);
+  assert.deepEqual(
+    states.slice(states.findIndex((s) => s.state === 'closed')).map((s) => s.state),
+    ['closed'],
+  );
   assert.equal(establishedTo(ref.port), 0);
 });
 

@@ -5,8 +5,7 @@ import { NOW, state } from './fixtures.js';
 
 type Item = Extract<MenuSpec, { type: 'item' }>;
 const items = (m: MenuSpec[]): Item[] => m.flatMap((x) => (x.type === 'item' ? [x] : x.type === 'submenu' ? items(x.items) : []));
-const find = (m: MenuSpec[], label: string, name?: string) =>
-  items(m).find((i) => i.label === label && (name === undefined || (i.action && 'name' in i.action && i.action.name === name)));
+const find = (m: MenuSpec[], label: string, name?: string) => items(m).find((i) => i.label === label && (name === undefined || (i.action && 'name' in i.action && i.action.name === name)));
 
 test('per droplet: state, Pause, Resume… and Re-arm breaker… (confirmed), Open; then dashboard, mute, quit', () => {
   const m = buildTrayMenu([state('alpha', { selfModifyAllowed: false, breaker: 'tripped' })], { now: NOW, mutedUntil: null });
@@ -19,7 +18,14 @@ test('per droplet: state, Pause, Resume… and Re-arm breaker… (confirmed), Op
   assert.equal(find(m, 'Re-arm breaker…')!.enabled, true);
   assert.equal(find(m, 'Pause')!.confirm, false, 'pausing never asks');
   const mute = m.find((x) => x.type === 'submenu') as Extract<MenuSpec, { type: 'submenu' }>;
-  assert.deepEqual(items(mute.items).map((i) => i.action), [{ kind: 'mute', hours: 1 }, { kind: 'mute', hours: 8 }, { kind: 'mute', hours: 24 }]);
+  assert.deepEqual(
+    items(mute.items).map((i) => i.action),
+    [
+      { kind: 'mute', hours: 1 },
+      { kind: 'mute', hours: 8 },
+      { kind: 'mute', hours: 24 },
+    ],
+  );
 });
 
 test('actions that cannot apply are disabled: resume when armed, re-arm when not tripped, all but Open when disconnected', () => {
@@ -52,7 +58,10 @@ test('Linux leads with "Pause all droplets" even for one droplet; elsewhere only
 
 test('"Reveal log" sits just above Quit and asks nothing', () => {
   const m = items(buildTrayMenu([state('a')], { now: NOW, mutedUntil: null }));
-  assert.deepEqual(m.slice(-2).map((i) => i.action), [{ kind: 'revealLog' }, { kind: 'quit' }]);
+  assert.deepEqual(
+    m.slice(-2).map((i) => i.action),
+    [{ kind: 'revealLog' }, { kind: 'quit' }],
+  );
   assert.equal(confirmationFor({ kind: 'revealLog' }), null);
 });
 

@@ -7,7 +7,15 @@ import { sharedDir } from '../../helpers/repo-root.js';
 import { Fernet, InvalidToken, MultiFernet, decodeBase64UrlStrict, extractTimestamp, generateKey } from '../../../src-main/core/vault/fernet.js';
 import { python } from './python-fernet.js';
 
-interface Vector { token: string; now: string; secret: string; src?: string; iv?: number[]; ttl_sec?: number; desc?: string }
+interface Vector {
+  token: string;
+  now: string;
+  secret: string;
+  src?: string;
+  iv?: number[];
+  ttl_sec?: number;
+  desc?: string;
+}
 const vectors = (name: string): Vector[] => JSON.parse(readFileSync(join(sharedDir(), 'vectors', 'fernet', `${name}.json`), 'utf8')) as Vector[];
 const unix = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const b64 = (b: Buffer) => b.toString('base64');
@@ -106,7 +114,7 @@ test('we decrypt Python tokens (text and binary)', () => {
   tokens.forEach((t, i) => assert.deepEqual(f.decrypt(t), items[i]));
 });
 
-test('MultiFernet: Python rotates ours and we rotate Python\'s, timestamps kept', () => {
+test("MultiFernet: Python rotates ours and we rotate Python's, timestamps kept", () => {
   const oldKey = generateKey();
   const newKey = generateKey();
   const items = payloads();
@@ -141,7 +149,7 @@ test('errors never contain the token', () => {
   }
 });
 
-test('findEnc locates only the record\'s own token', async () => {
+test("findEnc locates only the record's own token", async () => {
   const { findEnc, replaceEnc } = await import('../../../src-main/core/vault/archive-lines.js');
   const plain = Buffer.from('{"a": "x \\"enc\\": \\"FAKE\\"", "enc": "gAAA=="}');
   const s1 = findEnc(plain)!;

@@ -6,8 +6,6 @@ import { runRotationChild as runChild } from './run-rotation.js';
 
 const WANTED = 32;
 
-
-
 test(`kill -9 at random moments during rotation: every token stays readable with the keyring on disk (${WANTED}+ trials)`, async (t) => {
   const fx = makeFixture({ lines: 6000, entries: 5 });
   try {

@@ -13,7 +13,10 @@ import { TS0, archiveLine, makeFixture, readJson } from './vault-fixture.js';
 type Judged = Array<{ index: number; plain: string | null; ts: number | null }>;
 const unb64 = (s: string | null) => Buffer.from(s ?? '', 'base64').toString('utf8');
 const archiveTokens = (home: string) =>
-  readFileSync(join(home, 'conversation_archive.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { enc: string; turn: string }));
+  readFileSync(join(home, 'conversation_archive.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { enc: string; turn: string });
 
 test('rotation judged by Python: new primary, timestamps kept, old key retired not deleted, mode 0600, receipt', async () => {
   const fx = makeFixture({ lines: 200, entries: 5 });
@@ -30,7 +33,13 @@ test('rotation judged by Python: new primary, timestamps kept, old key retired n
     const ring = readJson<KeyringFile>(join(fx.home, 'vault.keys'));
     assert.equal(statSync(join(fx.home, 'vault.keys')).mode & 0o777, 0o600);
     assert.equal(ring.keys.length, 2);
-    assert.deepEqual(ring.keys.map((k) => [k.id, k.retired]), [['k-20261128', null], ['k-20260830', '2026-11-28T10:00:00Z']]);
+    assert.deepEqual(
+      ring.keys.map((k) => [k.id, k.retired]),
+      [
+        ['k-20261128', null],
+        ['k-20260830', '2026-11-28T10:00:00Z'],
+      ],
+    );
     assert.equal(ring.keys[1]!.key, fx.key.key, 'the old key is kept as it was');
     const keys = ring.keys.map((k) => k.key);
 
@@ -57,20 +66,36 @@ test('rotation judged by Python: new primary, timestamps kept, old key retired n
     after.forEach((l, i) => assert.equal(l.replace(/"enc": "[^"]*"/, ''), before[i]!.replace(/"enc": "[^"]*"/, '')));
     assert.equal(statSync(join(fx.home, 'conversation_archive.jsonl')).mode & 0o777, 0o600);
 
-    const receipts = readFileSync(join(fx.home, 'operator_actions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tool: string; ok: boolean; result: Record<string, unknown> });
+    const receipts = readFileSync(join(fx.home, 'operator_actions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { tool: string; ok: boolean; result: Record<string, unknown> });
     assert.equal(receipts.length, 1);
     assert.equal(receipts[0]!.tool, 'vault_rotate');
     assert.equal(receipts[0]!.ok, true);
     assert.ok(!JSON.stringify(receipts).includes(keys[0]!) && !JSON.stringify(receipts).includes(keys[1]!));
 
-    for (const phase of ['keyring', 'vault', 'archive', 'retire', 'verify']) assert.ok(events.some((e) => e.phase === phase && e.done === e.total), phase);
+    for (const phase of ['keyring', 'vault', 'archive', 'retire', 'verify'])
+      assert.ok(
+        events.some((e) => e.phase === phase && e.done === e.total),
+        phase,
+      );
     assert.ok(!readdirSync(fx.home).some((n) => n.includes('stratam')), 'no temp, side or lock file left');
 
     // A second rotation retires the second key and still opens everything; Python rotates what we wrote.
     await rotateVault(fx.droplet, { now: () => new Date('2026-11-28T11:00:00Z') });
     const ring2 = readJson<KeyringFile>(join(fx.home, 'vault.keys'));
-    assert.deepEqual(ring2.keys.map((k) => k.id), ['k-20261128-2', 'k-20261128', 'k-20260830']);
-    const py = python<string[]>({ op: 'rotate', keys: ring2.keys.map((k) => k.key), items: archiveTokens(fx.home).map((r) => r.enc).slice(0, 5) });
+    assert.deepEqual(
+      ring2.keys.map((k) => k.id),
+      ['k-20261128-2', 'k-20261128', 'k-20260830'],
+    );
+    const py = python<string[]>({
+      op: 'rotate',
+      keys: ring2.keys.map((k) => k.key),
+      items: archiveTokens(fx.home)
+        .map((r) => r.enc)
+        .slice(0, 5),
+    });
     py.forEach((t, i) => assert.equal(extractTimestamp(t), TS0 + i));
   } finally {
     fx.cleanup();
@@ -123,7 +148,9 @@ for i in range(n):
     let carried = 0;
     // Keep rotating while the appender runs, so appends hit every phase.
     let running = true;
-    void exited.then(() => (running = false));
+    child.once('exit', () => {
+      running = false;
+    });
     while (running || rotations === 0) {
       const r = await rotateVault(fx.droplet);
       carried += r.carriedLines;
@@ -154,7 +181,10 @@ test('rotation stops on an unreadable token without losing readability, and the 
     for (const r of archiveTokens(fx.home).slice(0, 10)) assert.notEqual(ring.check(r.enc), 'unreadable');
     ring.destroy();
     assert.ok(!readdirSync(fx.home).some((n) => n.includes('stratam') || n.includes('lock')));
-    const receipts = readFileSync(join(fx.home, 'operator_actions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean });
+    const receipts = readFileSync(join(fx.home, 'operator_actions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ok: boolean });
     assert.equal(receipts.at(-1)!.ok, false);
   } finally {
     fx.cleanup();

@@ -26,10 +26,16 @@ test('a kill between the swap and the carry-over: the lines left only in the old
   writeFileSync(archive, [...[1, 2, 3, 4, 5].map((i) => line(i, `new${i}`)), line(8, 'new8')].join('\n') + '\n');
   const warnings = await cleanupInterrupted(d);
   assert.deepEqual(warnings, []);
-  const turns = readFileSync(archive, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { turn: string }).turn);
+  const turns = readFileSync(archive, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { turn: string }).turn);
   assert.deepEqual(turns, ['t1', 't2', 't3', 't4', 't5', 't8', 't6', 't7']);
   assert.equal(existsSync(side), false);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('interrupted')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('interrupted')),
+    [],
+  );
 });
 
 test('an old file that does not line up with the live one is kept for a person, with a warning', async (t) => {

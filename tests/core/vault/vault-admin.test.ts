@@ -81,8 +81,14 @@ test('purge drops only keys retired more than 30 days ago that no live token nee
     const ring = parseKeyring(readFileSync(join(fx.home, 'vault.keys')));
     assert.deepEqual(ring.keys.map((k) => k.id).sort(), ['k-20260830', 'k-20270101', 'k-edge', 'k-recent']);
     assert.equal(statSync(join(fx.home, 'vault.keys')).mode & 0o777, 0o600);
-    const receipts = readFileSync(join(fx.home, 'operator_actions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tool: string; ok: boolean });
-    assert.deepEqual(receipts.map((x) => [x.tool, x.ok]), [['vault_purge', true]]);
+    const receipts = readFileSync(join(fx.home, 'operator_actions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { tool: string; ok: boolean });
+    assert.deepEqual(
+      receipts.map((x) => [x.tool, x.ok]),
+      [['vault_purge', true]],
+    );
     assert.ok(!readFileSync(join(fx.home, 'operator_actions.jsonl'), 'utf8').includes(old40.key));
 
     // Nothing to purge: keyring untouched.
@@ -104,12 +110,18 @@ test('status: primary age, rotation due at 90 days, entries, retired keys with p
     const s90 = await vaultStatus(fx.droplet, new Date('2026-11-28T00:00:00Z'));
     assert.equal(s90.primary.ageDays, 90);
     assert.equal(s90.primary.rotationDue, true);
-    assert.deepEqual(s90.entries.map((e) => e.name), ['discord', 'gmail', 'telegram']);
+    assert.deepEqual(
+      s90.entries.map((e) => e.name),
+      ['discord', 'gmail', 'telegram'],
+    );
     assert.equal(s90.entries[0]!.updated, '2026-11-01T00:00:00Z');
     const primary: KeyRecord = { id: 'k-20261128', key: generateKey(), created: '2026-11-28T00:00:00Z', retired: null };
     ringWith(fx, [{ ...fx.key, retired: '2026-11-28T00:00:00Z' }], primary);
     const s = await vaultStatus(fx.droplet, new Date('2026-12-01T00:00:00Z'));
-    assert.deepEqual(s.retired.map((k) => [k.id, k.purgeableFrom, k.purgeable]), [['k-20260830', '2026-12-28T00:00:00.000Z', false]]);
+    assert.deepEqual(
+      s.retired.map((k) => [k.id, k.purgeableFrom, k.purgeable]),
+      [['k-20260830', '2026-12-28T00:00:00.000Z', false]],
+    );
     const text = JSON.stringify(s);
     const vault = readFileSync(join(fx.home, 'vault.json'), 'utf8');
     assert.ok(!text.includes(primary.key) && !text.includes(fx.key.key));
@@ -146,10 +158,19 @@ test('init: a new keyring with mode 0600; refused over an existing keyring or or
 
 test('a keyring with two primaries or a bad key is refused without echoing the key', () => {
   const a = generateKey();
-  const two = Buffer.from(JSON.stringify({ version: 1, keys: [
-    { id: 'a', key: a, created: '2026-01-01T00:00:00Z', retired: null },
-    { id: 'b', key: generateKey(), created: '2026-01-01T00:00:00Z', retired: null }] }));
+  const two = Buffer.from(
+    JSON.stringify({
+      version: 1,
+      keys: [
+        { id: 'a', key: a, created: '2026-01-01T00:00:00Z', retired: null },
+        { id: 'b', key: generateKey(), created: '2026-01-01T00:00:00Z', retired: null },
+      ],
+    }),
+  );
   assert.throws(() => parseKeyring(two), /exactly one key must have "retired": null, found 2/);
   const badKey = Buffer.from(JSON.stringify({ version: 1, keys: [{ id: 'a', key: `${a.slice(0, 40)}!!!=`, created: '2026-01-01T00:00:00Z', retired: null }] }));
-  assert.throws(() => parseKeyring(badKey), (e: Error) => /key a is not URL-safe base64/.test(e.message) && !e.message.includes(a.slice(0, 20)));
+  assert.throws(
+    () => parseKeyring(badKey),
+    (e: Error) => /key a is not URL-safe base64/.test(e.message) && !e.message.includes(a.slice(0, 20)),
+  );
 });

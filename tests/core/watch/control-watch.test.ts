@@ -11,7 +11,10 @@ import { addTrust } from '../../../src-main/core/controls/trust.js';
 import { agentReads, sedEnv, until, watched } from './watch-helpers.js';
 
 const receipts = (home: string) =>
-  readFileSync(join(home, 'operator_actions.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  readFileSync(join(home, 'operator_actions.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('a flag flipped behind the app is tampering: alerted with from/to, receipted, and the reading updates at once', async (t) => {
   const w = await watched(t);
@@ -29,7 +32,7 @@ test('a flag flipped behind the app is tampering: alerted with from/to, receipte
   assert.equal(agentReads(w.ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '1');
 });
 
-test('the operator\'s own actions are explained by their receipts, from this app or another', async (t) => {
+test("the operator's own actions are explained by their receipts, from this app or another", async (t) => {
   const w = await watched(t);
   const from = w.events.length;
   await pause(w.droplet, 'cli');
@@ -38,7 +41,11 @@ test('the operator\'s own actions are explained by their receipts, from this app
   await w.next((e) => e.kind === 'changed' && e.what === 'trust', from);
   await new Promise((r) => setTimeout(r, 1500)); // past the grace, so a late verdict would show
   const seen = w.events.slice(from);
-  assert.deepEqual(seen.filter((e) => e.kind === 'tampered'), [], JSON.stringify(seen));
+  assert.deepEqual(
+    seen.filter((e) => e.kind === 'tampered'),
+    [],
+    JSON.stringify(seen),
+  );
   const changed = seen.filter((e) => e.kind === 'changed');
   assert.ok(changed.some((e) => e.key === 'JARVIS_SELF_MODIFY_ALLOWED' && e.to === '0' && typeof e.receipt === 'number'));
   assert.ok(changed.some((e) => e.key === 'TELEGRAM_TRUSTED_USER_IDS' && e.to === '987654321'));
@@ -51,7 +58,10 @@ test('a trusted id added by hand, the breaker armed without a re-arm, a link in 
   const trust = await w.next((e) => e.kind === 'tampered', from);
   assert.deepEqual([trust.what, trust.key, trust.to], ['trust', 'TELEGRAM_TRUSTED_USER_IDS', '555']);
 
-  writeFileSync(join(w.ref.home, 'breaker.json'), JSON.stringify({ state: 'tripped', tripped_at: '2026-12-01T00:00:00Z', reason: '4 restarts in 60 min', restarts: [], rearmed_at: null, by: 'droplet' }));
+  writeFileSync(
+    join(w.ref.home, 'breaker.json'),
+    JSON.stringify({ state: 'tripped', tripped_at: '2026-12-01T00:00:00Z', reason: '4 restarts in 60 min', restarts: [], rearmed_at: null, by: 'droplet' }),
+  );
   await w.next((e) => e.kind === 'changed' && e.file === 'breaker', from);
   from = w.events.length;
   writeFileSync(join(w.ref.home, 'breaker.json'), JSON.stringify({ state: 'armed', tripped_at: null, reason: null, restarts: [], rearmed_at: null, by: null }));
@@ -67,7 +77,7 @@ test('a trusted id added by hand, the breaker armed without a re-arm, a link in 
   assert.deepEqual([link.file, link.to], ['env', 'symlink']);
 });
 
-test('a truncated audit log is alerted; rotation (rename, then a new file) is the agent\'s right', async (t) => {
+test("a truncated audit log is alerted; rotation (rename, then a new file) is the agent's right", async (t) => {
   const w = await watched(t);
   let from = w.events.length;
   appendFileSync(join(w.ref.home, 'activity.jsonl'), '{"seq":1}\n{"seq":2}\n');
@@ -83,10 +93,13 @@ test('a truncated audit log is alerted; rotation (rename, then a new file) is th
   // A marker change after the rotation: once it is seen, the rotation's events were judged too.
   sedEnv(w.ref, 's/^SMS_TRUSTED_NUMBERS=.*/SMS_TRUSTED_NUMBERS=/');
   await w.next((e) => e.kind === 'tampered' && e.key === 'SMS_TRUSTED_NUMBERS', from);
-  assert.deepEqual(w.events.slice(from).filter((e) => e.kind === 'tampered' && e.file?.startsWith('activity')), []);
+  assert.deepEqual(
+    w.events.slice(from).filter((e) => e.kind === 'tampered' && e.file?.startsWith('activity')),
+    [],
+  );
 });
 
-test('a key appended to the SSH user\'s authorized_keys is alerted (the CLI on the droplet: --local)', async (t) => {
+test("a key appended to the SSH user's authorized_keys is alerted (the CLI on the droplet: --local)", async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'stratam-watch-local-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const home = join(root, 'home');
@@ -98,7 +111,11 @@ test('a key appended to the SSH user\'s authorized_keys is alerted (the CLI on t
   const droplet = new LocalDroplet({ ...DEFAULT_PATHS, jarvisHome: '~/.jarvis', jarvisRoot: join(root, 'opt') }, home);
   const events: WatchEvent[] = [];
   const watch = new ControlWatch(droplet, { via: 'test', hold: false, onEvent: (e) => events.push(e) });
-  t.after(async () => { watch.stop(); await watch.done; await droplet.close(); });
+  t.after(async () => {
+    watch.stop();
+    await watch.done;
+    await droplet.close();
+  });
   await watch.start();
   appendFileSync(join(home, '.ssh', 'authorized_keys'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgentKeyAgentKeyAgentKeyAgentKeyAgentK agent\n');
   await until(() => events.some((e) => e.kind === 'tampered'), 'the alert');

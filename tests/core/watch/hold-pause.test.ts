@@ -7,7 +7,10 @@ import { agentReads, sedEnv, until, watched } from './watch-helpers.js';
 
 const FLIP = 's/^JARVIS_SELF_MODIFY_ALLOWED=0/JARVIS_SELF_MODIFY_ALLOWED=1/';
 const receipts = (home: string) =>
-  readFileSync(join(home, 'operator_actions.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { tool: string; args: Record<string, unknown>; ok: boolean });
+  readFileSync(join(home, 'operator_actions.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { tool: string; args: Record<string, unknown>; ok: boolean });
 
 async function pausedAndHeld(t: import('node:test').TestContext, graceMs?: number) {
   const w = await watched(t, { hold: true, ...(graceMs ? { graceMs } : {}) });
@@ -49,7 +52,7 @@ test('hold-pause: a flip hidden behind a line python-dotenv reads differently is
   assert.ok(receipts(w.ref.home).some((r) => r.tool === 'pause' && r.args.restored === true));
 });
 
-test('hold-pause: a link in place of .env is replaced by the paused file; the link\'s target is never touched', async (t) => {
+test("hold-pause: a link in place of .env is replaced by the paused file; the link's target is never touched", async (t) => {
   const w = await pausedAndHeld(t);
   const target = join(w.ref.root, 'elsewhere.env');
   writeFileSync(target, 'JARVIS_SELF_MODIFY_ALLOWED=1\nSECRET=do-not-copy\n');
@@ -63,7 +66,7 @@ test('hold-pause: a link in place of .env is replaced by the paused file; the li
   assert.equal(agentReads(w.ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '0');
 });
 
-test('hold-pause: a rename that looks like the app\'s own waits for its receipt, then is put back', async (t) => {
+test("hold-pause: a rename that looks like the app's own waits for its receipt, then is put back", async (t) => {
   const w = await pausedAndHeld(t, 400);
   const from = w.events.length;
   const fake = join(w.ref.jarvisRoot, '.env.stratam-0123456789ab.tmp');
@@ -73,7 +76,7 @@ test('hold-pause: a rename that looks like the app\'s own waits for its receipt,
   assert.equal(agentReads(w.ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '0');
 });
 
-test('hold-pause: a resume with its receipt is the operator\'s and is left alone; with hold off nothing is reverted', async (t) => {
+test("hold-pause: a resume with its receipt is the operator's and is left alone; with hold off nothing is reverted", async (t) => {
   const w = await pausedAndHeld(t);
   let from = w.events.length;
   await resume(w.droplet, 'cli');
@@ -81,7 +84,10 @@ test('hold-pause: a resume with its receipt is the operator\'s and is left alone
   assert.equal(w.watch.holding, false, 'nothing to hold once the operator resumed');
   await new Promise((r) => setTimeout(r, 1200));
   assert.equal(agentReads(w.ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '1');
-  assert.deepEqual(w.events.slice(from).filter((e) => e.kind === 'reverted' || e.kind === 'tampered'), []);
+  assert.deepEqual(
+    w.events.slice(from).filter((e) => e.kind === 'reverted' || e.kind === 'tampered'),
+    [],
+  );
 
   await pause(w.droplet, 'cli');
   await w.next((e) => e.kind === 'changed' && e.to === '0', from);
@@ -107,7 +113,10 @@ test('hold-pause holds only what a receipt set: an unreceipted change is never a
   sedEnv(w.ref, 's/^JARVIS_SELF_MODIFY_ALLOWED=0/JARVIS_SELF_MODIFY_ALLOWED=1/');
   await w.next((e) => e.kind === 'tampered', from);
   await new Promise((r) => setTimeout(r, 1000));
-  assert.deepEqual(w.events.slice(from).filter((e) => e.kind === 'reverted'), []);
+  assert.deepEqual(
+    w.events.slice(from).filter((e) => e.kind === 'reverted'),
+    [],
+  );
   assert.equal(agentReads(w.ref, 'JARVIS_SELF_MODIFY_ALLOWED'), '1');
 });
 

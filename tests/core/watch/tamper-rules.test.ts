@@ -41,7 +41,13 @@ test('a flag flipped to 1 is explained only by a resume receipt appended since',
 
 test('trust: each added or removed id is its own change, matched to its own receipt', () => {
   const cs = diffObserved(ENV, env({ TELEGRAM_TRUSTED_USER_IDS: '1,2' }), env({ TELEGRAM_TRUSTED_USER_IDS: '2,3' }));
-  assert.deepEqual(cs.map((c) => [c.what, c.from, c.to]), [['trust', null, '3'], ['trust', '1', null]]);
+  assert.deepEqual(
+    cs.map((c) => [c.what, c.from, c.to]),
+    [
+      ['trust', null, '3'],
+      ['trust', '1', null],
+    ],
+  );
   const add = r(5, 'trust_add', { channel: 'telegram', id: '3' });
   assert.equal(explain(cs[0]!, [add], ctx), add);
   assert.equal(explain(cs[0]!, [r(5, 'trust_add', { channel: 'telegram', id: '4' })], ctx), null);
@@ -49,27 +55,43 @@ test('trust: each added or removed id is its own change, matched to its own rece
   assert.equal(explain(cs[1]!, [add], ctx), null, 'an add never explains a removal');
   // The spelling changed but not the set: still a change nobody receipted.
   const spelled = diffObserved(ENV, env({ SMS_TRUSTED_NUMBERS: '+14155550100' }), env({ SMS_TRUSTED_NUMBERS: ' +14155550100 ' }));
-  assert.deepEqual(spelled.map((c) => c.what), ['value']);
+  assert.deepEqual(
+    spelled.map((c) => c.what),
+    ['value'],
+  );
 });
 
 test('keys outside the contract are reported by name only, never by value', () => {
   const cs = diffObserved(ENV, env({ OPENAI_API_KEY: 'sk-old-secret' }), env({ OPENAI_API_KEY: 'sk-new-secret' }));
-  assert.deepEqual(cs.map((c) => [c.what, c.key, c.from, c.to]), [['value', 'OPENAI_API_KEY', null, null]]);
+  assert.deepEqual(
+    cs.map((c) => [c.what, c.key, c.from, c.to]),
+    [['value', 'OPENAI_API_KEY', null, null]],
+  );
   assert.doesNotMatch(describeChange(cs[0]!), /secret/);
   assert.equal(explain(cs[0]!, [r(1, 'pause'), r(2, 'resume')], ctx), null);
   // Same values, other bytes (a comment rewritten): still reported.
-  assert.deepEqual(diffObserved(ENV, env({ A: '1' }, null, 'h1'), env({ A: '1' }, null, 'h2')).map((c) => c.what), ['bytes']);
+  assert.deepEqual(
+    diffObserved(ENV, env({ A: '1' }, null, 'h1'), env({ A: '1' }, null, 'h2')).map((c) => c.what),
+    ['bytes'],
+  );
 });
 
 test('a line python-dotenv may read differently is a change of its own', () => {
   const cs = diffObserved(ENV, env({ JARVIS_SELF_MODIFY_ALLOWED: '0' }), env({ JARVIS_SELF_MODIFY_ALLOWED: '0' }, { line: 3, key: null, reason: 'an unclosed quote' }, 'x'));
-  assert.deepEqual(cs.map((c) => c.what), ['grammar']);
+  assert.deepEqual(
+    cs.map((c) => c.what),
+    ['grammar'],
+  );
   assert.equal(explain(cs[0]!, [r(1, 'pause')], ctx), null);
 });
 
-test('the breaker: armed needs a re-arm receipt; a trip is the droplet\'s right', () => {
+test("the breaker: armed needs a re-arm receipt; a trip is the droplet's right", () => {
   const B = controlEntry(plane, 'breaker');
-  const rec = (state: 'armed' | 'tripped', by: 'tray' | 'droplet' | null = null): Observed => ({ kind: 'breaker', record: { state, tripped_at: null, reason: null, restarts: [], rearmed_at: null, by }, hash: `${state}${by}` });
+  const rec = (state: 'armed' | 'tripped', by: 'tray' | 'droplet' | null = null): Observed => ({
+    kind: 'breaker',
+    record: { state, tripped_at: null, reason: null, restarts: [], rearmed_at: null, by },
+    hash: `${state}${by}`,
+  });
   const [armed] = diffObserved(B, rec('tripped', 'droplet'), rec('armed'));
   assert.equal(armed!.key, 'state');
   assert.equal(explain(armed!, [], ctx), null);
@@ -90,13 +112,22 @@ test('links, removals and truncation', () => {
   const [link] = diffObserved(E, env({}), { kind: 'not-regular', type: 'symlink' });
   assert.deepEqual([link!.what, link!.from, link!.to], ['replaced', 'file', 'symlink']);
   assert.equal(explain(link!, [r(1, 'pause'), r(2, 'resume')], ctx), null, 'no receipt explains a link');
-  assert.deepEqual(diffObserved(E, env({}), { kind: 'absent' }).map((c) => c.what), ['removed']);
+  assert.deepEqual(
+    diffObserved(E, env({}), { kind: 'absent' }).map((c) => c.what),
+    ['removed'],
+  );
   const A = controlEntry(plane, 'activity');
-  assert.deepEqual(diffObserved(A, { kind: 'append', ino: 7, size: 900 }, { kind: 'append', ino: 7, size: 100 }).map((c) => c.what), ['truncated']);
+  assert.deepEqual(
+    diffObserved(A, { kind: 'append', ino: 7, size: 900 }, { kind: 'append', ino: 7, size: 100 }).map((c) => c.what),
+    ['truncated'],
+  );
   assert.deepEqual(diffObserved(A, { kind: 'append', ino: 7, size: 900 }, { kind: 'append', ino: 8, size: 0 }), [], 'a new inode is rotation');
-  assert.deepEqual(diffObserved(A, { kind: 'append', ino: 7, size: 900 }, { kind: 'append', ino: 7, size: 950 }), [], 'appends are the agent\'s right');
+  assert.deepEqual(diffObserved(A, { kind: 'append', ino: 7, size: 900 }, { kind: 'append', ino: 7, size: 950 }), [], "appends are the agent's right");
   const H = controlEntry(plane, 'history');
-  assert.deepEqual(diffObserved(H, { kind: 'present', type: 'dir', listing: null }, { kind: 'not-regular', type: 'symlink' }).map((c) => c.what), ['replaced']);
+  assert.deepEqual(
+    diffObserved(H, { kind: 'present', type: 'dir', listing: null }, { kind: 'not-regular', type: 'symlink' }).map((c) => c.what),
+    ['replaced'],
+  );
   const K = controlEntry(plane, 'authorized_keys');
   const [keys] = diffObserved(K, { kind: 'content', hash: 'a', lines: 1 }, { kind: 'content', hash: 'b', lines: 2 });
   assert.deepEqual([keys!.what, keys!.from, keys!.to], ['access', '1 line(s)', '2 line(s)']);
@@ -105,6 +136,9 @@ test('links, removals and truncation', () => {
 
 test('a new .env reports its flags as well as its creation', () => {
   const cs = diffObserved(ENV, { kind: 'absent' }, env({ JARVIS_SELF_MODIFY_ALLOWED: '1' }));
-  assert.deepEqual(cs.map((c) => c.what), ['created', 'flag']);
+  assert.deepEqual(
+    cs.map((c) => c.what),
+    ['created', 'flag'],
+  );
   assert.equal(explain(cs[1]!, [r(1, 'pause')], ctx), null);
 });
