@@ -13,6 +13,8 @@ import type { Warning } from './droplet-state.js';
 
 /** Longer than the LiveScanner's quiet period (5 s): every caught-up turn has been judged. */
 export const CATCH_UP_SETTLE_MS = 6000;
+/** An archive that never catches up (unreadable, a poll that keeps failing) must not hold notifications back for good. */
+export const ARCHIVE_WAIT_MS = 60_000;
 
 const LABELS: Partial<Record<Warning['kind'], [string, string]>> = {
   fabrication: ['fabrication warning', 'fabrication warnings'],
@@ -26,6 +28,7 @@ export interface CatchUpOptions {
   /** The archive is read from a saved offset too (a start, not a reconnect). */
   needArchive: boolean;
   settleMs?: number;
+  archiveWaitMs?: number;
   onDone(lines: string[]): void;
 }
 
@@ -34,6 +37,7 @@ export class CatchUpWindow {
   private feedDone = false;
   private archiveDone: boolean;
   private timer: NodeJS.Timeout | null = null;
+  private archiveTimer: NodeJS.Timeout | null = null;
   private ended = false;
 
   constructor(private readonly opts: CatchUpOptions) {
@@ -50,11 +54,18 @@ export class CatchUpWindow {
   }
 
   feedCaughtUp(): void {
+    if (!this.feedDone && !this.archiveDone) {
+      const t = setTimeout(() => this.archiveCaughtUp(), this.opts.archiveWaitMs ?? ARCHIVE_WAIT_MS);
+      t.unref();
+      this.archiveTimer = t;
+    }
     this.feedDone = true;
     this.maybeSettle();
   }
 
   archiveCaughtUp(): void {
+    if (this.archiveTimer) clearTimeout(this.archiveTimer);
+    this.archiveTimer = null;
     this.archiveDone = true;
     this.maybeSettle();
   }
@@ -62,7 +73,9 @@ export class CatchUpWindow {
   stop(): void {
     this.ended = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.archiveTimer) clearTimeout(this.archiveTimer);
     this.timer = null;
+    this.archiveTimer = null;
   }
 
   private maybeSettle(): void {

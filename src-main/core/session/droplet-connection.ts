@@ -70,6 +70,8 @@ export class DropletConnection {
   /** Open while what came in unseen is being judged (catch-up.ts). */
   private window: { kind: 'start' | 'reconnect'; w: CatchUpWindow } | null = null;
   private wasConnected = false;
+  /** The feed has delivered what was there when it started (its first caught-up). */
+  private backlogRead = false;
   /**
    * The background feed (and the archive, when fabrication is watched) has
    * read to the end once: what is appended from now on is judged live. On the
@@ -291,6 +293,7 @@ export class DropletConnection {
             });
           } else if (first) this.feedLive = true;
           first = false;
+          this.backlogRead = true;
           this.markFeedCaught();
           this.window?.w.feedCaughtUp();
         },
@@ -364,8 +367,8 @@ export class DropletConnection {
     if (this.forwardAudit) this.host.push({ type: 'audit', name: this.name, item });
     if (item.type === 'record' && item.record.stream === 'activity') {
       this.fabrication?.call(item.record.value);
-      // Records from before this start were written under a switch nobody read then: not judged against today's.
-      const fromBefore = this.window?.kind === 'start' && this.window.w.active;
+      // The backlog of a start was written under a switch nobody read then: not judged against today's.
+      const fromBefore = this.window?.kind === 'start' && !this.backlogRead;
       const paused = this.state.switch?.selfModify === 'paused' || (this.control?.holding ?? false);
       const a = fromBefore ? null : whilePausedAlert(this.name, item.record.seq, item.record.value, paused, new Date(this.host.now()).toISOString());
       if (a) this.raise(a, true);

@@ -48,9 +48,10 @@ test('a night of fabrications and a blocked command, written while the app was c
   say('t_old', 'assistant', 'I restarted the server for you.');
 
   const first = app(ref);
+  t.after(() => first.session.close());
   await first.session.profiles.save(ref.profile());
   await first.session.connect('reference');
-  await until('the first run to follow both logs', () => first.session.feedLive('reference'));
+  await until('the first run to follow both logs', () => first.session.feedLive('reference'), 90_000);
   appendFileSync(activity, `${record(2, { turn: 't_day' })}\n`);
   await new Promise((r) => setTimeout(r, 600));
   await first.session.close();
@@ -73,7 +74,7 @@ test('a night of fabrications and a blocked command, written while the app was c
   const morning = app(ref);
   t.after(() => morning.session.close());
   await morning.session.connect('reference');
-  await until('the digest', () => morning.notes.some((n) => n.key.startsWith('digest:reference:')), 30_000);
+  await until('the digest', () => morning.notes.some((n) => n.key.startsWith('digest:reference:')), 90_000);
   const digest = morning.notes.find((n) => n.key.startsWith('digest:reference:'))!;
   assert.equal(digest.title, 'reference: while you were away');
   assert.match(digest.body, /2 fabrication warnings/);
@@ -111,5 +112,5 @@ test('a night of fabrications and a blocked command, written while the app was c
   appendFileSync(activity, `${record(++seq, { turn: 't_live', tool: 'read_logs' })}\n`);
   say('t_live', 'assistant', 'I restarted it again.');
   say('t_after', 'user', 'ok');
-  await until('the live notification', () => morning.notes.some((n) => n.key.startsWith('fab:reference:t_live')), 30_000);
+  await until('the live notification', () => morning.notes.some((n) => n.key.startsWith('fab:reference:t_live')), 90_000);
 });

@@ -51,7 +51,7 @@ test('a reply claiming a restart with no restart call raises a tier-1 warning; a
   });
   await session.profiles.save(ref.profile());
   await session.connect('reference');
-  await until('the feed and the archive to be followed', () => session.feedLive('reference'));
+  await until('the feed and the archive to be followed', () => session.feedLive('reference'), 90_000);
 
   // Backed: a docker_cmd restart in the same turn.
   say('t_ok', 'user', 'restart the agent please');
