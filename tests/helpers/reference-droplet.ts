@@ -139,6 +139,11 @@ export class ReferenceDroplet {
         'MaxSessions 64',
         'MaxStartups 64',
         ...(this.sftp ? ['Subsystem sftp internal-sftp'] : []),
+        // Bash sources ~/.bashrc for a command sent over SSH only when SHLVL starts below 2.
+        // This machine's root .bashrc runs `pyenv init`, whose rehash takes a lock that every
+        // SSH exec then queues on (and a session killed mid-rehash leaves behind). A real droplet
+        // runs its commands with the system python3; so do these sessions.
+        'SetEnv SHLVL=1',
         '',
       ].join('\n'),
     );
