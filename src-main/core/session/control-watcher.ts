@@ -14,6 +14,7 @@ import { background } from '../log/logger.js';
 export interface ControlSink {
   onEvent(e: WatchEvent): void;
   onReading(r: SwitchReading): void;
+  onHolding(): void;
   onFailure(message: string): void;
 }
 
@@ -33,7 +34,7 @@ export function startControlWatch(droplet: Droplet, sink: ControlSink, opts: { v
       try {
         const { ControlWatch } = await import('../watch/control-watch.js');
         if (stopped) return;
-        watch = new ControlWatch(droplet, { via: opts.via, hold, onEvent: (e) => sink.onEvent(e), onReading: (r) => sink.onReading(r) });
+        watch = new ControlWatch(droplet, { via: opts.via, hold, onEvent: (e) => sink.onEvent(e), onReading: (r) => sink.onReading(r), onHolding: () => sink.onHolding() });
         await watch.start();
         if (stopped) watch.stop();
       } catch (err) {

@@ -309,6 +309,7 @@ export class DropletConnection {
           },
           // A flag change the watch saw is on screen at once, numbered like any other read.
           onReading: (r) => this.applyRead(++this.issued, { switch: r }),
+          onHolding: () => this.syncHold(),
           onFailure: (message) => void host.addWarning(name, { kind: 'watch-failed', severity: 'warning', tier: null, message, detail: { watcher: 'control' } }),
         },
         { via: host.via, hold: this.state.hold.enabled },

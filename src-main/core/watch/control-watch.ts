@@ -41,6 +41,8 @@ export interface ControlWatchOptions {
   onEvent(e: WatchEvent): void;
   /** Every fresh reading of the switch (the console shows a flag change at once). */
   onReading?(reading: SwitchReading): void;
+  /** Hold-pause started or stopped holding (after the event and reading that led to it, which may come first). */
+  onHolding?(holding: boolean): void;
   /** How long the app's own writes wait for their receipt (default 1 s). */
   graceMs?: number;
   /** Write a `tamper_detected` receipt for each detection (default true). */
@@ -190,7 +192,11 @@ export class ControlWatch {
   /** The current .env observation is legitimate (found at the start, or receipted): it is what hold-pause holds. */
   private noteLegit(): void {
     const env = this.seen.get('env');
-    if (env) this.hold.adopt(env.reading, env.env);
+    if (!env) return;
+    const was = this.hold.holding;
+    this.hold.adopt(env.reading, env.env);
+    // Adopting happens after the change's event and reading went out: say so, or a face keeps the old value.
+    if (this.hold.holding !== was) this.opts.onHolding?.(this.hold.holding);
   }
 
   private async onChange(id: string, st: RemoteStat | null, via: string | null, seenAt: number): Promise<void> {
