@@ -169,7 +169,6 @@ export class ReferenceDroplet {
       }
     }
     await done;
-    releaseStalePyenvLock();
   }
 
   /** CLI flags that reach this droplet with the pinned host key. */
@@ -281,26 +280,6 @@ export class ReferenceDroplet {
   }
 }
 
-/**
- * This machine's root .bashrc runs `pyenv init`, which rehashes under a lock
- * file on every SSH exec. A session SIGKILLed mid-rehash (killSshd) leaves
- * the lock behind, and every later exec then waits 60 s for it. A real
- * droplet has no pyenv; here the lock is removed when no rehash is running.
- */
-function releaseStalePyenvLock(): void {
-  const lock = join(process.env.PYENV_ROOT ?? join(process.env.HOME ?? '/root', '.pyenv'), 'shims', '.pyenv-shim');
-  if (!existsSync(lock)) return;
-  for (const name of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('pyenv-rehash')) return;
-    } catch {
-      continue; // exited meanwhile
-    }
-  }
-  rmSync(lock, { force: true });
-}
-
 /** Every descendant pid of `root`, from /proc (ps output formats vary; /proc does not). */
 export function descendantsOf(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -346,8 +325,6 @@ async function waitForBanner(port: number): Promise<void> {
 
 /** Bring up a reference droplet with sshd running (and the agent if asked). */
 export async function startReferenceDroplet(opts: ReferenceDropletOptions = {}): Promise<ReferenceDroplet> {
-  // A lock left by an earlier run's killed session would stall every exec of this one.
-  releaseStalePyenvLock();
   const d = new ReferenceDroplet(opts);
   try {
     await d.startSshd();

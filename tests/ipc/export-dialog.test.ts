@@ -8,23 +8,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PATHS } from '../../src-main/core/config/profile.js';
 import { Session } from '../../src-main/core/session/session.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
+import { localProfile } from './local-profile.js';
 
 async function setup(t: import('node:test').TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'ipc-export-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const session = new Session({ stateDir: join(dir, 'state'), watch: { breaker: false, audit: false } });
   t.after(() => session.close());
-  await session.profiles.save({
-    name: 'here',
-    transport: 'local',
-    host: 'localhost',
-    port: 22,
-    user: 'root',
-    paths: { ...DEFAULT_PATHS, jarvisHome: join(dir, 'home'), jarvisRoot: join(dir, 'root') },
-  });
+  await session.profiles.save(localProfile(dir, 'root'));
   return { dir, session };
 }
 

@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PATHS } from '../../src-main/core/config/profile.js';
 import { Session } from '../../src-main/core/session/session.js';
 import { CHANNEL_NAMES, EVENT_NAMES } from '../../src-main/ipc/channel-names.js';
 import { channels } from '../../src-main/ipc/channels.js';
 import { events } from '../../src-main/ipc/events.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import { DEFAULT_ENV } from '../helpers/reference-droplet.js';
+import { localProfile } from './local-profile.js';
 
 let root: string;
 let session: Session;
@@ -30,14 +30,7 @@ before(async () => {
   mkdirSync(join(root, 'opt'));
   writeFileSync(envPath(), DEFAULT_ENV);
   session = new Session({ stateDir: join(root, 'state'), watch: { breaker: false, audit: false } });
-  await session.profiles.save({
-    name: 'here',
-    transport: 'local',
-    host: 'localhost',
-    port: 22,
-    user: 'root',
-    paths: { ...DEFAULT_PATHS, jarvisHome: join(root, 'home'), jarvisRoot: join(root, 'opt') },
-  });
+  await session.profiles.save(localProfile(root, 'opt'));
   await session.connect('here');
   touched = [];
   const observed = new Proxy(session, {

@@ -11,12 +11,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_PATHS } from '../../src-main/core/config/profile.js';
 import { Session } from '../../src-main/core/session/session.js';
 import { bridgeEvents } from '../../src-main/ipc/event-bridge.js';
 import { events, type PushedEvent } from '../../src-main/ipc/events.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import { DEFAULT_ENV } from '../helpers/reference-droplet.js';
+import { localProfile } from './local-profile.js';
 
 test('warnings are acknowledged one by id and then all of a droplet; the tray count follows', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ipc-ack-'));
@@ -26,14 +26,7 @@ test('warnings are acknowledged one by id and then all of a droplet; the tray co
   writeFileSync(join(dir, 'opt', '.env'), DEFAULT_ENV);
   const session = new Session({ stateDir: join(dir, 'state'), watch: { breaker: false, audit: false, control: false } });
   t.after(() => session.close());
-  await session.profiles.save({
-    name: 'here',
-    transport: 'local',
-    host: 'localhost',
-    port: 22,
-    user: 'root',
-    paths: { ...DEFAULT_PATHS, jarvisHome: join(dir, 'home'), jarvisRoot: join(dir, 'opt') },
-  });
+  await session.profiles.save(localProfile(dir, 'opt'));
   const h = createHandlers(session);
   assert.equal((await h.connect({ name: 'here' })).error, undefined);
 

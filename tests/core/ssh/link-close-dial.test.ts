@@ -14,25 +14,7 @@ import { SshDroplet } from '../../../src-main/core/droplet/ssh-droplet.js';
 import { SshLink } from '../../../src-main/core/ssh/link.js';
 import type { LinkState } from '../../../src-main/core/ssh/link-state.js';
 import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
-
-/** ESTABLISHED TCP connections whose local port is `port` (/proc/net/tcp lists both ends of a loopback connection). */
-function establishedTo(port: number): number {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  let n = 0;
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue; // no IPv6 here
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(hex) && cols[3] === '01') n++;
-    }
-  }
-  return n;
-}
+import { establishedTo } from '../../helpers/tcp-count.js';
 
 interface HeldRelay {
   port: number;
