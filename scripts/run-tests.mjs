@@ -44,5 +44,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 files.sort();
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${faults ? 1 : 2}`, '--test-timeout=600000', ...files], { stdio: 'inherit' });
+// node:test applies --test-timeout to each file as a whole too. The fault
+// campaign's soak runs for STRATAM_SOAK_MINUTES (10 by default) on its own, so
+// its files get that much more room; a stuck file still ends the run.
+const soakMinutes = Number(process.env.STRATAM_SOAK_MINUTES ?? 10);
+const fileTimeoutMs = faults ? (soakMinutes + 10) * 60_000 : 600_000;
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${faults ? 1 : 2}`, `--test-timeout=${fileTimeoutMs}`, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
