@@ -19,6 +19,7 @@ export interface GlobalOptions {
   container?: string;
   sandboxImage?: string;
   backupsVolume?: string;
+  agentCodeDir?: string;
   local: boolean;
   profile?: string;
   stateDir: string;

@@ -42,6 +42,7 @@ export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> 
       ...(g.container ? { agentContainer: g.container } : {}),
       ...(g.sandboxImage ? { sandboxImage: g.sandboxImage } : {}),
       ...(g.backupsVolume ? { backupsVolume: g.backupsVolume } : {}),
+      ...(g.agentCodeDir ? { agentCodeDir: g.agentCodeDir } : {}),
     },
   };
   if (p.transport === 'ssh' && !p.host) {

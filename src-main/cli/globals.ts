@@ -21,6 +21,7 @@ export const GLOBAL_FLAGS: ReadonlyArray<{ name: string; key: keyof GlobalOption
   { name: 'env-file', key: 'envFile', kind: 'string', help: 'flags file (default <jarvis-root>/.env)' },
   { name: 'container', key: 'container', kind: 'string', help: 'agent container name (default jarvis)' },
   { name: 'sandbox-image', key: 'sandboxImage', kind: 'string', help: 'sandbox image (default stratam/sandbox:latest)' },
+  { name: 'agent-code-dir', key: 'agentCodeDir', kind: 'string', help: "the agent's code folder (default <jarvis-root>/app)" },
   { name: 'backups-volume', key: 'backupsVolume', kind: 'string', help: 'backups Docker volume (default jarvis_backups)' },
   { name: 'local', key: 'local', kind: 'boolean', help: "this machine's files and Docker socket (on the droplet itself)" },
   { name: 'profile', key: 'profile', kind: 'string', help: 'a saved droplet (see `stratam profile`)' },

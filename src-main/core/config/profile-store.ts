@@ -21,6 +21,8 @@ export const pathsSchema = z.object({
   agentContainer: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/),
   sandboxImage: z.string().min(1).max(256),
   backupsVolume: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/),
+  // Added with contract v2: profiles saved before it have none and get the default.
+  agentCodeDir: z.string().max(4096).default(''),
 });
 
 export const profileSchema = z.object({

@@ -13,6 +13,8 @@ export interface DropletPaths {
   agentContainer: string;
   sandboxImage: string;
   backupsVolume: string;
+  /** The agent's code, which `self_modify_code` edits and a rollback replaces; empty means `<jarvisRoot>/app`. */
+  agentCodeDir: string;
 }
 
 export interface DropletProfile {
@@ -42,7 +44,12 @@ export const DEFAULT_PATHS: Readonly<DropletPaths> = Object.freeze({
   agentContainer: 'jarvis',
   sandboxImage: 'stratam/sandbox:latest',
   backupsVolume: 'jarvis_backups',
+  agentCodeDir: '',
 });
+
+export function agentCodeDirOf(paths: DropletPaths): string {
+  return paths.agentCodeDir || `${paths.jarvisRoot.replace(/\/+$/, '')}/app`;
+}
 
 export function envFileOf(paths: DropletPaths): string {
   return paths.envFile || `${paths.jarvisRoot.replace(/\/+$/, '')}/.env`;

@@ -1,5 +1,5 @@
 import type { DropletPaths } from '../config/profile.js';
-import { envFileOf } from '../config/profile.js';
+import { agentCodeDirOf, envFileOf } from '../config/profile.js';
 
 /** Expand `~` against the droplet user's home and fill in the default envFile. */
 export function resolvePaths(paths: DropletPaths, home: string): DropletPaths {
@@ -10,6 +10,7 @@ export function resolvePaths(paths: DropletPaths, home: string): DropletPaths {
     jarvisHome: expand(paths.jarvisHome),
     jarvisRoot,
     envFile: expand(envFileOf({ ...paths, jarvisRoot })),
+    agentCodeDir: expand(agentCodeDirOf({ ...paths, jarvisRoot })).replace(/\/+$/, ''),
   };
 }
 
