@@ -27,6 +27,23 @@ SMS_TRUSTED_NUMBERS='+14155550100'
 OPENAI_API_KEY=sk-test-not-a-real-key
 `;
 
+/** The stand-in agent's code (agentCodeDir/main.sh): a healthy agent idles until stopped. */
+export const HEALTHY_CODE = `#!/bin/sh
+# stand-in agent, version 1
+echo "agent v1 starting"
+trap "exit 0" TERM
+while true; do sleep 1; done
+`;
+
+/** A self-modification that ships a crash: the agent dies at start, and Docker restarts it. */
+export const CRASHING_CODE = `#!/bin/sh
+# stand-in agent, version 2: reply_fast is never defined
+echo "agent v2 starting"
+echo "Traceback (most recent call last):" >&2
+echo "NameError: name 'reply_fast' is not defined" >&2
+exit 3
+`;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -64,6 +81,8 @@ export class ReferenceDroplet {
   readonly home: string;
   readonly jarvisRoot: string;
   readonly envPath: string;
+  /** agentCodeDir (contract v2): the stand-in agent's code, run by its container when started with `code`. */
+  readonly codeDir: string;
   readonly clientKey: string;
   readonly hostKeyPub: string;
   readonly hostFingerprint: string;
@@ -80,9 +99,13 @@ export class ReferenceDroplet {
     this.home = join(this.root, 'jarvis-home');
     this.jarvisRoot = join(this.root, 'opt-jarvis');
     this.envPath = join(this.jarvisRoot, '.env');
+    this.codeDir = join(this.jarvisRoot, 'app');
     this.sshdLog = join(this.root, 'sshd.log');
     mkdirSync(this.home, { mode: 0o700 });
     mkdirSync(join(this.jarvisRoot, '.jarvis_self_history'), { recursive: true });
+    mkdirSync(join(this.codeDir, 'lib'), { recursive: true });
+    writeFileSync(join(this.codeDir, 'main.sh'), HEALTHY_CODE, { mode: 0o755 });
+    writeFileSync(join(this.codeDir, 'lib', 'replies.txt'), 'hello\nhow can I help?\n', { mode: 0o644 });
     writeFileSync(this.envPath, opts.env ?? DEFAULT_ENV, { mode: 0o640 });
     writeFileSync(join(this.home, 'activity.jsonl'), opts.activity ?? '', { mode: 0o600 });
     writeFileSync(join(this.home, 'conversation_archive.jsonl'), '', { mode: 0o600 });
@@ -190,6 +213,8 @@ export class ReferenceDroplet {
       this.jarvisRoot,
       '--container',
       this.container,
+      '--agent-code-dir',
+      this.codeDir,
       '--state-dir',
       join(this.root, 'state'),
     ];
@@ -203,7 +228,7 @@ export class ReferenceDroplet {
 
   /** The same droplet as files on this machine (for --local). */
   localArgs(): string[] {
-    return ['--local', '--jarvis-home', this.home, '--jarvis-root', this.jarvisRoot, '--container', this.container, '--state-dir', join(this.root, 'state')];
+    return ['--local', '--jarvis-home', this.home, '--jarvis-root', this.jarvisRoot, '--container', this.container, '--agent-code-dir', this.codeDir, '--state-dir', join(this.root, 'state')];
   }
 
   profile(): DropletProfile {
@@ -215,7 +240,7 @@ export class ReferenceDroplet {
       user: this.user,
       identityFile: this.clientKey,
       fingerprint: this.hostFingerprint,
-      paths: { ...DEFAULT_PATHS, jarvisHome: this.home, jarvisRoot: this.jarvisRoot, agentContainer: this.container },
+      paths: { ...DEFAULT_PATHS, jarvisHome: this.home, jarvisRoot: this.jarvisRoot, agentContainer: this.container, agentCodeDir: this.codeDir },
     };
   }
 
@@ -232,9 +257,15 @@ export class ReferenceDroplet {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
-  /** Start the stand-in agent container (labelled us.stratam.role=agent). */
-  startAgent(extra: string[] = []): void {
+  /**
+   * Start the stand-in agent container (labelled us.stratam.role=agent). With
+   * `code`, it runs as the contract's agent does: its command is the code in
+   * agentCodeDir (main.sh), under restart policy `always`, so a bad
+   * self-modification crash-loops it for real.
+   */
+  startAgent(extra: string[] = [], opts: { code?: boolean } = {}): void {
     ensureAgentImage();
+    const command = opts.code ? ['--restart', 'always', AGENT_IMAGE, '/bin/sh', '/jarvis-root/app/main.sh'] : [AGENT_IMAGE, '/bin/sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'];
     execFileSync(
       'docker',
       [
@@ -250,10 +281,7 @@ export class ReferenceDroplet {
         '-v',
         `${this.jarvisRoot}:/jarvis-root`,
         ...extra,
-        AGENT_IMAGE,
-        '/bin/sh',
-        '-c',
-        'trap "exit 0" TERM; while true; do sleep 1; done',
+        ...command,
       ],
       { stdio: 'ignore' },
     );
@@ -265,6 +293,21 @@ export class ReferenceDroplet {
     execFileSync('docker', ['exec', this.container, 'agent-call', tool, arg, trust, channel, turn], { encoding: 'utf8' });
     const records = this.readJsonl('activity.jsonl');
     return records[records.length - 1] ?? {};
+  }
+
+  /**
+   * The agent's self_modify_code, run inside its container: snapshot the code
+   * folder by the contract, write `content` to `file` (relative to the code
+   * folder), append the audit record. Returns the snapshot's folder name.
+   */
+  agentSelfModify(label: string, file: string, content: string, turn = 't_test', reason = 'self-improvement'): string {
+    return execFileSync('docker', ['exec', '-i', this.container, 'agent-self-modify', label, file, turn, reason], { input: content, encoding: 'utf8' }).trim();
+  }
+
+  /** The agent's self_restart: it ends its own process and Docker's restart policy starts it again. */
+  agentSelfRestart(turn = 't_test'): void {
+    this.agentCall('self_restart', 'now', 'owner', 'discord', turn);
+    execFileSync('docker', ['exec', this.container, 'kill', '-TERM', '1'], { stdio: 'ignore' });
   }
 
   async teardown(): Promise<void> {
