@@ -59,6 +59,12 @@ test(`soak: two droplets for ${MINUTES} min, sshd killed every 60 s, dockerd res
   const onRejection = (err: unknown) => rejections.push(err);
   process.on('unhandledRejection', onRejection);
   t.after(() => process.off('unhandledRejection', onRejection));
+  // A listener left behind per reconnect shows as MaxListenersExceededWarning long before memory does
+  // (the control watch's restart pause once left one on the session's signal at every sshd kill).
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
   const got = new Map<string, number[]>(names.map((n) => [n, []]));
   session.on('event', (e: { type: string; name?: string; item?: FeedItem }) => {
     if (e.type === 'audit' && e.item?.type === 'record' && e.item.record.stream === 'activity') got.get(e.name!)!.push(e.item.record.seq);
@@ -127,6 +133,11 @@ test(`soak: two droplets for ${MINUTES} min, sshd killed every 60 s, dockerd res
   await until('every follower and watcher to exit', () => refs.every((r) => helpersWith(FOLLOWER_MARK, r.home).length === 0 && helpersWith(WATCHER_MARK, r.root).length === 0), 30_000);
   for (const ref of refs) assert.equal(establishedTo(ref.port), 0, 'no connection left after close');
   assert.deepEqual(rejections, [], 'no unhandled rejection');
+  assert.deepEqual(
+    warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')),
+    [],
+    'no listener piles up across reconnects',
+  );
   assert.ok(end.heapMB - start.heapMB < 20, `heap flat (${start.heapMB} -> ${end.heapMB} MB)`);
   assert.ok(end.handles - start.handles <= 4, `handles flat (${start.handles} -> ${end.handles})`);
 });

@@ -60,9 +60,16 @@ export async function runWatcherProcess(droplet: Droplet, paths: readonly Watche
     }
     // A run that got going earns a quick restart; one that died at once backs off.
     delay = lines > 1 ? FIRST_DELAY_MS : Math.min(delay * 2, MAX_DELAY_MS);
+    // The listener goes when the wait ends either way: one left per restart would pile up on the
+    // session's signal over weeks of reconnects (the soak saw MaxListenersExceededWarning at 11).
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, delay);
-      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      const done = () => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, delay);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 }
