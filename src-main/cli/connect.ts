@@ -3,7 +3,9 @@
  * droplet. SSH is loaded only here, so `stratam guard check` and `--help`
  * never pay for it.
  */
-import { userInfo } from 'node:os';
+import { statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { DEFAULT_PATHS, type DropletProfile } from '../core/config/profile.js';
 import { ProfileStore } from '../core/config/profile-store.js';
 import type { Droplet } from '../core/droplet/droplet.js';
@@ -31,7 +33,7 @@ export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> 
     host: g.host ?? base.host,
     port: g.port ?? base.port,
     user: g.user ?? base.user,
-    identityFile: g.identity ?? base.identityFile,
+    identityFile: g.identity === undefined ? base.identityFile : identityPath(g.identity),
     knownHostsFile: g.knownHosts ?? base.knownHostsFile,
     fingerprint,
     paths: {
@@ -49,6 +51,33 @@ export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> 
     throw usageError('No droplet given.', 'Pass --host (and --user, --identity, --fingerprint), --profile NAME for a saved droplet, or --local on the droplet itself.');
   }
   return p;
+}
+
+/**
+ * `--identity='~/.ssh/key'` reaches us with the tilde unexpanded (quoted, or
+ * after `=`, the shell leaves it alone): expand it as ssh does, and make the
+ * path absolute so a saved profile means the same file from any folder.
+ */
+export function identityPath(given: string): string {
+  const expanded = given === '~' ? homedir() : given.startsWith('~/') ? `${homedir()}/${given.slice(2)}` : given;
+  return resolve(expanded);
+}
+
+/**
+ * OpenSSH refuses a private key others can read ("UNPROTECTED PRIVATE KEY
+ * FILE"); we log in with it, but say so, with the fix. Null when it is fine
+ * (or unreadable: the connect will say that).
+ */
+export function identityModeWarning(path: string | undefined): string | null {
+  if (!path || process.platform === 'win32') return null;
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return null; // the connect reports an unreadable identity with its own fix
+  }
+  if ((mode & 0o077) === 0) return null;
+  return `the identity file ${path} can be read by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); OpenSSH refuses such a key. Fix: chmod 600 ${path}`;
 }
 
 export async function openDroplet(profile: DropletProfile, opts: { reconnect?: boolean } = {}): Promise<Droplet> {

@@ -8,9 +8,10 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { offerScanWorker } from '../core/audit/scan-pool.js';
 import type { Droplet } from '../core/droplet/droplet.js';
-import { StratamError, usageError } from '../core/errors.js';
+import { StratamError } from '../core/errors.js';
 import { describeForLog, log, openLog, reportError, setLogEcho } from '../core/log/logger.js';
 import type { Command, CommandContext } from './command.js';
+import { checkOptions, unknownCommand } from './did-you-mean.js';
 import { extractGlobals, GLOBAL_FLAGS } from './globals.js';
 import { Output } from './output.js';
 
@@ -19,25 +20,28 @@ const COMMANDS_DIR = new URL('./commands/', import.meta.url);
 // The bundle (dist/cli) carries the audit scan worker beside this file.
 offerScanWorker(new URL('./scan-worker.js', import.meta.url));
 
+const commandNames = () =>
+  readdirSync(fileURLToPath(COMMANDS_DIR))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+
 async function loadCommand(name: string): Promise<Command> {
-  if (!/^[a-z][a-z-]{0,30}$/.test(name)) throw usageError(`Unknown command "${name.slice(0, 40)}".`, 'Run `stratam --help` for the list.');
+  if (!/^[a-z][a-z-]{0,30}$/.test(name)) throw unknownCommand(name, name.startsWith('-') ? [] : commandNames());
   // A computed specifier: the bundler leaves it alone and each command stays its own chunk.
   const spec = new URL(`${name}.js`, COMMANDS_DIR).href;
   try {
     return ((await import(spec)) as { command: Command }).command;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`${name}.js`)) {
-      throw usageError(`Unknown command "${name}".`, 'Run `stratam --help` for the list.');
+      throw unknownCommand(name, commandNames());
     }
     throw err;
   }
 }
 
 async function help(out: Output): Promise<void> {
-  const names = readdirSync(fileURLToPath(COMMANDS_DIR))
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => f.slice(0, -3))
-    .sort();
+  const names = commandNames();
   const rows: Array<[string, string]> = [];
   for (const n of names) rows.push([n, (await loadCommand(n)).summary]);
   out.line(`stratam ${VERSION}: the operator's side of a Stratam droplet.\n\nUsage: stratam [global options] COMMAND [args]\n\nCommands:`);
@@ -81,10 +85,18 @@ export async function main(argv: string[]): Promise<number> {
       return name === undefined ? 2 : 0;
     }
     const cmd = await loadCommand(name);
-    if (args[0] === '--help' || args[0] === '-h') {
+    // `stratam profile add --help` as well as `stratam profile --help`: every subcommand's usage is in its command's text.
+    const beforeDashes = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+    if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) {
       out.line(cmd.usage);
       return 0;
     }
+    checkOptions(
+      name,
+      args,
+      cmd.usage,
+      GLOBAL_FLAGS.map((f) => `--${f.name}`),
+    );
     // Only the command's name: its arguments can hold a path or a value that is nobody else's business.
     log.debug('cli', `stratam ${VERSION} ${name}: started (state folder ${globals.stateDir})`);
     let opening: Promise<Droplet> | null = null;
@@ -95,8 +107,11 @@ export async function main(argv: string[]): Promise<number> {
       signal: abort.signal,
       droplet: () => {
         opening ??= (async () => {
-          const { resolveProfile, openDroplet } = await import('./connect.js');
-          droplet = await openDroplet(await resolveProfile(globals));
+          const { resolveProfile, openDroplet, identityModeWarning } = await import('./connect.js');
+          const profile = await resolveProfile(globals);
+          const unprotected = identityModeWarning(profile.transport === 'ssh' ? profile.identityFile : undefined);
+          if (unprotected) out.warn(out.c.yellow(`warning: ${out.field(unprotected)}`));
+          droplet = await openDroplet(profile);
           return droplet;
         })();
         return opening;

@@ -17,6 +17,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   input?: string;
   timeoutMs?: number;
+  /** The folder the CLI runs in (default: this process's). */
+  cwd?: string;
   /**
    * `bundle` (default): the real launcher, bin/stratam.mjs → the bundled CLI
    * (needs `npm run build`). `transpiled`: src-main/cli/main.js from the same
@@ -56,6 +58,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     const t0 = performance.now();
     const child = spawn(process.execPath, [entryOf(opts), ...args], {
       env: envOf(opts),
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

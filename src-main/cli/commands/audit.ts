@@ -9,7 +9,8 @@ import { fetchRecord } from '../../core/audit/fetch-record.js';
 import { loadGuardChecker } from '../../core/audit/second-line.js';
 import { controlPlane } from '../../core/droplet/control-plane.js';
 import { verifyWitness } from '../../core/audit/witness-verify.js';
-import { usageError } from '../../core/errors.js';
+import { CONTRACT_FILES, homeFile } from '../../core/droplet/paths.js';
+import { StratamError, usageError } from '../../core/errors.js';
 import type { Command, CommandContext } from '../command.js';
 import { escapeField as esc, safeJson } from '../terminal-safe.js';
 import { reportError } from '../../core/log/logger.js';
@@ -157,6 +158,28 @@ async function openFollowDroplet(ctx: CommandContext, follow: boolean): Promise<
   return { droplet: await openDroplet(await resolveProfile(ctx.globals), { reconnect: true }), own: true };
 }
 
+/**
+ * A tail of a folder or file that is not there printed nothing (and
+ * `--follow` waited forever): say where it looked and what to check. A
+ * follow of a folder that exists but has no log yet waits, and says so.
+ */
+async function checkActivityLog(ctx: CommandContext, droplet: Droplet, follow: boolean): Promise<void> {
+  const home = droplet.paths.jarvisHome;
+  const path = homeFile(droplet.paths, CONTRACT_FILES.activity);
+  if (!(await droplet.stat(home))?.isDirectory) {
+    throw new StratamError('failed', `No activity log at ${path}: the folder ${home} does not exist on the droplet.`, {
+      hint: "Check --jarvis-home (the agent's data folder, default ~/.jarvis of the SSH user), or the profile's paths.",
+    });
+  }
+  if ((await droplet.lstat(path)) || (await droplet.lstat(`${path}.1`))) return;
+  if (!follow) {
+    throw new StratamError('failed', `No activity log at ${path}.`, {
+      hint: 'Check --jarvis-home; if it is right, the agent has not made a tool call yet (it creates activity.jsonl with its first record).',
+    });
+  }
+  ctx.out.warn(ctx.out.c.yellow(`warning: no activity log at ${ctx.out.field(path)} yet; waiting for the agent to write it (if this is the wrong folder, stop and check --jarvis-home).`));
+}
+
 async function tail(ctx: CommandContext): Promise<number> {
   const f = parseFlags(ctx.argv, ['--follow', '--receipts', '--no-witness'], ['--from-seq', '--lines']);
   const fromSeq = wholeNumber(f, '--from-seq');
@@ -165,6 +188,7 @@ async function tail(ctx: CommandContext): Promise<number> {
   const follow = f.bools.has('--follow');
   const { droplet, own } = await openFollowDroplet(ctx, follow);
   try {
+    await checkActivityLog(ctx, droplet, follow);
     const json = ctx.globals.json;
     const batch = new Batch(ctx.out, json);
     const checkCommand = await loadGuardChecker(controlPlane(droplet.paths, droplet.home));

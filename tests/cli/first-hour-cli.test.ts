@@ -1,0 +1,141 @@
+/**
+ * The CLI's first hour (issue 17): each mistake a new user made, with the exit
+ * code and the words the message must hold (the cause and the fix). The
+ * real CLI; the droplet cases run against the reference droplet.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { repoRoot } from '../helpers/repo-root.js';
+import { startReferenceDroplet, type ReferenceDroplet } from '../helpers/reference-droplet.js';
+
+let ref: ReferenceDroplet;
+let state: string;
+before(async () => {
+  ref = await startReferenceDroplet();
+  state = mkdtempSync(join(tmpdir(), 'stratam-first-hour-'));
+});
+after(async () => {
+  await ref?.teardown();
+  rmSync(state, { recursive: true, force: true });
+});
+
+interface Case {
+  mistake: string;
+  args: () => string[];
+  code: number;
+  /** Each must appear in stderr (the message and its hint). */
+  words: string[];
+}
+
+const typos: Case[] = [
+  { mistake: 'a misspelt command', args: () => ['pasue'], code: 2, words: ['Unknown command "pasue"', 'Did you mean `stratam pause`?'] },
+  { mistake: 'a misspelt global option', args: () => ['status', '--hots', 'x'], code: 2, words: ['has no option --hots', 'Did you mean --host?'] },
+  { mistake: 'a command option missing a letter', args: () => ['audit', 'tail', '--line', '3'], code: 2, words: ['has no option --line', 'Did you mean --lines?', 'stratam audit --help'] },
+  { mistake: 'an option meant for the droplet command, before --', args: () => ['exec', 'ls', '--all'], code: 2, words: ['has no option --all', 'put it after `--`'] },
+  { mistake: 'a far-off option gets no wild guess', args: () => ['pause', '--zzzzzzzz'], code: 2, words: ['has no option --zzzzzzzz.', 'stratam pause --help'] },
+];
+
+for (const c of typos) {
+  test(`typo: ${c.mistake} exits ${c.code} with a suggestion`, async () => {
+    const r = await runCli(['--state-dir', state, ...c.args()]);
+    assert.equal(r.code, c.code, r.stderr);
+    for (const w of c.words) assert.ok(r.stderr.includes(w), `"${w}" missing from: ${r.stderr}`);
+    if (c.mistake.includes('far-off')) assert.ok(!r.stderr.includes('Did you mean'), r.stderr);
+  });
+}
+
+test('COMMAND SUBCOMMAND --help prints the usage for every command and subcommand', async () => {
+  for (const args of [
+    ['profile', 'add', '--help'],
+    ['audit', 'tail', '--help'],
+    ['breaker', 'rearm', '-h'],
+    ['vault', 'rotate', '--help'],
+  ]) {
+    const r = await runCli(['--state-dir', state, ...args]);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`Usage:[\\s\\S]*stratam ${args[0]}`), args.join(' '));
+  }
+});
+
+test('every option a command parses is named in its usage (the typo check reads options from there)', () => {
+  const dir = join(repoRoot(), 'src-main', 'cli', 'commands');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    const parsed = new Set(src.match(/'--[a-z][a-z0-9-]*'/g)?.map((s) => s.slice(1, -1)) ?? []);
+    for (const flag of parsed) {
+      // The usage text is in the same file: a flag the code compares against must be written there too.
+      const mentions = src.split(flag).length - 1;
+      assert.ok(mentions >= 2, `${f} parses ${flag} but its usage never names it`);
+    }
+  }
+});
+
+test('profile add of a saved name is refused without --force, and --force replaces it', async () => {
+  const add = (...extra: string[]) => runCli(['--state-dir', state, 'profile', 'add', 'prod', ...ref.cliArgs().filter((a, i, all) => a !== '--state-dir' && all[i - 1] !== '--state-dir'), ...extra]);
+  assert.equal((await add()).code, 0);
+  const again = await add('--container', 'other');
+  assert.equal(again.code, 2, again.stderr);
+  for (const w of ['already saved', `127.0.0.1:${ref.port}`, 'nothing was changed', '--force']) assert.ok(again.stderr.includes(w), `"${w}" missing: ${again.stderr}`);
+  const profiles = JSON.parse(readFileSync(join(state, 'profiles.json'), 'utf8')) as { profiles: Record<string, { paths: { agentContainer: string } }> };
+  assert.equal(profiles.profiles.prod!.paths.agentContainer, ref.container, 'the refused add changed nothing');
+  const forced = await add('--container', 'other', '--force', '--json');
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(JSON.parse(forced.stdout).replaced, true);
+});
+
+test('profile add stores the identity as an absolute path and warns when no host key is pinned', async () => {
+  const rel = await runCli(['--state-dir', state, 'profile', 'add', 'rel', '--host', '127.0.0.1', '--port', String(ref.port), '--user', 'root', '--identity', 'keys/id_test'], { cwd: ref.root });
+  assert.equal(rel.code, 0, rel.stderr);
+  const saved = JSON.parse(readFileSync(join(state, 'profiles.json'), 'utf8')) as { profiles: Record<string, { identityFile: string }> };
+  assert.ok(saved.profiles.rel!.identityFile.startsWith('/'), saved.profiles.rel!.identityFile);
+  for (const w of ['no pinned host key', '--fingerprint', 'ssh-keygen -lf']) assert.ok(rel.stderr.includes(w), `"${w}" missing: ${rel.stderr}`);
+});
+
+test('an identity file others can read is used, with a warning that names chmod 600', async () => {
+  const loose = join(ref.root, 'loose_key');
+  copyFileSync(ref.clientKey, loose);
+  chmodSync(loose, 0o644);
+  const args = ref.cliArgs();
+  args[args.indexOf('--identity') + 1] = loose;
+  const r = await runCli([...args, 'status']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const w of ['can be read by others', 'mode 0644', `chmod 600 ${loose}`]) assert.ok(r.stderr.includes(w), `"${w}" missing: ${r.stderr}`);
+  const tight = await runCli([...ref.cliArgs(), 'status']);
+  assert.ok(!tight.stderr.includes('can be read by others'), tight.stderr);
+});
+
+test("--identity='~/...' with a literal tilde is expanded against the home folder", async () => {
+  const home = mkdtempSync(join(tmpdir(), 'stratam-home-'));
+  try {
+    mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+    copyFileSync(ref.clientKey, join(home, '.ssh', 'id_ref'));
+    chmodSync(join(home, '.ssh', 'id_ref'), 0o600);
+    const args = ref.cliArgs().filter((a, i, all) => a !== '--identity' && all[i - 1] !== '--identity');
+    const r = await runCli([...args, '--identity=~/.ssh/id_ref', 'status'], { env: { HOME: home } });
+    assert.equal(r.code, 0, r.stderr);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('audit tail names a missing activity log and its folder, with --jarvis-home as the fix', async () => {
+  const activity = join(ref.home, 'activity.jsonl');
+  const away = join(ref.root, 'activity.away');
+  renameSync(activity, away);
+  try {
+    const missingFile = await runCli([...ref.cliArgs(), 'audit', 'tail']);
+    assert.equal(missingFile.code, 1, missingFile.stderr);
+    for (const w of [`No activity log at ${activity}`, '--jarvis-home']) assert.ok(missingFile.stderr.includes(w), `"${w}" missing: ${missingFile.stderr}`);
+    const args = ref.cliArgs();
+    args[args.indexOf('--jarvis-home') + 1] = join(ref.root, 'no-such-home');
+    const missingFolder = await runCli([...args, 'audit', 'tail', '--follow'], { timeoutMs: 20_000 });
+    assert.equal(missingFolder.code, 1, missingFolder.stderr);
+    for (const w of ['does not exist on the droplet', '--jarvis-home']) assert.ok(missingFolder.stderr.includes(w), `"${w}" missing: ${missingFolder.stderr}`);
+  } finally {
+    renameSync(away, activity);
+  }
+});
