@@ -139,3 +139,29 @@ test('audit tail names a missing activity log and its folder, with --jarvis-home
     renameSync(away, activity);
   }
 });
+
+test("a droplet whose Docker socket cannot be reached names the docker group and AllowStreamLocalForwarding, not ssh2's bare refusal", async () => {
+  const closed = await startReferenceDroplet({ streamLocal: false });
+  try {
+    for (const args of [
+      ['breaker', 'check'],
+      ['sandbox', 'check'],
+      ['breaker', 'check', '--json'],
+    ]) {
+      const r = await runCli([...closed.cliArgs(), ...args]);
+      assert.equal(r.code, 4, `${args.join(' ')}: ${r.stderr}`);
+      for (const w of ['Docker socket /var/run/docker.sock could not be reached over SSH', 'docker group', 'AllowStreamLocalForwarding']) {
+        assert.ok(r.stderr.includes(w), `${args.join(' ')}: "${w}" missing: ${r.stderr}`);
+      }
+      if (args.includes('--json')) {
+        const err = (JSON.parse(r.stdout.trim().split('\n').pop()!) as { error: { kind: string; hint: string } }).error;
+        assert.equal(err.kind, 'connect');
+        assert.match(err.hint, /docker group/);
+      }
+    }
+    const status = await runCli([...closed.cliArgs(), 'status']);
+    assert.match(status.stdout + status.stderr, /docker group/, 'status shows the fix beside the agent it could not read');
+  } finally {
+    await closed.teardown();
+  }
+});

@@ -74,6 +74,8 @@ export interface ReferenceDropletOptions {
   user?: string;
   /** false: sshd gets no `Subsystem sftp` line (a droplet whose sshd cannot serve files). */
   sftp?: boolean;
+  /** false: sshd refuses stream-local forwarding (no way to the Docker socket over SSH). */
+  streamLocal?: boolean;
 }
 
 export class ReferenceDroplet {
@@ -93,6 +95,7 @@ export class ReferenceDroplet {
   private sshd: ChildProcess | null = null;
   private agentStarted = false;
   private readonly sftp: boolean;
+  private readonly streamLocal: boolean;
 
   constructor(opts: ReferenceDropletOptions = {}) {
     this.root = mkdtempSync(join(tmpdir(), 'stratam-ref-'));
@@ -118,6 +121,7 @@ export class ReferenceDroplet {
     this.container = `jarvis-test-${randomBytes(4).toString('hex')}`;
     this.user = opts.user ?? 'root';
     this.sftp = opts.sftp !== false;
+    this.streamLocal = opts.streamLocal !== false;
     if (opts.user) {
       try {
         execFileSync('id', [opts.user], { stdio: 'ignore' });
@@ -157,7 +161,7 @@ export class ReferenceDroplet {
         'PrintLastLog no',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
-        'AllowStreamLocalForwarding yes',
+        `AllowStreamLocalForwarding ${this.streamLocal ? 'yes' : 'no'}`,
         'LogLevel VERBOSE',
         'MaxSessions 64',
         'MaxStartups 64',
@@ -268,21 +272,7 @@ export class ReferenceDroplet {
     const command = opts.code ? ['--restart', 'always', AGENT_IMAGE, '/bin/sh', '/jarvis-root/app/main.sh'] : [AGENT_IMAGE, '/bin/sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'];
     execFileSync(
       'docker',
-      [
-        'run',
-        '-d',
-        '--name',
-        this.container,
-        '--label',
-        'us.stratam.role=agent',
-        '--network=none',
-        '-v',
-        `${this.home}:/jarvis-home`,
-        '-v',
-        `${this.jarvisRoot}:/jarvis-root`,
-        ...extra,
-        ...command,
-      ],
+      ['run', '-d', '--name', this.container, '--label', 'us.stratam.role=agent', '--network=none', '-v', `${this.home}:/jarvis-home`, '-v', `${this.jarvisRoot}:/jarvis-root`, ...extra, ...command],
       { stdio: 'ignore' },
     );
     this.agentStarted = true;

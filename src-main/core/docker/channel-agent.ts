@@ -24,6 +24,10 @@ import { StratamError } from '../errors.js';
 
 export const DOCKER_SOCKET = '/var/run/docker.sock';
 
+/** What to check when the droplet's Docker socket cannot be reached over SSH (doctor says the same). */
+export const DOCKER_REACH_HINT =
+  'Check that dockerd runs on the droplet and the SSH user may use /var/run/docker.sock (the docker group: usermod -aG docker USER, then log in again), and that sshd allows AllowStreamLocalForwarding; `stratam doctor` checks each.';
+
 type SocketLike = Duplex & Record<string, unknown>;
 
 /**
@@ -109,7 +113,7 @@ export class ChannelAgent extends Agent {
       },
       (err: Error) => {
         this.pending--;
-        callback?.(err, undefined as never);
+        callback?.(unreachable(this.socketPath, err), undefined as never);
       },
     );
     return undefined as never;
@@ -203,4 +207,15 @@ export class ChannelAgent extends Agent {
     this.channels.clear();
     super.destroy();
   }
+}
+
+/**
+ * ssh2's refusal ("(SSH) Channel open failure: open failed") names neither
+ * the cause nor the fix; status, breaker check and sandbox check all showed
+ * it raw. Errors that already say what to do (a dropped link, a deadline)
+ * pass through as they are.
+ */
+function unreachable(socketPath: string, err: Error): Error {
+  if (err instanceof StratamError) return err;
+  return new StratamError('connect', `The droplet's Docker socket ${socketPath} could not be reached over SSH (${err.message}).`, { hint: DOCKER_REACH_HINT, cause: err });
 }

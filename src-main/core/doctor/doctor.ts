@@ -7,6 +7,7 @@ import type { Droplet } from '../droplet/droplet.js';
 import { isSftpMissing } from '../droplet/sftp-session.js';
 import { describeError, StratamError } from '../errors.js';
 import { agentStatus, type AgentStatus } from '../docker/agent-status.js';
+import { DOCKER_REACH_HINT } from '../docker/channel-agent.js';
 import { checkEdge, type EdgeOptions, type EdgeReport } from './edge-checks.js';
 import { contractFiles, dockerRtt, serverVersions, sftpReadMBps, type FileCheck, type Percentiles, type ServerVersions } from './droplet-probes.js';
 
@@ -55,11 +56,7 @@ export async function runDoctor(droplet: Droplet, opts: DoctorOptions): Promise<
   };
 
   if (opts.sshHandshakeMs !== null) add('ok', 'ssh', `SSH connected in ${opts.sshHandshakeMs} ms.`);
-  const rtt = await attempt(
-    'docker',
-    () => dockerRtt(droplet, opts.pings ?? 50),
-    'Check that dockerd runs on the droplet and the SSH user may use /var/run/docker.sock (docker group), and that sshd allows AllowStreamLocalForwarding.',
-  );
+  const rtt = await attempt('docker', () => dockerRtt(droplet, opts.pings ?? 50), DOCKER_REACH_HINT);
   if (rtt) {
     if (rtt.p50 > RTT_WARN_MS)
       add('warn', 'docker', `Docker round trip p50 ${rtt.p50} ms, p99 ${rtt.p99} ms: slow.`, 'A slow network path or a congested droplet; compare with `ping` to the droplet.');
