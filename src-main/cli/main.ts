@@ -141,10 +141,13 @@ function report(out: Output, err: unknown, command: string): number {
     if (err.hint) out.warn(`  hint: ${err.kind === 'usage' ? err.hint : out.field(err.hint)}`);
     return err.exitCode;
   }
-  // Unexpected: say what failed, never dump objects (they may hold configs).
+  // Unexpected (a raw ssh2, Docker or system error): say what failed, never dump objects (they may
+  // hold configs), and still give the same three fields and a next step as every other error.
   const message = err instanceof Error ? err.message : String(err);
-  if (out.json) out.event({ error: { kind: 'failed', message } });
+  const hint = `\`stratam doctor\` checks the droplet's SSH, SFTP, Docker and files; the log (${command ? `\`stratam ${command} --verbose\`` : '--verbose'}) has the details.`;
+  if (out.json) out.event({ error: { kind: 'failed', message, hint } });
   out.warn(`stratam: ${out.field(message)}`);
+  out.warn(`  hint: ${hint}`);
   if (process.env.STRATAM_DEBUG && err instanceof Error && err.stack) out.warn(err.stack);
   return 1;
 }

@@ -165,3 +165,19 @@ test("a droplet whose Docker socket cannot be reached names the docker group and
     await closed.teardown();
   }
 });
+
+test('--json: every error is one object with kind, message and hint, a raw system error included', async () => {
+  const cases: Array<{ args: string[]; kind: string }> = [
+    { args: ['--json', 'pasue'], kind: 'usage' },
+    { args: [...ref.cliArgs(), '--json', 'export', '--out', join(ref.root, 'no', 'such', 'folder', 'x.json')], kind: 'failed' },
+  ];
+  for (const c of cases) {
+    const r = await runCli(c.args);
+    assert.notEqual(r.code, 0);
+    const lines = r.stdout.trim().split('\n').filter(Boolean);
+    const err = (JSON.parse(lines[lines.length - 1]!) as { error: Record<string, unknown> }).error;
+    assert.equal(err.kind, c.kind, r.stdout);
+    assert.equal(typeof err.message, 'string');
+    assert.equal(typeof err.hint, 'string', `a hint for ${c.args.slice(-3).join(' ')}: ${r.stdout}`);
+  }
+});
