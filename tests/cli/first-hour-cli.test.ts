@@ -5,6 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,5 +180,29 @@ test('--json: every error is one object with kind, message and hint, a raw syste
     assert.equal(err.kind, c.kind, r.stdout);
     assert.equal(typeof err.message, 'string');
     assert.equal(typeof err.hint, 'string', `a hint for ${c.args.slice(-3).join(' ')}: ${r.stdout}`);
+  }
+});
+
+test(".env the SSH user may not read, and a folder it may not write, each name the cause and the fix (not a bare 'Permission denied' or a disk-space guess)", async () => {
+  const ref2 = await startReferenceDroplet({ user: 'stratam-perm' });
+  try {
+    // Root's file, unreadable to the SSH user.
+    execFileSync('chown', ['root:root', ref2.envPath]);
+    chmodSync(ref2.envPath, 0o600);
+    const unreadable = await runCli([...ref2.cliArgs(), 'pause']);
+    assert.notEqual(unreadable.code, 0);
+    for (const w of ['stratam-perm may not read', ref2.envPath, 'permission denied', 'chmod 640']) assert.ok(unreadable.stderr.includes(w), `"${w}" missing: ${unreadable.stderr}`);
+    // Readable, but the folder is root's: the crash-safe write cannot make its temporary file there.
+    chmodSync(ref2.envPath, 0o644);
+    execFileSync('chown', ['root:root', ref2.jarvisRoot]);
+    chmodSync(ref2.jarvisRoot, 0o755);
+    const before = readFileSync(ref2.envPath, 'utf8');
+    const unwritable = await runCli([...ref2.cliArgs(), 'pause']);
+    assert.notEqual(unwritable.code, 0);
+    for (const w of ['may not create files in', ref2.jarvisRoot, 'The original is unchanged']) assert.ok(unwritable.stderr.includes(w), `"${w}" missing: ${unwritable.stderr}`);
+    assert.ok(!unwritable.stderr.includes('disk space'), unwritable.stderr);
+    assert.equal(readFileSync(ref2.envPath, 'utf8'), before, 'nothing half-written');
+  } finally {
+    await ref2.teardown();
   }
 });

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StratamError } from '../errors.js';
-import { readControlFile } from './control-file.js';
+import { isPermissionDenied, readControlFile } from './control-file.js';
 import type { Droplet } from './droplet.js';
 import { basenameOf, dirnameOf } from './paths.js';
 import { unlessGone } from '../log/logger.js';
@@ -36,10 +36,12 @@ export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, 
     await droplet.writeNew(tmp, data, opts.mode);
   } catch (err) {
     await droplet.unlink(tmp).catch(unlessGone('atomic-write', `removing the temporary ${tmp}`));
-    throw new StratamError('failed', `Could not write a temporary copy of ${path}: ${(err as Error).message}. The original is unchanged.`, {
-      hint: 'Check free disk space and that the SSH user may write to that folder.',
-      cause: err,
-    });
+    const folder = dirnameOf(path);
+    // The rename that makes the write crash-safe needs a new file in the folder: the folder's permissions, not the file's, decide.
+    const hint = isPermissionDenied(err)
+      ? `The SSH user ${droplet.identity.user} may not create files in ${folder}. Give it write access to that folder (its group and chmod 775, or chown), or log in as the user that owns it; \`stratam doctor\` checks this.`
+      : `Check free disk space on the droplet (df -h ${folder}) and that the SSH user may write to that folder.`;
+    throw new StratamError('failed', `Could not write a temporary copy of ${path}: ${(err as Error).message}. The original is unchanged.`, { hint, cause: err });
   }
   try {
     if (opts.expect !== undefined) await assertUnchanged(droplet, path, opts.expect);

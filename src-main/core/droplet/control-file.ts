@@ -12,7 +12,7 @@
  * Writes need no such care: `writeAtomic` creates its temp file exclusively
  * and renames it over the path, which replaces a link itself, never its target.
  */
-import { refusedError } from '../errors.js';
+import { refusedError, StratamError } from '../errors.js';
 import type { Droplet, FileStat, RegularFile } from './droplet.js';
 
 const TYPE_NAMES: Readonly<Record<FileStat['type'], string>> = {
@@ -114,8 +114,24 @@ export async function withRegularFile<T>(droplet: Droplet, path: string, fn: (fi
  * (exit 3) when it is a link, FIFO, device or folder, or when it was swapped
  * while being opened.
  */
-export function readControlFile(droplet: Droplet, path: string): Promise<ControlFileRead | null> {
-  return withRegularFile(droplet, path, async (f) => (f ? { bytes: await readToEnd(f), stat: f.stat } : null));
+export async function readControlFile(droplet: Droplet, path: string): Promise<ControlFileRead | null> {
+  try {
+    return await withRegularFile(droplet, path, async (f) => (f ? { bytes: await readToEnd(f), stat: f.stat } : null));
+  } catch (err) {
+    if (isPermissionDenied(err)) {
+      throw new StratamError('failed', `The SSH user ${droplet.identity.user} may not read ${path} (permission denied); nothing was changed.`, {
+        hint: `See who may (ls -l ${path} on the droplet); give the SSH user read access (its group and chmod 640, or chown), or log in as the user the agent runs as.`,
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+/** EACCES from the local droplet, SSH_FX_PERMISSION_DENIED (3) from SFTP. */
+export function isPermissionDenied(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'EACCES' || e?.code === 3 || (typeof e?.message === 'string' && /permission denied/i.test(e.message));
 }
 
 /** Append to a control file that must be a regular file (created with `mode` when absent). */
