@@ -202,6 +202,28 @@ test(".env the SSH user may not read, and a folder it may not write, each name t
     for (const w of ['may not create files in', ref2.jarvisRoot, 'The original is unchanged']) assert.ok(unwritable.stderr.includes(w), `"${w}" missing: ${unwritable.stderr}`);
     assert.ok(!unwritable.stderr.includes('disk space'), unwritable.stderr);
     assert.equal(readFileSync(ref2.envPath, 'utf8'), before, 'nothing half-written');
+    // doctor sees both before a pause trips on them, each with its fix; and a missing code folder, which rollback needs.
+    chmodSync(ref2.envPath, 0o600);
+    rmSync(ref2.codeDir, { recursive: true, force: true });
+    const doctor = await runCli([...ref2.cliArgs(), 'doctor', '--json']);
+    const findings = (JSON.parse(doctor.stdout) as { findings: Array<{ level: string; check: string; message: string; hint: string | null }> }).findings;
+    const env = findings.filter((f) => f.check === 'env' && f.level === 'fail');
+    assert.ok(
+      env.some((f) => f.message.includes('may not read') && f.hint?.includes('chmod 640')),
+      JSON.stringify(findings),
+    );
+    assert.ok(
+      env.some((f) => f.message.includes('may not create files in') && f.hint?.includes('write access')),
+      JSON.stringify(findings),
+    );
+    assert.ok(
+      findings.some((f) => f.check === 'python3' && f.level === 'ok'),
+      JSON.stringify(findings),
+    );
+    assert.ok(
+      findings.some((f) => f.check === 'code' && f.level === 'warn' && f.hint?.includes('--agent-code-dir')),
+      JSON.stringify(findings),
+    );
   } finally {
     await ref2.teardown();
   }

@@ -8,6 +8,7 @@ import { isSftpMissing } from '../droplet/sftp-session.js';
 import { describeError, StratamError } from '../errors.js';
 import { agentStatus, type AgentStatus } from '../docker/agent-status.js';
 import { DOCKER_REACH_HINT } from '../docker/channel-agent.js';
+import { accessChecks } from './access-checks.js';
 import { checkEdge, type EdgeOptions, type EdgeReport } from './edge-checks.js';
 import { contractFiles, dockerRtt, serverVersions, sftpReadMBps, type FileCheck, type Percentiles, type ServerVersions } from './droplet-probes.js';
 
@@ -86,6 +87,9 @@ export async function runDoctor(droplet: Droplet, opts: DoctorOptions): Promise<
       add('fail', 'files', `${f.file} has mode ${f.mode}; expected ${f.expected}.`, `On the droplet: chmod ${f.file === 'vault.keys' ? '600' : 'go-rwx'} ${f.path}`);
   }
   if (files.length > 0 && files.every((f) => f.verdict === 'ok' || f.verdict === 'absent-ok')) add('ok', 'files', 'Contract files present with safe modes.');
+  if (!sftpMissing)
+    for (const f of (await attempt('access', () => accessChecks(droplet), 'The droplet did not answer a command; check that the SSH user has a shell.')) ?? [])
+      add(f.level, f.check, f.message, f.hint);
 
   let edge: EdgeReport | null = null;
   if (opts.edge) {
