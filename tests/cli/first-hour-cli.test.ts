@@ -228,3 +228,17 @@ test(".env the SSH user may not read, and a folder it may not write, each name t
     await ref2.teardown();
   }
 });
+
+test('audit verify on a droplet without python3 exits 1 naming python3 (4 means "could not connect")', async () => {
+  // An empty folder as PATH: python3 (like every other tool) is not found; SFTP, which verify also uses, needs none.
+  const bin = mkdtempSync(join(tmpdir(), 'stratam-nopy-'));
+  const nopy = await startReferenceDroplet({ path: bin });
+  try {
+    const r = await runCli([...nopy.cliArgs(), 'audit', 'verify']);
+    assert.equal(r.code, 1, r.stderr);
+    for (const w of ['python3 is not installed', 'apt-get install -y python3-minimal']) assert.ok(r.stderr.includes(w), `"${w}" missing: ${r.stderr}`);
+  } finally {
+    await nopy.teardown();
+    rmSync(bin, { recursive: true, force: true });
+  }
+});

@@ -76,6 +76,8 @@ export interface ReferenceDropletOptions {
   sftp?: boolean;
   /** false: sshd refuses stream-local forwarding (no way to the Docker socket over SSH). */
   streamLocal?: boolean;
+  /** PATH for commands run over SSH (e.g. one without python3). */
+  path?: string;
 }
 
 export class ReferenceDroplet {
@@ -96,6 +98,7 @@ export class ReferenceDroplet {
   private agentStarted = false;
   private readonly sftp: boolean;
   private readonly streamLocal: boolean;
+  private readonly path: string | undefined;
 
   constructor(opts: ReferenceDropletOptions = {}) {
     this.root = mkdtempSync(join(tmpdir(), 'stratam-ref-'));
@@ -122,6 +125,7 @@ export class ReferenceDroplet {
     this.user = opts.user ?? 'root';
     this.sftp = opts.sftp !== false;
     this.streamLocal = opts.streamLocal !== false;
+    this.path = opts.path;
     if (opts.user) {
       try {
         execFileSync('id', [opts.user], { stdio: 'ignore' });
@@ -170,7 +174,7 @@ export class ReferenceDroplet {
         // This machine's root .bashrc runs `pyenv init`, whose rehash takes a lock that every
         // SSH exec then queues on (and a session killed mid-rehash leaves behind). A real droplet
         // runs its commands with the system python3; so do these sessions.
-        'SetEnv SHLVL=1',
+        `SetEnv SHLVL=1${this.path ? ` PATH=${this.path}` : ''}`,
         '',
       ].join('\n'),
     );

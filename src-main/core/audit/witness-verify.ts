@@ -166,6 +166,12 @@ export async function verifyWitness(droplet: Droplet, stateDir: string): Promise
     const res = await droplet.exec(followerArgv('once', specs), { collect: false, onStdout: (c) => decoder.push(c) });
     const bad = notRegular[0];
     if (bad) throw notRegularError(bad.path, { type: bad.type as FileType }, 'so it was not read and the logs were not compared with the witness');
+    if (!caughtUp && res.code === 127) {
+      // Exit 4 means "could not connect"; this connection worked, the droplet lacks the tool.
+      throw new StratamError('failed', 'audit verify reads the logs with python3 on the droplet, and python3 is not installed there; nothing was compared.', {
+        hint: 'Install it on the droplet (apt-get install -y python3-minimal), then run verify again.',
+      });
+    }
     if (!caughtUp) {
       throw new StratamError('connect', `Could not read the logs on the droplet to the end (follower exit ${res.code ?? res.signal}).`, {
         hint: 'Check the connection and that python3 is installed on the droplet, then run verify again.',
