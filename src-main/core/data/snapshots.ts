@@ -15,7 +15,8 @@ import { refusedError } from '../errors.js';
 import { reportError } from '../log/logger.js';
 
 export const SNAPSHOT_KEEP = 50;
-const NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)$/;
+/** `<YYYYMMDDTHHMMSSZ>-<label>` (contract); the label is one path segment. */
+export const SNAPSHOT_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([^/\0]+)$/;
 
 export interface Snapshot {
   name: string;
@@ -53,7 +54,7 @@ export async function listSnapshots(droplet: Droplet): Promise<SnapshotListing> 
   const found: Array<Omit<Snapshot, 'size'>> = [];
   for (const e of entries) {
     if (e.stat.type === 'symlink') links.push(e.name);
-    const m = NAME.exec(e.name);
+    const m = SNAPSHOT_NAME.exec(e.name);
     const time = m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : '';
     if (!m || !e.stat.isDirectory || Number.isNaN(Date.parse(time))) ignored.push(e.name);
     else found.push({ name: e.name, label: m[7]!, time });
