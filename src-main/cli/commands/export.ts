@@ -10,7 +10,8 @@ const USAGE = `Usage: stratam export --out FILE [--include-secrets]
 Writes one JSON file (mode 0600): waitlist, the conversation decrypted, activity log,
 receipts, vault entry names and times, breaker, the contract's flags, snapshot and backup
 listings. --include-secrets adds the decrypted vault secrets. Browser cookies are never
-copied. An existing FILE is never overwritten.`;
+copied. An existing FILE is never overwritten. The export is recorded in the state
+folder (<state-dir>/exports/), which \`stratam data delete\` requires within 24 hours.`;
 
 export const command: Command = {
   summary: "export the operator's data to one JSON file",
@@ -32,6 +33,8 @@ export const command: Command = {
       includeSecrets,
       onProgress: (e) => ctx.out.progress(e.phase, e.done, e.total),
       backupsLister: (volume) => listVolumeFiles(droplet, volume),
+      // Recorded on this desktop: what `stratam data delete` checks before it deletes anything.
+      stateDir: ctx.globals.stateDir,
     });
     for (const w of r.warnings) ctx.out.warn(ctx.out.c.yellow(`warning: ${ctx.out.field(w)}`));
     ctx.out.result(

@@ -11,6 +11,10 @@
  * breaker.json, the vault, the snapshot folder) are read only as regular
  * files: a link, FIFO or device in their place stops the export with a
  * refusal naming it (exit 3), and nothing is read through it.
+ *
+ * With `stateDir`, a written export is recorded on the desktop
+ * (export-record.ts): `data delete` asks that record, never the droplet's
+ * receipts, whether the data was saved first.
  */
 import { existsSync } from 'node:fs';
 import type { Droplet } from '../droplet/droplet.js';
@@ -19,6 +23,7 @@ import { auditFilesOldestFirst, controlPlane } from '../droplet/control-plane.js
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 import { StratamError, usageError } from '../errors.js';
 import { doubtsFor } from '../flags/dotenv.js';
+import { reportError } from '../log/logger.js';
 import { CONTRACT_KEYS, readEnv } from '../flags/env-editor.js';
 import { withReceipt } from '../receipts/receipts.js';
 import { readLines } from '../vault/archive-lines.js';
@@ -26,6 +31,7 @@ import { InvalidToken } from '../vault/fernet.js';
 import { type Keyring, loadKeyring } from '../vault/keyring.js';
 import { readVaultFile } from '../vault/vault-file.js';
 import { type VolumeLister, listBackupsWith } from './backups.js';
+import { recordExport } from './export-record.js';
 import { JsonFileWriter } from './json-stream.js';
 import { listSnapshots } from './snapshots.js';
 
@@ -40,6 +46,8 @@ export interface ExportOptions {
   /** Lists the backups volume (the Docker client); without it the backups section says why it is empty. */
   backupsLister?: VolumeLister;
   now?: Date;
+  /** This app's state folder: when given, the export is recorded there (export-record.ts), which `data delete` requires. */
+  stateDir?: string;
 }
 
 export interface ExportResult {
@@ -51,13 +59,23 @@ export interface ExportResult {
 
 export async function exportData(droplet: Droplet, opts: ExportOptions): Promise<ExportResult> {
   if (existsSync(opts.out)) throw usageError(`${opts.out} already exists; an export never overwrites a file.`, 'Choose a new --out path, or move the old export away first.');
-  return withReceipt(
+  const r = await withReceipt(
     droplet,
     'export',
     { out: opts.out, include_secrets: Boolean(opts.includeSecrets) },
     () => runExport(droplet, opts),
     (r) => ({ bytes: r.bytes, counts: r.counts }),
   );
+  if (opts.stateDir) {
+    try {
+      await recordExport(opts.stateDir, droplet.identity, opts.out, opts.now);
+    } catch (err) {
+      // The export itself is written and fine; only `data delete` will not know about it.
+      reportError('export', err, 'recording the export in the state folder');
+      r.warnings.push(`The export was written, but could not be recorded in ${opts.stateDir} (${(err as Error).message}), so \`stratam data delete\` will not count it.`);
+    }
+  }
+  return r;
 }
 
 /** One JSONL line as an export element: the record, or what was wrong with the line. */
