@@ -101,7 +101,7 @@ async function start(): Promise<void> {
       });
   };
   const tray = new TrayHost(session, join(__dirname, '..', 'assets'), {
-    openDashboard: (name) => dashboard.show(name),
+    openDashboard: (name, view) => dashboard.show(name, view),
     revealLog: () => shell.showItemInFolder(logFilePath(stateDir)),
     quit,
   });

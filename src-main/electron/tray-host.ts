@@ -15,9 +15,11 @@ import { buildTrayMenu, confirmationFor, type MenuSpec, type TrayAction } from '
 import { aggregateIcon, type TrayIcon } from '../core/tray/tray-state.js';
 import { describeError } from '../core/errors.js';
 import { reportError } from '../core/log/logger.js';
+import { notificationTarget, type DeepView } from '../ipc/deep-link.js';
 
 export interface TrayHooks {
-  openDashboard(name?: string): void;
+  /** Show the window, on a droplet (and one of its views) when named. */
+  openDashboard(name?: string, view?: DeepView | null): void;
   /** Show the app's log file in the file manager. */
   revealLog(): void;
   quit(): void;
@@ -181,7 +183,11 @@ export class TrayHost {
   notify(n: Note): void {
     if (!Notification.isSupported()) return;
     const note = new Notification({ title: n.title, body: n.body, urgency: n.urgency, silent: n.urgency !== 'critical' });
-    note.on('click', () => this.hooks.openDashboard(n.name ?? undefined));
+    // A trip opens its incident (why it tripped, and the way back); see notificationTarget.
+    note.on('click', () => {
+      const target = notificationTarget(n);
+      this.hooks.openDashboard(target?.name, target?.view);
+    });
     note.show();
   }
 

@@ -1,6 +1,7 @@
 /** The dashboard window: created on demand, hidden (not closed) when the person closes it. */
 import type { BrowserWindow } from 'electron';
 import { reportError } from '../core/log/logger.js';
+import { deepLinkHash, type DeepView } from '../ipc/deep-link.js';
 import { createSecureWindow } from './secure-window.js';
 import { APP_ENTRY } from './security.js';
 
@@ -14,7 +15,9 @@ export class DashboardWindow {
     return this.win && !this.win.isDestroyed() ? [this.win] : [];
   }
 
-  show(droplet?: string): void {
+  /** Show the window, on one droplet (and view) when named (the page reads the fragment at start and on hashchange). */
+  show(droplet?: string, view: DeepView | null = null): void {
+    const url = droplet ? `${APP_ENTRY}${deepLinkHash({ name: droplet, view })}` : APP_ENTRY;
     if (!this.win || this.win.isDestroyed()) {
       this.win = createSecureWindow(this.preload, { width: 1200, height: 800, minWidth: 720, minHeight: 480, show: false, title: 'Stratam Tray', autoHideMenuBar: true });
       this.win.on('close', (e) => {
@@ -23,10 +26,10 @@ export class DashboardWindow {
         this.win?.hide();
       });
       this.win.once('ready-to-show', () => this.win?.show());
-      this.load(droplet ? `${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}` : APP_ENTRY);
+      this.load(url);
       return;
     }
-    if (droplet) this.load(`${APP_ENTRY}#/droplet/${encodeURIComponent(droplet)}`);
+    if (droplet) this.load(url);
     this.win.show();
     this.win.focus();
   }

@@ -41,6 +41,11 @@ export const CHANNEL_NAMES = [
   'exportChooseFile',
   'trayState',
   'notificationsMute',
+  'incident',
+  'snapshotDiff',
+  'rollback',
+  'signout',
+  'dataDelete',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -35,6 +35,7 @@ import type { RotateResult } from '../core/vault/rotate.js';
 import type { VaultStatus } from '../core/vault/status.js';
 import type { VerifyReport } from '../core/vault/verify.js';
 import type { ChannelName } from './channel-names.js';
+import { recoveryChannels } from './recovery-channels.js';
 import {
   auditItem,
   breakerEvent,
@@ -279,6 +280,8 @@ const channelMap = {
   exportChooseFile: { args: byName, result: z.object({ out: absolutePath.nullable() }) },
   trayState: { args: none, result: z.object({ icon: trayIcon, tooltip: z.string(), droplets: z.array(dropletState), mutedUntil: z.string().nullable() }) },
   notificationsMute: { args: z.object({ hours: z.union([z.literal(0), z.literal(1), z.literal(8), z.literal(24)]) }).strict(), result: z.object({ mutedUntil: z.string().nullable() }) },
+  // incident, snapshotDiff, rollback, signout, dataDelete: recovery-channels.ts (tied there).
+  ...recoveryChannels,
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: z.ZodType }>;
 
 /** What a session method gives back (awaited). */

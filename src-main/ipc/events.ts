@@ -20,7 +20,7 @@ const eventMap = {
   progress: z.object({
     opId: opId.nullable(),
     name: profileName,
-    op: z.enum(['vaultRotate', 'vaultVerify', 'sandboxRun', 'auditQuery', 'exportData']),
+    op: z.enum(['vaultRotate', 'vaultVerify', 'sandboxRun', 'auditQuery', 'exportData', 'rollback']),
     phase: z.string(),
     done: z.number(),
     total: z.number(),

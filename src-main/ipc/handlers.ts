@@ -16,6 +16,7 @@ import { CHANNEL_NAMES, type ChannelName } from './channel-names.js';
 import { channels, type ParsedArgsOf, type ResultOf } from './channels.js';
 import { describeIssues, errorEnvelope, invalidArgs, type Envelope } from './envelope.js';
 import { ChosenExports, type HostServices } from './host-services.js';
+import { recoveryImplementations } from './recovery-handlers.js';
 import { feedItemToView, profileToView } from './views.js';
 
 export type Handler<C extends ChannelName> = (raw: unknown) => Promise<Envelope<ResultOf<C>>>;
@@ -176,6 +177,8 @@ function implementations(session: Session, host: HostServices): Impl {
       return exportData(droplet, {
         out,
         includeSecrets: includeSecrets === true,
+        // Recorded in the app's state folder: a data delete from this app relies on an export from the last 24 h.
+        stateDir: session.opts.stateDir,
         backupsLister: (volume) => listVolumeFiles(droplet, volume),
         onProgress: (p) => session.push({ type: 'progress', opId: opId ?? null, name, op: 'exportData', phase: p.phase, done: p.done, total: p.total }),
       });
@@ -194,6 +197,7 @@ function implementations(session: Session, host: HostServices): Impl {
       const m = session.mute(hours);
       return { mutedUntil: m === null ? null : new Date(m).toISOString() };
     },
+    ...recoveryImplementations(session),
   };
 }
 

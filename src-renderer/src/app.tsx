@@ -14,6 +14,8 @@ import { isOpen } from './state/warning-list.js';
 import { AuditFeed } from './views/audit-feed.js';
 import { Controls, PauseButton } from './views/controls.js';
 import { Dashboard } from './views/dashboard.js';
+import { Diff } from './views/diff.js';
+import { Incident } from './views/incident.js';
 import { Data } from './views/data.js';
 import { Sandbox } from './views/sandbox.js';
 import { Settings } from './views/settings.js';
@@ -139,6 +141,10 @@ export function App() {
           <Sandbox name={sel!} />
         ) : s.view === 'data' ? (
           <Data key={sel} name={sel!} />
+        ) : s.view === 'incident' ? (
+          <Incident key={sel} name={sel!} />
+        ) : s.view === 'diff' ? (
+          <Diff key={sel} name={sel!} target={s.diff} />
         ) : (
           <Settings />
         )}

@@ -4,7 +4,7 @@ import type { LinkState } from '../ssh/link-state.js';
 import type { Notification } from '../tray/notify-policy.js';
 import type { DropletState, Warning } from './droplet-state.js';
 
-export type ProgressOp = 'vaultRotate' | 'vaultVerify' | 'sandboxRun' | 'auditQuery' | 'exportData';
+export type ProgressOp = 'vaultRotate' | 'vaultVerify' | 'sandboxRun' | 'auditQuery' | 'exportData' | 'rollback';
 
 export type SessionEvent =
   | { type: 'link'; name: string; link: LinkState; droplet: DropletState }

@@ -34,6 +34,8 @@ export interface Notification {
   urgency: 'critical' | 'normal';
   /** The droplet to open when the notification is clicked. */
   name: string | null;
+  /** The view a click opens on that droplet (default: its dashboard): a trip opens its incident, the why and the way back. */
+  view?: 'incident';
 }
 
 export class NotificationPolicy {
@@ -96,9 +98,10 @@ export class NotificationPolicy {
         return {
           key: `breaker:${t.name}:${t.at ?? 'unknown'}`,
           title: `${t.name}: breaker tripped`,
-          body: `${t.by === 'tray' ? 'This app tripped the breaker' : t.by === 'droplet' ? 'The droplet tripped its breaker' : 'The breaker is tripped'}${t.reason ? ` (${t.reason})` : ''}. The eternal loop is off until you re-arm it.`,
+          body: `${t.by === 'tray' ? 'This app tripped the breaker' : t.by === 'droplet' ? 'The droplet tripped its breaker' : 'The breaker is tripped'}${t.reason ? ` (${t.reason})` : ''}. The eternal loop is off until you re-arm it. Click to see why.`,
           urgency: 'critical',
           name: t.name,
+          view: 'incident',
         };
       case 'fabrication':
         if (t.tier !== 1) return null;

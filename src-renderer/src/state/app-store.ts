@@ -14,13 +14,22 @@ import type { Platform, StratamApi } from '../platform/platform.js';
 import { AuditFeeds } from './audit-feeds.js';
 import { background, messageOf } from './background.js';
 import type { AuditStore } from './audit-store.js';
+import { parseDeepLink } from './deep-link.js';
 import { mergeDroplets } from './droplet-merge.js';
 import type { Toast } from './toast.js';
 import { mergeWarnings, upsert } from './warning-list.js';
 
 export { visibleToast, type Toast } from './toast.js';
 
-export type ViewName = 'dashboard' | 'audit' | 'warnings' | 'controls' | 'vault' | 'sandbox' | 'data' | 'settings';
+export type ViewName = 'dashboard' | 'audit' | 'warnings' | 'controls' | 'vault' | 'sandbox' | 'data' | 'settings' | 'incident' | 'diff';
+
+/** The diff the Diff view shows, and the view it came from (its Back button). */
+export interface DiffTarget {
+  snapshot: string;
+  /** null: against the code as it is now. */
+  against: string | null;
+  back: ViewName;
+}
 
 /** Link states after which the session no longer forwards this droplet's feed (a new connection starts with forwarding off). */
 const LINK_DOWN: ReadonlySet<DropletStateView['link']['state']> = new Set(['closed', 'failed', 'idle']);
@@ -40,6 +49,8 @@ export interface AppState {
   details: Record<string, Details>;
   /** Alerts the person dismissed from the banner (this window only; the Warnings view keeps them). */
   dismissed: ReadonlySet<string>;
+  /** What the Diff view shows (set by openDiff). */
+  diff: DiffTarget | null;
 }
 
 type R<C extends keyof StratamApi> = StratamApi[C] extends (a: never) => Promise<Envelope<infer T>> ? T : never;
@@ -71,6 +82,7 @@ export class AppStore {
     loadError: null,
     details: {},
     dismissed: new Set(),
+    diff: null,
   };
   private readonly listeners = new Set<() => void>();
   /** One audit feed per droplet, and how each is started (audit-feeds.ts). */
@@ -146,6 +158,25 @@ export class AppStore {
     this.set({ dismissed: new Set([...this.state.dismissed, id]) });
   }
 
+  /** The incident behind a droplet's last trip (from the breaker card, Controls, or the trip notification). */
+  openIncident(name: string): void {
+    this.set({ selected: name, view: 'incident' });
+  }
+
+  /** One snapshot's diff (against another, or against the code now); Back returns to the view it came from. */
+  openDiff(name: string, snapshot: string, against: string | null = null): void {
+    const back = this.state.view === 'diff' ? (this.state.diff?.back ?? 'data') : this.state.view;
+    this.set({ selected: name, view: 'diff', diff: { snapshot, against, back } });
+  }
+
+  /** Follow an address fragment from the host (a notification click): a known droplet, and its incident when named. */
+  private followLink(hash: string): void {
+    const link = parseDeepLink(hash);
+    if (!link || !this.state.profiles.some((p) => p.name === link.name)) return;
+    if (link.view === 'incident') this.openIncident(link.name);
+    else this.set({ selected: link.name, view: 'dashboard' });
+  }
+
   async start(): Promise<void> {
     const api = this.api;
     api.on('link', (e) => {
@@ -190,6 +221,8 @@ export class AppStore {
       warnings: mergeWarnings(this.state.warnings, warns.result?.warnings ?? []),
       mutedUntil: tray.result?.mutedUntil ?? null,
     });
+    this.followLink(window.location.hash);
+    window.addEventListener('hashchange', () => this.followLink(window.location.hash));
     for (const p of profiles.result.profiles) {
       const st = droplets[p.name]?.link.state;
       if (st === 'connected') {
@@ -243,6 +276,13 @@ export class AppStore {
     const r = await this.call(this.api.resume({ name, confirm: true }), 'Resume');
     if (r) this.toast(`Destructive tools on ${name} are allowed again (read back from .env).`, 'ok', r.selfModifyAllowed === true ? { name, selfModify: 'allowed' } : null);
     this.refreshInBackground(name);
+  }
+
+  /** Re-arm the breaker, after the person confirmed: the improvement loop is on again. */
+  async rearm(name: string): Promise<void> {
+    const r = await this.call(this.api.breakerRearm({ name, confirm: true }), 'Re-arm');
+    if (r) this.toast(`Breaker on ${name} re-armed; the improvement loop is on again.`);
+    await this.refresh(name);
   }
 
   /** Hold-pause on or off: saved by the core with the profile; the toggle shows what the core then pushes. */

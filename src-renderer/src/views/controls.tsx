@@ -1,13 +1,13 @@
 /**
  * The operator's levers: the kill switch (Pause is one click, Resume asks
  * first), hold-pause, who the agent trusts per channel, and the restart
- * breaker. The switch, hold-pause and the breaker's state come from the
+ * breaker (and the incident behind a trip). The switch, hold-pause and the breaker's state come from the
  * core's pushed state; trust lists and the breaker's details from the last
  * `status` call, marked with when it was read.
  */
 import { useState } from 'react';
 import type { DropletStateView, Envelope } from '../../../src-main/ipc/api.js';
-import { Confirm } from '../components/confirm.js';
+import { RearmDialog } from '../components/next-step-dialogs.js';
 import { ReadAge } from '../components/switch-state.js';
 import { ago, clock, useNow } from '../components/time.js';
 import { describe, settled, type Details } from '../state/app-store.js';
@@ -37,9 +37,7 @@ export function Controls({ name }: { name: string }) {
 
   const rearm = async () => {
     setConfirm(null);
-    const r = await app.call(app.api.breakerRearm({ name, confirm: true }), 'Re-arm');
-    if (r) app.toast(`Breaker on ${name} re-armed; the improvement loop is on again.`);
-    await app.refresh(name);
+    await app.rearm(name);
   };
 
   return (
@@ -71,14 +69,20 @@ export function Controls({ name }: { name: string }) {
               ))}
             </div>
           </div>
-          <BreakerPanel breaker={s.droplets[name]?.breaker ?? null} stale={sw.stale !== null} checkedAt={sw.checkedAt} details={st.breaker} now={now} onRearm={() => setConfirm('rearm')} />
+          <BreakerPanel
+            breaker={s.droplets[name]?.breaker ?? null}
+            stale={sw.stale !== null}
+            checkedAt={sw.checkedAt}
+            details={st.breaker}
+            now={now}
+            onRearm={() => setConfirm('rearm')}
+            onIncident={app.platform.has('incident') ? () => app.openIncident(name) : null}
+          />
         </>
       )}
 
       {confirm === 'rearm' && st && (
-        <Confirm title={`Re-arm the breaker on ${name}?`} confirmLabel="Re-arm" danger onConfirm={() => app.background(rearm(), `Re-arming the breaker on ${name}`)} onCancel={() => setConfirm(null)}>
-          <p>It tripped because: {st.breaker.reason ?? 'no reason recorded'}. Re-arming turns the eternal-improvement loop back on. Make sure the crash that caused the restarts is fixed.</p>
-        </Confirm>
+        <RearmDialog name={name} reason={st.breaker.reason} onConfirm={() => app.background(rearm(), `Re-arming the breaker on ${name}`)} onCancel={() => setConfirm(null)} />
       )}
     </section>
   );
@@ -91,7 +95,16 @@ type BreakerDetails = NonNullable<Details['status']>['breaker'];
  * not current); the reason, time and restarts from the last status call,
  * shown only while that call agrees with the pushed state.
  */
-function BreakerPanel(props: { breaker: DropletStateView['breaker']; stale: boolean; checkedAt: string | null; details: BreakerDetails; now: number; onRearm(): void }) {
+function BreakerPanel(props: {
+  breaker: DropletStateView['breaker'];
+  stale: boolean;
+  checkedAt: string | null;
+  details: BreakerDetails;
+  now: number;
+  onRearm(): void;
+  /** Opens the incident (why it tripped, the change, the rollback); null when the host has no incident channel. */
+  onIncident: (() => void) | null;
+}) {
   const { breaker, stale, details, now } = props;
   const b = details.state === breaker ? details : null;
   return (
@@ -119,9 +132,16 @@ function BreakerPanel(props: { breaker: DropletStateView['breaker']; stale: bool
         <ReadAge at={props.checkedAt} />
       </p>
       <RestartTimeline restarts={b?.restarts ?? []} now={now} />
-      <button type="button" className={breaker === 'tripped' && !stale ? 'primary' : ''} disabled={breaker !== 'tripped' || stale} onClick={props.onRearm}>
-        Re-arm breaker…
-      </button>
+      <div className="row">
+        {props.onIncident && (
+          <button type="button" className={breaker === 'tripped' && !stale ? 'primary' : ''} onClick={props.onIncident}>
+            Why did it trip? Open the incident
+          </button>
+        )}
+        <button type="button" className={breaker === 'tripped' && !stale && !props.onIncident ? 'primary' : ''} disabled={breaker !== 'tripped' || stale} onClick={props.onRearm}>
+          Re-arm breaker…
+        </button>
+      </div>
     </div>
   );
 }

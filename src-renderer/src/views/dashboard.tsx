@@ -21,6 +21,8 @@ interface Problem {
   severity: 'critical' | 'warning';
   text: string;
   fix?: { label: string; run(): void };
+  /** A second way in (a trip: its incident, beside Review and re-arm). */
+  also?: { label: string; run(): void };
 }
 
 export function Dashboard() {
@@ -104,6 +106,7 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
         severity: 'critical',
         text: `Breaker tripped${bd ? ` ${ago(bd.trippedAt, now)}: ${bd.reason ?? 'no reason recorded'}` : ''}. The improvement loop is off.`,
         fix: { label: 'Review and re-arm', run: () => go('controls') },
+        ...(app.platform.has('incident') ? { also: { label: 'Why? Open the incident', run: () => app.openIncident(profile.name) } } : {}),
       });
     if (breaker === 'unreadable') problems.push({ severity: 'critical', text: 'breaker.json is unreadable.', fix: { label: 'Open controls', run: () => go('controls') } });
   }
@@ -223,6 +226,11 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
               {p.fix && (
                 <button type="button" onClick={p.fix.run} aria-label={`${p.fix.label} (${profile.name})`}>
                   {p.fix.label}
+                </button>
+              )}
+              {p.also && (
+                <button type="button" onClick={p.also.run} aria-label={`${p.also.label} (${profile.name})`}>
+                  {p.also.label}
                 </button>
               )}
             </li>

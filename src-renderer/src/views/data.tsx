@@ -4,9 +4,11 @@ import { clock } from '../components/time.js';
 import { settled } from '../state/app-store.js';
 import { useStore } from '../state/hooks.js';
 import { formatBytes, oneLine } from '../text/inert.js';
+import { DeleteDataPanel, SignOutPanel } from './data-erase.js';
 
 /**
- * Self-modify snapshots, backups (with their health) and Export with progress.
+ * Self-modify snapshots (each with its diff), backups (with their health),
+ * Export with progress, and the sign-out and delete controls (data-erase.tsx).
  * In the app the export path comes from the OS save dialog (the main process
  * accepts no other); the browser harness has no dialog and keeps a text field.
  */
@@ -20,6 +22,9 @@ export function Data({ name }: { name: string }) {
   const [progress, setProgress] = useState<EventPayload<'progress'> | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  /** When this page last exported (the delete panel names it; the main side checks its own record). */
+  const [exportedAt, setExportedAt] = useState<string | null>(null);
+  const canDiff = app.platform.has('snapshotDiff');
   const op = useRef('');
   useEffect(() => app.api.on('progress', (p) => p.opId === op.current && setProgress(p)), [app]);
   useEffect(() => {
@@ -47,6 +52,7 @@ export function Data({ name }: { name: string }) {
     setProgress(null);
     const r = await app.call(app.api.exportData({ name, out: target, opId: op.current }), 'Export');
     setBusy(false);
+    if (r) setExportedAt(new Date().toISOString());
     if (r)
       setDone(
         `Exported ${formatBytes(r.bytes)} to ${r.out}: ${r.counts.activity} activity records, ${r.counts.receipts} receipts, ${r.counts.conversation} messages, ${r.counts.waitlist} waitlist entries.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`,
@@ -99,6 +105,7 @@ export function Data({ name }: { name: string }) {
                 <th>time</th>
                 <th>label</th>
                 <th className="num">size</th>
+                {canDiff && <th>changes</th>}
               </tr>
             </thead>
             <tbody>
@@ -107,6 +114,13 @@ export function Data({ name }: { name: string }) {
                   <td>{clock(s.time)}</td>
                   <td className="mono">{oneLine(s.label, 80)}</td>
                   <td className="num">{formatBytes(s.size)}</td>
+                  {canDiff && (
+                    <td>
+                      <button type="button" onClick={() => app.openDiff(name, s.name, 'current')} aria-label={`Diff of snapshot ${s.name} against the code now`}>
+                        Diff
+                      </button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -138,6 +152,8 @@ export function Data({ name }: { name: string }) {
         )}
         {done && <p role="status">{done}</p>}
       </div>
+      {app.platform.has('signout') && <SignOutPanel name={name} />}
+      {app.platform.has('dataDelete') && <DeleteDataPanel name={name} exportedAt={exportedAt} />}
     </section>
   );
 }

@@ -5,7 +5,7 @@
  * confirmation whose focus starts on Cancel.
  */
 import { useState } from 'react';
-import { Confirm } from '../components/confirm.js';
+import { ResumeDialog } from '../components/next-step-dialogs.js';
 import { ReadAge, StaleMark, SwitchBadge, UnknownReason } from '../components/switch-state.js';
 import { useAppState, useStore } from '../state/hooks.js';
 import { switchView } from '../state/switch-view.js';
@@ -54,11 +54,7 @@ export function SwitchPanel({ name }: { name: string }) {
           Resume is offered once the switch reads paused{sw.stale ? ' over a live link' : ''}; Pause works whatever was read.
         </p>
       )}
-      {confirm && (
-        <Confirm title={`Resume destructive tools on ${name}?`} confirmLabel="Resume" danger onConfirm={() => app.background(resume(), `Resuming ${name}`)} onCancel={() => setConfirm(false)}>
-          <p>The agent will again be able to modify its own code, restart itself, run Docker commands and host shell commands for trusted senders.</p>
-        </Confirm>
-      )}
+      {confirm && <ResumeDialog name={name} onConfirm={() => app.background(resume(), `Resuming ${name}`)} onCancel={() => setConfirm(false)} />}
     </div>
   );
 }
