@@ -76,7 +76,32 @@ export function ensureAgentImage(): void {
     for (const d of ['bin', 'tmp', 'jarvis-home', 'jarvis-root', 'proc', 'sys', 'dev', 'etc']) mkdirSync(join(dir, d));
     copyFileSync('/bin/busybox', join(dir, 'bin/busybox'));
     chmodSync(join(dir, 'bin/busybox'), 0o755);
-    for (const app of ['sh', 'sed', 'tail', 'tr', 'cat', 'date', 'echo', 'mkdir', 'rmdir', 'sleep', 'printf', 'ls', 'ip', 'mount', 'touch', 'rm', 'head', 'wc', 'cut', 'grep', 'dd', 'kill', 'cp', 'mv']) {
+    for (const app of [
+      'sh',
+      'sed',
+      'tail',
+      'tr',
+      'cat',
+      'date',
+      'echo',
+      'mkdir',
+      'rmdir',
+      'sleep',
+      'printf',
+      'ls',
+      'ip',
+      'mount',
+      'touch',
+      'rm',
+      'head',
+      'wc',
+      'cut',
+      'grep',
+      'dd',
+      'kill',
+      'cp',
+      'mv',
+    ]) {
       symlinkSync('busybox', join(dir, 'bin', app));
     }
     writeFileSync(join(dir, 'bin/agent-call'), AGENT_CALL, { mode: 0o755 });
