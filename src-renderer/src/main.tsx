@@ -19,6 +19,9 @@ getPlatform()
       </StrictMode>,
     );
     await store.start();
+    // The host opens the window on a fragment (a notification's droplet and view); the store knows the droplets by now.
+    store.followLink(window.location.hash);
+    window.addEventListener('hashchange', () => store.followLink(window.location.hash));
   })
   .catch((err: Error) => {
     const p = document.createElement('p');

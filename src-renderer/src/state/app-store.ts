@@ -169,8 +169,11 @@ export class AppStore {
     this.set({ selected: name, view: 'diff', diff: { snapshot, against, back } });
   }
 
-  /** Follow an address fragment from the host (a notification click): a known droplet, and its incident when named. */
-  private followLink(hash: string): void {
+  /**
+   * Follow an address fragment from the host (a notification click): a known droplet, and its incident when named.
+   * main.tsx passes the window's once the droplets are known, and on every change (the store itself never touches `window`).
+   */
+  followLink(hash: string): void {
     const link = parseDeepLink(hash);
     if (!link || !this.state.profiles.some((p) => p.name === link.name)) return;
     if (link.view === 'incident') this.openIncident(link.name);
@@ -221,8 +224,6 @@ export class AppStore {
       warnings: mergeWarnings(this.state.warnings, warns.result?.warnings ?? []),
       mutedUntil: tray.result?.mutedUntil ?? null,
     });
-    this.followLink(window.location.hash);
-    window.addEventListener('hashchange', () => this.followLink(window.location.hash));
     for (const p of profiles.result.profiles) {
       const st = droplets[p.name]?.link.state;
       if (st === 'connected') {
