@@ -128,7 +128,7 @@ export const breakerEvent = z.object({
   restarts: z.array(z.string()),
 });
 
-export const flagResult = z.object({ selfModifyAllowed: z.boolean(), changed: z.boolean(), verified: z.literal(true) });
+export const flagResult = z.object({ selfModifyAllowed: z.boolean(), changed: z.boolean(), verified: z.literal(true), ownerNote: z.string().nullable() });
 
 export const trustLists = z.object({
   discord: z.object({ owner: z.string().nullable(), trusted: z.array(z.string()) }),

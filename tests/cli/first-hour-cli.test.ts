@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -240,5 +240,28 @@ test('audit verify on a droplet without python3 exits 1 naming python3 (4 means 
   } finally {
     await nopy.teardown();
     rmSync(bin, { recursive: true, force: true });
+  }
+});
+
+test(".env owned by another user: root's pause keeps the owner; a non-root SSH user's pause lands and says whose the file is now", async () => {
+  // As root (the reference droplet's default user): the owner is given back.
+  execFileSync('chown', ['12345:12346', ref.envPath]);
+  const asRoot = await runCli([...ref.cliArgs(), 'pause', '--json']);
+  assert.equal(asRoot.code, 0, asRoot.stderr);
+  assert.equal(JSON.parse(asRoot.stdout).ownerNote, null);
+  const st = statSync(ref.envPath);
+  assert.deepEqual([st.uid, st.gid], [12345, 12346], 'the owner was kept');
+  // As a user who may not give files away: the pause still lands, and the CLI says so with the fix.
+  const ref2 = await startReferenceDroplet({ user: 'stratam-owner' });
+  try {
+    execFileSync('chown', ['root:root', ref2.envPath]);
+    chmodSync(ref2.envPath, 0o644);
+    const r = await runCli([...ref2.cliArgs(), 'pause']);
+    assert.equal(r.code, 0, r.stderr);
+    for (const w of ['belonged to uid 0', 'the SSH user stratam-owner', `chown 0:0 ${ref2.envPath}`]) assert.ok(r.stderr.includes(w), `"${w}" missing: ${r.stderr}`);
+    assert.match(readFileSync(ref2.envPath, 'utf8'), /^JARVIS_SELF_MODIFY_ALLOWED=0$/m);
+    assert.equal(statSync(ref2.envPath).mode & 0o777, 0o644, 'the mode was kept');
+  } finally {
+    await ref2.teardown();
   }
 });

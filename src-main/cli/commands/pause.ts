@@ -9,6 +9,7 @@ export const command: Command = {
   async run(ctx) {
     if (ctx.argv.length > 0) throw usageError(`pause takes no arguments (got "${ctx.argv[0]}").`);
     const r = await pause(await ctx.droplet());
+    if (r.ownerNote) ctx.out.warn(ctx.out.c.yellow(`warning: ${ctx.out.field(r.ownerNote)}`));
     ctx.out.result({ paused: true, ...r }, () => `${ctx.out.c.yellow('Paused.')} Destructive actions are refused${r.changed ? '' : ' (already paused)'}; verified on the droplet.`);
     return 0;
   },

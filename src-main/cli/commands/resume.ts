@@ -12,6 +12,7 @@ export const command: Command = {
       throw usageError('Resuming allows the agent to modify code, restart itself and run host commands again; it needs confirmation.', 'Run `stratam resume --yes` to confirm.');
     }
     const r = await resume(await ctx.droplet());
+    if (r.ownerNote) ctx.out.warn(ctx.out.c.yellow(`warning: ${ctx.out.field(r.ownerNote)}`));
     ctx.out.result({ paused: false, ...r }, () => `${ctx.out.c.green('Resumed.')} Destructive actions are allowed${r.changed ? '' : ' (already allowed)'}; verified on the droplet.`);
     return 0;
   },

@@ -14,6 +14,8 @@ export interface FlagResult {
   selfModifyAllowed: boolean;
   changed: boolean;
   verified: true;
+  /** Set when the write could not keep .env's owner: whose it is now, and the fix (see env-editor.ts). */
+  ownerNote: string | null;
 }
 
 /**
@@ -38,7 +40,12 @@ async function setSelfModify(droplet: Droplet, tool: 'pause' | 'resume', on: boo
     const before = await readEnv(droplet);
     if (before.bytes === null) await assertEnvFolder(droplet);
     const after = await editEnv(droplet, [{ key: FLAG_KEYS.selfModify, value: want }], before);
-    return { selfModifyAllowed: after.values.get(FLAG_KEYS.selfModify) === '1', changed: before.values.get(FLAG_KEYS.selfModify) !== want, verified: true };
+    return {
+      selfModifyAllowed: after.values.get(FLAG_KEYS.selfModify) === '1',
+      changed: before.values.get(FLAG_KEYS.selfModify) !== want,
+      verified: true,
+      ownerNote: after.ownerNote ?? null,
+    };
   });
 }
 

@@ -24,14 +24,26 @@ export interface AtomicWriteOptions {
   mode: number;
   /** The bytes the caller based its edit on; null means "the file must not exist". */
   expect?: Buffer | null;
+  /**
+   * The replaced file's owner, to keep. The new file is the SSH user's until
+   * given away, and only root may give a file away: a non-root user's write
+   * still lands (a pause must), and the result says whose the file is now.
+   */
+  owner?: { uid: number; gid: number };
+}
+
+export interface AtomicWriteResult {
+  /** Set when `owner` could not be kept: who owns the file now. */
+  ownerNow: { uid: number; gid: number } | null;
 }
 
 export function tempPathFor(path: string): string {
   return `${dirnameOf(path)}/.${basenameOf(path)}.stratam-${randomBytes(6).toString('hex')}.tmp`;
 }
 
-export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, opts: AtomicWriteOptions): Promise<void> {
+export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, opts: AtomicWriteOptions): Promise<AtomicWriteResult> {
   const tmp = tempPathFor(path);
+  let ownerNow: AtomicWriteResult['ownerNow'] = null;
   try {
     await droplet.writeNew(tmp, data, opts.mode);
   } catch (err) {
@@ -44,6 +56,7 @@ export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, 
     throw new StratamError('failed', `Could not write a temporary copy of ${path}: ${(err as Error).message}. The original is unchanged.`, { hint, cause: err });
   }
   try {
+    if (opts.owner) ownerNow = await keepOwner(droplet, tmp, opts.owner);
     if (opts.expect !== undefined) await assertUnchanged(droplet, path, opts.expect);
     await droplet.rename(tmp, path);
   } catch (err) {
@@ -66,6 +79,21 @@ export async function writeAtomic(droplet: Droplet, path: string, data: Buffer, 
     throw new StratamError('failed', `${path} was written but reads back different bytes; another writer may have replaced it.`, {
       hint: 'Run `stratam status` to see its current state, then retry.',
     });
+  }
+  return { ownerNow };
+}
+
+/** Give the temporary file the replaced file's owner; null when it has it, else who owns it (the give-away was refused). */
+async function keepOwner(droplet: Droplet, tmp: string, owner: { uid: number; gid: number }): Promise<AtomicWriteResult['ownerNow']> {
+  const st = await droplet.lstat(tmp);
+  if (!st || (st.uid === owner.uid && st.gid === owner.gid)) return null;
+  try {
+    await droplet.chown(tmp, owner.uid, owner.gid);
+    return null;
+  } catch (err) {
+    // Not root: the write goes ahead (a pause must land) and the caller says whose the file is now.
+    if (isPermissionDenied(err) || (err as { code?: unknown }).code === 'EPERM') return { uid: st.uid, gid: st.gid };
+    throw err;
   }
 }
 

@@ -139,6 +139,8 @@ export interface Droplet {
   unlink(path: string): Promise<void>;
   mkdirp(path: string, mode?: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
+  /** Give a file to uid:gid; only root may give a file away (others get a permission error). */
+  chown(path: string, uid: number, gid: number): Promise<void>;
   /** Run argv on the droplet. Each element is passed as one argument. */
   exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Run a shell command line as the operator typed it (only after the blocklist passed it). */

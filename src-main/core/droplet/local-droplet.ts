@@ -113,6 +113,10 @@ export class LocalDroplet implements Droplet {
     return fsp.chmod(path, mode);
   }
 
+  chown(path: string, uid: number, gid: number): Promise<void> {
+    return fsp.chown(path, uid, gid);
+  }
+
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const [cmd, ...args] = argv;
     if (cmd === undefined) return Promise.reject(new Error('exec needs a command'));

@@ -359,6 +359,10 @@ export class SshDroplet implements Droplet {
     return this.call<void>((s, cb) => s.chmod(path, mode, cb as never), 'chmod', path);
   }
 
+  chown(path: string, uid: number, gid: number): Promise<void> {
+    return this.call<void>((s, cb) => s.chown(path, uid, gid, cb as never), 'chown', path);
+  }
+
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return this.execShell(quoteArgv(argv), opts);
   }

@@ -12,6 +12,7 @@ import type { Droplet } from '../droplet/droplet.js';
 import { readControlFile } from '../droplet/control-file.js';
 import { writeAtomic } from '../droplet/atomic-write.js';
 import { StratamError } from '../errors.js';
+import { log } from '../log/logger.js';
 import { checkedEdit, doubtsFor, isValidKey, readDotenv, refuseOnDoubt, type Doubt } from './dotenv.js';
 import { CONTRACT_KEYS } from './contract-keys.js';
 import { assertSafeValue } from './identifiers.js';
@@ -31,6 +32,10 @@ export interface EnvSnapshot {
   /** The file's bytes; null when there is no file. */
   bytes: Buffer | null;
   mode: number;
+  /** The file's owner (null when there is no file). */
+  owner: { uid: number; gid: number } | null;
+  /** Set by an edit that could not keep the owner: a sentence saying whose the file is now, and the fix. */
+  ownerNote?: string;
   /**
    * The values python-dotenv gives the agent. A key it reads as None (`KEY`
    * with no `=`) is absent, like a key never assigned: for the agent both
@@ -46,9 +51,9 @@ export interface EnvSnapshot {
 
 export async function readEnv(droplet: Droplet): Promise<EnvSnapshot> {
   const read = await readControlFile(droplet, droplet.paths.envFile);
-  if (!read) return { bytes: null, mode: 0o600, values: new Map(), doubts: [] };
+  if (!read) return { bytes: null, mode: 0o600, owner: null, values: new Map(), doubts: [] };
   const r = readDotenv(read.bytes);
-  return { bytes: read.bytes, mode: read.stat.mode, values: r.values, doubts: r.doubts };
+  return { bytes: read.bytes, mode: read.stat.mode, owner: { uid: read.stat.uid, gid: read.stat.gid }, values: r.values, doubts: r.doubts };
 }
 
 /** The contract's flags and lists only; other .env values (API keys) never leave this module. */
@@ -74,10 +79,16 @@ export async function editEnv(droplet: Droplet, edits: ReadonlyArray<{ key: stri
   const planned = checkedEdit(readDotenv(snap.bytes ?? Buffer.alloc(0)), edits, path);
   const next = Buffer.from(planned.text, 'utf8');
   if (snap.bytes !== null && next.equals(snap.bytes)) return snap;
-  await writeAtomic(droplet, path, next, { mode: snap.mode, expect: snap.bytes });
+  const written = await writeAtomic(droplet, path, next, { mode: snap.mode, expect: snap.bytes, ...(snap.owner ? { owner: snap.owner } : {}) });
   // writeAtomic read the file back (through the link-refusing reader) and found exactly `next`: its reading is
   // `planned`, so the confirmation below costs no second read of the droplet.
-  const after: EnvSnapshot = { bytes: next, mode: snap.mode, values: planned.values, doubts: planned.doubts };
+  const after: EnvSnapshot = { bytes: next, mode: snap.mode, owner: written.ownerNow ?? snap.owner, values: planned.values, doubts: planned.doubts };
+  if (written.ownerNow && snap.owner) {
+    after.ownerNote =
+      `${path} belonged to uid ${snap.owner.uid} (gid ${snap.owner.gid}); it now belongs to uid ${written.ownerNow.uid}, the SSH user ${droplet.identity.user}, because only root may give a file away. ` +
+      `The agent reads it as before (its mode is kept); to keep the owner, connect as root, or run \`chown ${snap.owner.uid}:${snap.owner.gid} ${path}\` on the droplet.`;
+    log.warn('flags', after.ownerNote);
+  }
   for (const [key, value] of new Map(edits.map((e) => [e.key, e.value]))) {
     if (after.values.get(key) !== value || doubtsFor(after.doubts, [key]).length > 0) {
       throw new StratamError('failed', `${key} did not read back as written; the droplet may have changed it.`, { hint: 'Run `stratam status` and retry.' });
