@@ -99,9 +99,9 @@ for (const [channel, payload, message] of bad) {
 
 test('a well-formed request goes through and comes back in a result envelope', async () => {
   const r = await handlers.resume({ name: 'here', confirm: true });
-  assert.deepEqual(r, { result: { selfModifyAllowed: true, changed: false, verified: true } });
+  assert.deepEqual(r, { result: { selfModifyAllowed: true, changed: false, verified: true, ownerNote: null } });
   const p = await handlers.pause({ name: 'here' });
-  assert.deepEqual(p.result, { selfModifyAllowed: false, changed: true, verified: true });
+  assert.deepEqual(p.result, { selfModifyAllowed: false, changed: true, verified: true, ownerNote: null });
   assert.match(readFileSync(envPath(), 'utf8'), /^JARVIS_SELF_MODIFY_ALLOWED=0$/m);
 });
 
