@@ -50,7 +50,7 @@ export const CHANNEL_NAMES = [
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['link', 'audit', 'warning', 'breaker', 'progress', 'output', 'tray'] as const;
+export const EVENT_NAMES = ['link', 'audit', 'warning', 'breaker', 'progress', 'output', 'tray', 'pauseQueue'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export const isChannelName = (s: string): s is ChannelName => (CHANNEL_NAMES as readonly string[]).includes(s);

@@ -27,6 +27,8 @@ export function toPushedEvent(e: SessionEvent, now: number): PushedEvent | null 
       return { event: 'progress', payload: { opId: e.opId, name: e.name, op: e.op, phase: e.phase, done: e.done, total: e.total } };
     case 'output':
       return { event: 'output', payload: { opId: e.opId, name: e.name, stream: e.stream, text: e.text } };
+    case 'pauseQueue':
+      return { event: 'pauseQueue', payload: { name: e.name, phase: e.phase, at: e.at, message: e.message, hint: e.hint } };
     case 'notify':
       return null;
   }

@@ -8,7 +8,7 @@ import type { SessionEvent } from '../core/session/session-events.js';
 import type { aggregateIcon } from '../core/tray/tray-state.js';
 import type { EventName } from './channel-names.js';
 import { trayIcon } from './channels.js';
-import { auditItem, breakerEvent, dropletState, linkState, opId, profileName, warning } from './schemas.js';
+import { auditItem, breakerEvent, dropletState, linkState, opId, pauseQueueEvent, profileName, warning } from './schemas.js';
 import type { Assert, Tie } from './type-tie.js';
 
 const eventMap = {
@@ -27,6 +27,8 @@ const eventMap = {
   }),
   output: z.object({ opId: opId.nullable(), name: profileName, stream: z.enum(['stdout', 'stderr']), text: z.string() }),
   tray: z.object({ icon: trayIcon, tooltip: z.string(), droplets: z.array(dropletState) }),
+  /** A Pause pressed while the link was down: queued, then applied on reconnect (or failed). */
+  pauseQueue: pauseQueueEvent,
 } as const satisfies Record<EventName, z.ZodType>;
 
 /** The payloads that carry a session event field for field are exactly it (see the top of channels.ts); `audit` carries a view of the item (views.ts). */
@@ -35,6 +37,7 @@ export type EventTies = [
   Assert<Tie<typeof eventMap.link, EventOf<'link'>>>,
   Assert<Tie<typeof eventMap.progress, EventOf<'progress'>>>,
   Assert<Tie<typeof eventMap.output, EventOf<'output'>>>,
+  Assert<Tie<typeof eventMap.pauseQueue, EventOf<'pauseQueue'>>>,
   Assert<Tie<typeof eventMap.tray, ReturnType<typeof aggregateIcon> & EventOf<'state'>>>,
 ];
 

@@ -130,6 +130,9 @@ export const breakerEvent = z.object({
 
 export const flagResult = z.object({ selfModifyAllowed: z.boolean(), changed: z.boolean(), verified: z.literal(true), ownerNote: z.string().nullable() });
 
+/** A pause queued while the link was down, then applied on reconnect or failed (core/session/queued-pause.ts). */
+export const pauseQueueEvent = z.object({ name: profileName, phase: z.enum(['queued', 'applied', 'failed']), at: z.string(), message: z.string(), hint: z.string().nullable() });
+
 export const trustLists = z.object({
   discord: z.object({ owner: z.string().nullable(), trusted: z.array(z.string()) }),
   telegram: z.array(z.string()),

@@ -14,4 +14,6 @@ export type SessionEvent =
   | { type: 'breaker'; name: string; event: 'tripped' | 'rearmed'; by: string | null; at: string | null; reason: string | null; restarts: string[] }
   | { type: 'progress'; opId: string | null; name: string; op: ProgressOp; phase: string; done: number; total: number }
   | { type: 'output'; opId: string | null; name: string; stream: 'stdout' | 'stderr'; text: string }
-  | { type: 'notify'; notification: Notification };
+  | { type: 'notify'; notification: Notification }
+  /** A Pause pressed while the link was down: queued, then applied on reconnect (or failed). See queued-pause.ts. */
+  | { type: 'pauseQueue'; name: string; phase: 'queued' | 'applied' | 'failed'; at: string; message: string; hint: string | null };

@@ -18,6 +18,7 @@ import { DropletConnection, type ConnectionHost } from './droplet-connection.js'
 import { changedKeyError, knownHostsVerdict, probeHostKey } from '../ssh/host-key-probe.js';
 import type { SessionEvent } from './session-events.js';
 import { WarningsLog } from './warnings-log.js';
+import { linkWillReturn, PauseQueue, refuseResumeWhileDown } from './queued-pause.js';
 import { reportError } from '../log/logger.js';
 
 export interface SessionOptions {
@@ -49,6 +50,7 @@ export class Session extends EventEmitter {
   private readonly log: WarningsLog;
   private readonly now: () => number;
   private readonly host: ConnectionHost;
+  private readonly pauses: PauseQueue; // pressed while a link was down, applied first when it is back
   private closed = false;
 
   constructor(readonly opts: SessionOptions) {
@@ -71,6 +73,7 @@ export class Session extends EventEmitter {
       logError,
       changed: () => this.pushState(),
     };
+    this.pauses = new PauseQueue({ now: this.now, push: (e) => this.emit('event', e), apply: (name, queuedAt) => this.pauseNow(name, { queuedAt }) });
   }
 
   get via(): string {
@@ -78,6 +81,8 @@ export class Session extends EventEmitter {
   }
 
   push(e: SessionEvent): void {
+    // A queued pause starts here, before anyone hears that the link is back (the connection's reads come after this push).
+    if (e.type === 'link') this.pauses.onLink(e.name, e.link);
     this.emit('event', e);
   }
 
@@ -205,16 +210,25 @@ export class Session extends EventEmitter {
     return this.connectionOf(name).refresh();
   }
 
+  /** Verified by read-back; while the link is down, queued (a `pauseQueue` event says so) and resolved once applied on reconnect. */
   async pause(name: string): Promise<FlagResult> {
-    const r = await pause(this.droplet(name), this.via);
-    this.connectionOf(name).applyVerified(r.selfModifyAllowed);
+    this.droplet(name);
+    const link = this.connectionOf(name).state.link;
+    return linkWillReturn(link) || this.pauses.has(name) ? this.pauses.queue(name, link) : this.pauseNow(name);
+  }
+
+  private async pauseNow(name: string, args?: Record<string, unknown>): Promise<FlagResult> {
+    const r = await pause(this.droplet(name), this.via, args);
+    this.connections.get(name)?.applyVerified(r.selfModifyAllowed);
     return r;
   }
 
   /** The caller has asked the person; `confirmed` must be literally true. */
   async resume(name: string, confirmed: boolean): Promise<FlagResult> {
     if (confirmed !== true) throw refusedError('Resuming destructive actions needs confirmation.', 'Ask the person, then send confirm: true.');
-    const r = await resume(this.droplet(name), this.via);
+    const droplet = this.droplet(name);
+    refuseResumeWhileDown(name, this.connectionOf(name).state.link);
+    const r = await resume(droplet, this.via);
     this.connectionOf(name).applyVerified(r.selfModifyAllowed);
     return r;
   }

@@ -176,7 +176,7 @@ export class ControlWatch {
         // What is there at the start is what the operator left: hold-pause holds it if it is paused.
         if (e.id === 'env') this.noteLegit();
       } else {
-        await this.onChange(e.id, s, null, this.now());
+        await this.onChange(e.id, s, null, this.now(), true);
       }
     }
     const envReading = this.seen.get('env')?.reading;
@@ -199,7 +199,7 @@ export class ControlWatch {
     if (this.hold.holding !== was) this.opts.onHolding?.(this.hold.holding);
   }
 
-  private async onChange(id: string, st: RemoteStat | null, via: string | null, seenAt: number): Promise<void> {
+  private async onChange(id: string, st: RemoteStat | null, via: string | null, seenAt: number, afterGap = false): Promise<void> {
     const e = this.entries.get(id);
     const before = this.seen.get(id);
     if (!e || !before) return;
@@ -212,7 +212,9 @@ export class ControlWatch {
     if (changes.length && rs?.type === 'file' && id !== 'receipts') await this.tail.refresh(rs.size);
     this.seen.set(id, { ...o, receiptCount: this.tail.count });
     if (o.reading) this.opts.onReading?.(o.reading);
-    const own = via !== null && OWN_TEMP.test(via) && via.startsWith(`.${basenameOf(e.path)}.`);
+    // After a gap the write may be the app's own, made as the link came back (a pause queued while it was down,
+    // session/queued-pause.ts), its receipt not appended yet: it gets the same grace as a write seen by its temp file.
+    const own = afterGap || (via !== null && OWN_TEMP.test(via) && via.startsWith(`.${basenameOf(e.path)}.`));
     let tampered = false;
     const rotated = this.rotated(e, before.observed);
     for (const c of changes) {
