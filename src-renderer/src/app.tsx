@@ -1,14 +1,22 @@
 /**
  * The console shell: droplet picker, view navigation, the always-visible
  * kill switch, keyboard shortcuts, the host-key prompt and toasts.
+ *
+ * The single-key shortcuts (1-8, /, Shift+P) do nothing while a modal dialog
+ * is open (they would switch the view out from under it) or when turned off
+ * in Settings (WCAG 2.1.4). A view switched to by key gets focus on its home
+ * (its heading, or the feed's rows); focus lost to a removed or disabled
+ * control is put back there too (components/focus.ts).
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ChannelName } from '../../src-main/ipc/api.js';
 import { Confirm } from './components/confirm.js';
 import { ControlAlertsBanner } from './components/control-alerts.js';
+import { focusViewHome, openModal, rescueLostFocus } from './components/focus.js';
 import { ReadAge, SwitchBadge } from './components/switch-state.js';
 import { visibleToast, type ViewName } from './state/app-store.js';
 import { useAppState, useStore } from './state/hooks.js';
+import { shortcutsEnabled, useShortcutsEnabled } from './state/shortcuts.js';
 import { switchView } from './state/switch-view.js';
 import { isOpen } from './state/warning-list.js';
 import { AuditFeed } from './views/audit-feed.js';
@@ -45,22 +53,40 @@ export function App() {
   const toast = visibleToast(s);
   // Acknowledged warnings stay listed under Warnings but are not counted.
   const warnCount = s.warnings.filter((w) => (!sel || w.name === sel) && isOpen(w)).length;
+  const keys = useShortcutsEnabled();
+  const shell = useRef<HTMLDivElement>(null);
+  // Set by a view switch from the keyboard: the new view's home takes focus once it is drawn.
+  const homeWanted = useRef(false);
+
+  useEffect(() => (shell.current ? rescueLostFocus(shell.current) : undefined), [s.loadError]);
+
+  useEffect(() => {
+    if (!homeWanted.current) return;
+    homeWanted.current = false;
+    focusViewHome();
+  }, [s.view]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
-      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (typing || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (!shortcutsEnabled() || openModal()) return;
       const v = views.find((x) => x.key === e.key);
       if (v) {
-        app.set({ view: v.id });
         e.preventDefault();
+        if (app.getState().view === v.id) return focusViewHome();
+        homeWanted.current = true;
+        app.set({ view: v.id });
       } else if (e.key === '/') {
         app.set({ view: 'audit' });
         setTimeout(() => document.getElementById('feed-search')?.focus(), 0);
         e.preventDefault();
       } else if (e.key === 'P' && e.shiftKey && sel) {
-        document.querySelector<HTMLButtonElement>('header.top button.pause')?.click();
+        const pause = document.querySelector<HTMLButtonElement>('header.top button.pause');
+        pause?.click();
+        // The control that acted takes focus when nothing else had it, so the answer ("Pausing…", "Paused") is where focus is.
+        if (document.activeElement === document.body) pause?.focus();
         e.preventDefault();
       }
     };
@@ -77,7 +103,7 @@ export function App() {
 
   const needsDroplet = s.view !== 'dashboard' && s.view !== 'settings' && s.view !== 'warnings';
   return (
-    <div className="shell">
+    <div className="shell" ref={shell}>
       <header className="top">
         <span className="brand">Stratam Tray</span>
         {s.profiles.length > 0 && (
@@ -108,7 +134,7 @@ export function App() {
             className={s.view === v.id ? 'current' : ''}
             aria-current={s.view === v.id ? 'page' : undefined}
             onClick={() => app.set({ view: v.id })}
-            title={`Key ${v.key}`}
+            title={keys ? `Key ${v.key}` : undefined}
           >
             <span>{v.label}</span>
             {v.id === 'warnings' && warnCount > 0 && (
@@ -116,12 +142,14 @@ export function App() {
                 {warnCount}
               </span>
             )}
-            <kbd aria-hidden="true">{v.key}</kbd>
+            {keys && <kbd aria-hidden="true">{v.key}</kbd>}
           </button>
         ))}
-        <p className="hint small muted">
-          <kbd>/</kbd> search · <kbd>⇧P</kbd> pause
-        </p>
+        {keys && (
+          <p className="hint small muted">
+            <kbd>/</kbd> search · <kbd>⇧P</kbd> pause
+          </p>
+        )}
       </nav>
       <main className="main">
         <ControlAlertsBanner />

@@ -5,6 +5,8 @@ import { getPlatform } from './platform/platform.js';
 import { AppStore } from './state/app-store.js';
 import { StoreContext } from './state/hooks.js';
 import './styles.css';
+// After styles.css: focus rings and the modal dialog's top-layer box override it.
+import './focus.css';
 
 const root = document.getElementById('root')!;
 

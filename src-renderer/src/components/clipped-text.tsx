@@ -15,9 +15,12 @@ export function ClippedText({ text, label, fullLength }: { text: string; label: 
   const more = text.length > shown;
   return (
     <div className="clipped">
-      <pre className="value" aria-label={label}>
-        {visible}
-      </pre>
+      {/* The name is on a figure: a <pre> is generic and may not carry one (axe aria-prohibited-attr). It scrolls, so it takes focus (scrollable-region-focusable). */}
+      <figure className="text-block" aria-label={label}>
+        <pre className="value" tabIndex={0}>
+          {visible}
+        </pre>
+      </figure>
       {more && (
         <button type="button" className="link" onClick={() => setShown((s) => s * 4)} aria-label={`Show more of ${label}`}>
           Showing {formatBytes(shown)} of {formatBytes(text.length)} — show more

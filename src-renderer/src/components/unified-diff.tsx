@@ -20,17 +20,20 @@ export function UnifiedDiff({ patch, label }: { patch: string; label: string }) 
   const lines = patch.replace(/\n$/, '').split('\n');
   const shown = lines.slice(0, MAX_LINES);
   return (
-    <pre className="diff" aria-label={label}>
-      {shown.map((l, i) => {
-        const k = kind(l);
-        return (
-          <span key={i} className={`diff-line diff-${k}`} data-kind={k}>
-            {legible(l)}
-            {'\n'}
-          </span>
-        );
-      })}
-      {lines.length > shown.length && <span className="diff-line diff-meta">… {lines.length - shown.length} more line(s) not shown</span>}
-    </pre>
+    // The name is on a figure: a <pre> is generic and may not carry one (axe aria-prohibited-attr); it scrolls, so it takes focus.
+    <figure className="text-block" aria-label={label}>
+      <pre className="diff" tabIndex={0}>
+        {shown.map((l, i) => {
+          const k = kind(l);
+          return (
+            <span key={i} className={`diff-line diff-${k}`} data-kind={k}>
+              {legible(l)}
+              {'\n'}
+            </span>
+          );
+        })}
+        {lines.length > shown.length && <span className="diff-line diff-meta">… {lines.length - shown.length} more line(s) not shown</span>}
+      </pre>
+    </figure>
   );
 }

@@ -15,6 +15,7 @@ import { AuditFeeds } from './audit-feeds.js';
 import { background, messageOf } from './background.js';
 import type { AuditStore } from './audit-store.js';
 import { parseDeepLink } from './deep-link.js';
+import { notConnectedText, withNotConnected, type ConnectError, type QueuedPause } from './link-down.js';
 import { mergeDroplets } from './droplet-merge.js';
 import type { Toast } from './toast.js';
 import { mergeWarnings, upsert } from './warning-list.js';
@@ -51,6 +52,10 @@ export interface AppState {
   dismissed: ReadonlySet<string>;
   /** What the Diff view shows (set by openDiff). */
   diff: DiffTarget | null;
+  /** A failed connect's message and fix, kept on the card until a connection succeeds (link-down.ts). */
+  connectErrors: Record<string, ConnectError>;
+  /** The last `pauseQueue` push per droplet: a Pause pressed while the link was down. */
+  pauseQueue: Record<string, QueuedPause>;
 }
 
 type R<C extends keyof StratamApi> = StratamApi[C] extends (a: never) => Promise<Envelope<infer T>> ? T : never;
@@ -66,6 +71,8 @@ export interface Details {
   sandboxError: string | null;
   backups: R<'backupsList'> | null;
   backupsError: string | null;
+  /** Set when these details were filled with "Not connected" because the link was down (link-down.ts). */
+  down: string | null;
 }
 
 export class AppStore {
@@ -83,6 +90,8 @@ export class AppStore {
     details: {},
     dismissed: new Set(),
     diff: null,
+    connectErrors: {},
+    pauseQueue: {},
   };
   private readonly listeners = new Set<() => void>();
   /** One audit feed per droplet, and how each is started (audit-feeds.ts). */
@@ -91,6 +100,8 @@ export class AppStore {
   private readonly refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly detailsIssued = new Map<string, number>();
   private readonly detailsApplied = new Map<string, number>();
+  /** Pause calls in this window waiting to hear whether the core queued them. */
+  private readonly pauseWaiters = new Map<string, () => void>();
 
   constructor(readonly platform: Platform) {
     this.feeds = new AuditFeeds(platform, (error, what) => this.toast(describe(error, what), 'error'));
@@ -186,6 +197,8 @@ export class AppStore {
       const was = this.state.droplets[e.name]?.link.state;
       this.takeDroplets([e.droplet], 'push', false);
       if (LINK_DOWN.has(e.link.state)) this.feeds.down(e.name);
+      if (e.link.state === 'connected') this.clearConnectError(e.name);
+      else this.markNotConnected(e.name);
       if (e.link.state === 'connected' && was !== 'connected') {
         this.refreshInBackground(e.name);
         // Also when this page loaded while the droplet was still connecting: nothing else starts its feed then.
@@ -193,6 +206,7 @@ export class AppStore {
       }
     });
     api.on('breaker', (e) => this.refreshInBackground(e.name));
+    api.on('pauseQueue', (e) => this.onPauseQueue(e));
     api.on('audit', (e) => this.feeds.store(e.name).live(e.item));
     api.on('warning', (w) => {
       // An acknowledged copy is never replaced by an older open one (see warning-list.ts).
@@ -230,6 +244,7 @@ export class AppStore {
         this.refreshInBackground(p.name);
         this.startFeedInBackground(p.name);
       } else if (st === undefined || st === 'idle' || st === 'closed') this.background(this.connect(p.name), `Connecting to ${p.name}`);
+      else this.markNotConnected(p.name);
       // connecting or reconnecting: the link event that says connected starts the feed.
     }
   }
@@ -262,14 +277,57 @@ export class AppStore {
     );
   }
 
-  /** Pause: one click. The answer is toasted, but the switch shown is the one the core pushes after its read-back. */
+  /**
+   * Pause: one click. The answer is toasted, but the switch shown is the one the core pushes after its read-back.
+   * While the link is down the core queues it and says so (`pauseQueue`): this returns then, and the push that
+   * says it was applied (or failed) is the answer.
+   */
   async pause(name: string): Promise<void> {
-    const r = await this.call(this.api.pause({ name }), `Pause on ${name}`);
+    const call = this.call(this.api.pause({ name }), `Pause on ${name}`);
+    const queued = new Promise<'queued'>((resolve) => this.pauseWaiters.set(name, () => resolve('queued')));
+    const first = await Promise.race([call, queued]);
+    this.pauseWaiters.delete(name);
+    if (first === 'queued') {
+      this.background(call, `Pause on ${name}`);
+      return;
+    }
+    const r = first;
     if (r) {
       const text = r.changed ? `Paused ${name}: destructive tools refused (read back from .env).` : `${name} was already paused (read back from .env).`;
       this.toast(text, 'ok', r.selfModifyAllowed === false ? { name, selfModify: 'paused' } : null);
     }
     this.refreshInBackground(name);
+  }
+
+  private onPauseQueue(e: QueuedPause): void {
+    this.set({ pauseQueue: { ...this.state.pauseQueue, [e.name]: e } });
+    if (e.phase === 'queued') {
+      this.pauseWaiters.get(e.name)?.();
+      this.toast(e.message);
+    } else if (e.phase === 'applied') this.toast(e.message, 'ok', { name: e.name, selfModify: 'paused' });
+    else this.toast(`${e.message}${e.hint ? ` ${e.hint}` : ''}`, 'error');
+  }
+
+  /** "Not connected: <reason>" for `name`, or null while it is connected or still dialing (link-down.ts). */
+  notConnected(name: string): string | null {
+    return notConnectedText(name, this.state.droplets[name], this.state.connectErrors[name]?.text ?? null);
+  }
+
+  /** No view waits forever: what nobody could read says why (numbered, so a read begun before never replaces it). */
+  private markNotConnected(name: string): void {
+    const text = this.notConnected(name);
+    if (!text) return;
+    const n = (this.detailsIssued.get(name) ?? 0) + 1;
+    this.detailsIssued.set(name, n);
+    this.detailsApplied.set(name, n);
+    const empty: Details = { at: Date.now(), status: null, statusError: null, vault: null, vaultError: null, sandbox: null, sandboxError: null, backups: null, backupsError: null, down: null };
+    this.set({ details: { ...this.state.details, [name]: withNotConnected(this.state.details[name] ?? empty, text) } });
+  }
+
+  private clearConnectError(name: string): void {
+    if (!(name in this.state.connectErrors)) return;
+    const { [name]: _gone, ...rest } = this.state.connectErrors;
+    this.set({ connectErrors: rest });
   }
 
   /** Resume, after the person confirmed. */
@@ -317,6 +375,7 @@ export class AppStore {
       sandboxError: sb?.error ? sb.error.message : null,
       backups: bk?.result ?? null,
       backupsError: bk?.error ? bk.error.message : null,
+      down: null,
     };
     this.set({ details: { ...this.state.details, [name]: d } });
   }
@@ -332,8 +391,21 @@ export class AppStore {
   }
 
   async connect(name: string): Promise<void> {
-    const r = await this.call(this.api.connect({ name }), `Connecting to ${name}`);
-    if (!r) return;
+    const env = await settled(this.api.connect({ name }));
+    if (env.error) {
+      // Kept on the card (and in every view of this droplet) until a connection succeeds, not only in a toast.
+      const text = describe(env.error, `Connecting to ${name}`);
+      this.set({
+        connectErrors: {
+          ...this.state.connectErrors,
+          [name]: { text: `${env.error.message}${env.error.hint ? ` Fix: ${env.error.hint}` : ''}`, hostKeyRefused: env.error.detail?.hostKeyRefused === true },
+        },
+      });
+      this.markNotConnected(name);
+      this.toast(text, 'error');
+      return;
+    }
+    const r = env.result;
     if (r.status === 'confirm-host-key') {
       this.set({ hostKeyPrompt: { name, host: r.host, port: r.port, keyType: r.keyType, offered: r.offered } });
       return;

@@ -1,17 +1,36 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { ClippedText } from '../components/clipped-text.js';
+import { openModal, returnFocus } from '../components/focus.js';
 import type { AuditRow } from '../state/audit-rows.js';
 import { asText, oneLine } from '../text/inert.js';
 
-/** The detail drawer: the record's fields, each value inert and clipped. */
+/**
+ * The detail drawer: the record's fields, each value inert and clipped. A
+ * non-modal dialog: the feed, its search and filters stay usable beside it.
+ * It takes focus once, when it opens (onto Close), and gives it back to what
+ * opened it (the row) when it closes with focus inside it; a live record or a
+ * keystroke in the search re-renders it without moving focus.
+ */
 export function AuditDetail({ row, onClose }: { row: AuditRow; onClose(): void }) {
   const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+  const box = useRef<HTMLDivElement>(null);
+  // The latest onClose, read at the key press: the feed passes a new one on every render.
+  const latestClose = useRef(onClose);
+  latestClose.current = onClose;
+  useLayoutEffect(() => {
+    const opener = document.activeElement;
+    const drawer = box.current;
     close.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    const onKey = (e: KeyboardEvent) => {
+      // A modal dialog above owns Escape.
+      if (e.key === 'Escape' && !e.defaultPrevented && !openModal()) latestClose.current();
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      returnFocus(opener, drawer);
+    };
+  }, []);
   const parsed = useMemo(() => {
     if (row.kind !== 'record' && row.kind !== 'truncated') return null;
     try {
@@ -23,7 +42,7 @@ export function AuditDetail({ row, onClose }: { row: AuditRow; onClose(): void }
   }, [row]);
   const title = row.kind === 'record' ? `Record ${row.seq ?? ''} · ${row.tool}` : row.kind === 'truncated' ? `Record ${row.seq ?? '?'} · ${row.tool} (clipped)` : `${row.kind} marker`;
   return (
-    <aside className="drawer" role="dialog" aria-label={`Details: ${title}`}>
+    <div className="drawer" role="dialog" aria-label={`Details: ${title}`} ref={box}>
       <header className="row">
         <h2>{title}</h2>
         <span className="spacer" />
@@ -56,7 +75,7 @@ export function AuditDetail({ row, onClose }: { row: AuditRow; onClose(): void }
           <ClippedText label="Raw" text={row.kind === 'truncated' ? row.text : prettyJson(row.text)} fullLength={row.fullLength} />
         </>
       )}
-    </aside>
+    </div>
   );
 }
 

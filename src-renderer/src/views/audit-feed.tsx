@@ -3,14 +3,21 @@
  * records scroll smoothly. It follows the newest record only while the person
  * is at the bottom; scrolled up, new records are counted on a marker instead
  * of yanking the view away.
+ *
+ * By keyboard the list is one Tab stop (a roving tabindex over the rows'
+ * buttons): Up/Down, Home/End and PageUp/PageDown move between rows, Enter
+ * opens the drawer. The row under the cursor is always rendered, even when
+ * scrolled out of view, so focus is never dropped by the virtualizer.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AuditRow } from '../state/audit-rows.js';
 import { useAuditVersion, useStore } from '../state/hooks.js';
 import { Sparkline } from '../components/sparkline.js';
+import { WaitingText } from '../components/waiting-text.js';
 import { AuditDetail } from './audit-detail.js';
 import { applyFilter, distinct, isFiltered, NO_FILTER, type FeedFilter } from './audit-filters.js';
+import { indexOfRow, keyTarget } from './feed-keys.js';
 
 const ROW_H = 26;
 
@@ -36,8 +43,56 @@ export function AuditFeed({ name }: { name: string }) {
   const [unseen, setUnseen] = useState(0);
   const seenCount = useRef(0);
   const [selected, setSelected] = useState<AuditRow | null>(null);
+  // The keyboard cursor, by row id: indices shift as filters change and late records are put in their place.
+  const [cursor, setCursor] = useState<number | null>(null);
+  const focusWanted = useRef<number | null>(null);
+  const cursorIndex = useMemo(() => (cursor === null ? -1 : indexOfRow(rows, idx, cursor)), [rows, idx, version, cursor]);
+  // Always render the cursor's row, so the focused button survives scrolling it out of view.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const out = defaultRangeExtractor(range);
+      if (cursorIndex < 0 || cursorIndex >= range.count || out.includes(cursorIndex)) return out;
+      return [...out, cursorIndex].sort((a, b) => a - b);
+    },
+    [cursorIndex],
+  );
 
-  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
+  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12, rangeExtractor });
+  const items = virt.getVirtualItems();
+  // The row that takes the list's single Tab stop: the cursor's, else the newest while following, else the first in view.
+  const scrollTop = virt.scrollOffset ?? 0;
+  const stopIndex = cursorIndex >= 0 ? cursorIndex : atBottom.current && count > 0 ? count - 1 : (items.find((v) => v.start >= scrollTop)?.index ?? items[0]?.index ?? -1);
+
+  const focusRow = (id: number) => scroller.current?.querySelector<HTMLButtonElement>(`.feed-row[data-row-id="${id}"] .row-button`)?.focus({ preventScroll: true });
+  useLayoutEffect(() => {
+    if (focusWanted.current === null || focusWanted.current !== cursor) return;
+    focusWanted.current = null;
+    focusRow(cursor);
+  }, [cursor, cursorIndex]);
+
+  const moveTo = (to: number) => {
+    if (count === 0) return;
+    const i = Math.max(0, Math.min(count - 1, to));
+    const r = rowAt(i);
+    if (!r) return;
+    virt.scrollToIndex(i, { align: 'auto' });
+    // Already the cursor (its row is drawn): no re-render will come to move focus.
+    if (r.id === cursor) return focusRow(r.id);
+    focusWanted.current = r.id;
+    setCursor(r.id);
+  };
+  const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_H) / ROW_H) - 1);
+    const target = keyTarget(e.key, e.target === scroller.current ? null : stopIndex, stopIndex, count, page);
+    if (target === undefined) return;
+    e.preventDefault();
+    moveTo(target);
+  };
+  const open = (r: AuditRow) => {
+    setCursor(r.id);
+    setSelected(r);
+  };
 
   useEffect(() => {
     if (atBottom.current) {
@@ -120,17 +175,44 @@ export function AuditFeed({ name }: { name: string }) {
           <Sparkline rows={rows} now={now} version={version} />
         </span>
       </div>
-      <div className="feed-body" ref={scroller} onScroll={onScroll} role="list" aria-label="Audit records" tabIndex={0}>
+      <div
+        className="feed-body"
+        ref={scroller}
+        onScroll={onScroll}
+        onKeyDown={onListKey}
+        role="list"
+        aria-label="Audit records"
+        data-focus-home={count === 0 || !items.some((v) => v.index === stopIndex) ? '' : undefined}
+      >
         {count === 0 ? (
           <p className="empty">
-            {rows.length === 0 ? (store.following ? 'No tool calls recorded yet. New ones appear here as the agent makes them.' : 'Connecting to the feed…') : 'No record matches these filters.'}
+            {rows.length === 0 ? (
+              store.following ? (
+                'No tool calls recorded yet. New ones appear here as the agent makes them.'
+              ) : (
+                <WaitingText name={name} text="Connecting to the feed…" />
+              )
+            ) : (
+              'No record matches these filters.'
+            )}
           </p>
         ) : (
           <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-            {virt.getVirtualItems().map((v) => {
+            {items.map((v) => {
               const r = rowAt(v.index);
               if (!r) return null;
-              return <FeedRow key={r.id} row={r} top={v.start} active={selected?.id === r.id} onOpen={() => setSelected(r)} />;
+              return (
+                <FeedRow
+                  key={r.id}
+                  row={r}
+                  index={v.index}
+                  top={v.start}
+                  active={selected?.id === r.id}
+                  tabStop={v.index === stopIndex}
+                  onFocus={() => cursor !== r.id && setCursor(r.id)}
+                  onOpen={() => open(r)}
+                />
+              );
             })}
           </div>
         )}
@@ -145,12 +227,30 @@ export function AuditFeed({ name }: { name: string }) {
   );
 }
 
-function FeedRow({ row, top, active, onOpen }: { row: AuditRow; top: number; active: boolean; onOpen(): void }) {
+function FeedRow({ row, index, top, active, tabStop, onFocus, onOpen }: { row: AuditRow; index: number; top: number; active: boolean; tabStop: boolean; onFocus(): void; onOpen(): void }) {
   const marker = row.kind !== 'record';
   const cls = `feed-row ${marker ? `marker marker-${row.kind}${row.severity ? ` sev-${row.severity}` : ''}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
   return (
-    <div role="listitem" className={cls} style={{ transform: `translateY(${top}px)` }} data-seq={row.seq ?? undefined} data-stream={row.stream ?? undefined} data-kind={row.kind}>
-      <button type="button" className="row-button" onClick={onOpen} title="Open details">
+    <div
+      role="listitem"
+      className={cls}
+      style={{ transform: `translateY(${top}px)` }}
+      data-row-id={row.id}
+      data-index={index}
+      data-seq={row.seq ?? undefined}
+      data-stream={row.stream ?? undefined}
+      data-kind={row.kind}
+    >
+      <button
+        type="button"
+        className="row-button"
+        onClick={onOpen}
+        onFocus={onFocus}
+        tabIndex={tabStop ? 0 : -1}
+        data-focus-home={tabStop ? '' : undefined}
+        title="Open details (Enter)"
+        aria-haspopup="dialog"
+      >
         <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
           {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : (row.seq ?? '—')}
         </span>

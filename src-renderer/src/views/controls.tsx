@@ -225,7 +225,7 @@ function RestartTimeline({ restarts, now }: { restarts: string[]; now: number })
   const start = now - 60 * 60_000;
   const marks = restarts.map((r) => Date.parse(r)).filter((t) => Number.isFinite(t));
   return (
-    <div className="timeline" aria-label={`Restart timeline: ${restarts.length} restart(s) counted`}>
+    <figure className="timeline" aria-label={`Restart timeline: ${restarts.length} restart(s) counted`}>
       <div className="timeline-bar">
         {marks
           .filter((t) => t >= start)
@@ -245,6 +245,6 @@ function RestartTimeline({ restarts, now }: { restarts: string[]; now: number })
           ))}
         </ol>
       )}
-    </div>
+    </figure>
   );
 }

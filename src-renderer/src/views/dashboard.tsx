@@ -16,6 +16,7 @@ import { holdWord, loopWord, switchView } from '../state/switch-view.js';
 import { ReadAge, StaleMark, SwitchBadge } from '../components/switch-state.js';
 import { ago, useNow } from '../components/time.js';
 import { legible, oneLine } from '../text/inert.js';
+import { clause, type ConnectError, type QueuedPause } from '../state/link-down.js';
 
 interface Problem {
   severity: 'critical' | 'warning';
@@ -40,14 +41,33 @@ export function Dashboard() {
       <h1>Droplets</h1>
       <div className="cards">
         {s.profiles.map((p) => (
-          <DropletCard key={p.name} profile={p} drop={s.droplets[p.name]} details={s.details[p.name]} alerts={controlAlerts(s.warnings, s.dismissed, p.name).map((a) => a.warning)} />
+          <DropletCard
+            key={p.name}
+            profile={p}
+            drop={s.droplets[p.name]}
+            details={s.details[p.name]}
+            alerts={controlAlerts(s.warnings, s.dismissed, p.name).map((a) => a.warning)}
+            connectError={s.connectErrors[p.name] ?? null}
+            queued={s.pauseQueue[p.name] ?? null}
+          />
         ))}
       </div>
     </section>
   );
 }
 
-function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView; drop: DropletStateView | undefined; details: Details | undefined; alerts: WarningView[] }) {
+interface CardProps {
+  profile: ProfileView;
+  drop: DropletStateView | undefined;
+  details: Details | undefined;
+  alerts: WarningView[];
+  /** A failed connect's message and fix: stays until a connection succeeds. */
+  connectError: ConnectError | null;
+  /** A Pause pressed while the link was down (queued, applied or failed). */
+  queued: QueuedPause | null;
+}
+
+function DropletCard({ profile, drop, details, alerts, connectError, queued }: CardProps) {
   const app = useStore();
   const now = useNow();
   const go = (view: ViewName) => app.set({ selected: profile.name, view });
@@ -59,6 +79,7 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
   const bd = st && st.breaker.state === breaker ? st.breaker : null;
   const problems: Problem[] = [];
   const markId = `stale-${profile.name}`;
+  const retry = { label: 'Retry', run: () => app.background(app.connect(profile.name), `Connecting to ${profile.name}`) };
 
   let linkText: string;
   switch (link.state) {
@@ -70,7 +91,7 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
       linkText = `Reconnecting in ${left}s (attempt ${link.attempt})`;
       problems.push({
         severity: 'warning',
-        text: `Link lost: ${link.reason}. Retrying in ${left}s${drop?.downSince ? `; down ${ago(drop.downSince, now)}` : ''}.`,
+        text: `Link lost: ${clause(link.reason)}. Retrying in ${left}s${drop?.downSince ? `; down ${ago(drop.downSince, now)}` : ''}.`,
         fix: { label: 'Reconnect now', run: () => app.background(app.connect(profile.name), `Connecting to ${profile.name}`) },
       });
       break;
@@ -82,15 +103,17 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
       linkText = 'Not connected';
       problems.push({
         severity: 'critical',
-        text: link.hostKeyRefused ? `Host key refused: ${link.reason}` : `Connection failed: ${link.reason}`,
-        ...(link.hostKeyRefused
-          ? { fix: { label: 'Open settings', run: () => go('settings') } }
-          : { fix: { label: 'Retry', run: () => app.background(app.connect(profile.name), `Connecting to ${profile.name}`) } }),
+        // The connect call's message carries the fix too; the link's reason alone does not.
+        text: `${link.hostKeyRefused ? 'Host key refused' : 'Connection failed'}: ${connectError?.text ?? link.reason}`,
+        ...(link.hostKeyRefused ? { fix: { label: 'Open settings', run: () => go('settings') } } : { fix: retry }),
       });
       break;
     default:
       linkText = 'Not connected';
-      problems.push({ severity: 'warning', text: 'Not connected.', fix: { label: 'Connect', run: () => app.background(app.connect(profile.name), `Connecting to ${profile.name}`) } });
+      // A connect refused before any link existed (a changed host key, the port closed) keeps its reason here until one succeeds.
+      if (connectError)
+        problems.push({ severity: 'critical', text: `Not connected: ${connectError.text}`, fix: connectError.hostKeyRefused ? { label: 'Open settings', run: () => go('settings') } : retry });
+      else problems.push({ severity: 'warning', text: 'Not connected.', fix: { label: 'Connect', run: retry.run } });
   }
 
   for (const w of alerts.slice(0, 3)) {
@@ -114,7 +137,8 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
     if (st.agent && st.agent.state !== 'running') problems.push({ severity: 'critical', text: `Agent container ${st.agent.name} is ${st.agent.state}.` });
     if (!st.agent && st.agentError) problems.push({ severity: 'warning', text: `Agent unknown: ${st.agentError}` });
   }
-  if (details?.statusError)
+  // While the link is down its own problem above says why; the details' "not connected" would only repeat it.
+  if (details?.statusError && !details.down)
     problems.push({ severity: 'warning', text: details.statusError, fix: { label: 'Retry', run: () => app.background(app.refresh(profile.name), `Reading the details of ${profile.name}`) } });
   if (drop && drop.fabrications > 0)
     problems.push({ severity: 'critical', text: `${drop.fabrications} reply claim(s) with no tool call behind them.`, fix: { label: 'Review warnings', run: () => go('warnings') } });
@@ -132,7 +156,7 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
 
   const bk = details?.backups;
   if (bk && !bk.health.ok) problems.push({ severity: 'warning', text: `Backups: ${bk.health.problems[0] ?? 'not healthy'}`, fix: { label: 'Open data', run: () => go('data') } });
-  if (details?.backupsError) problems.push({ severity: 'warning', text: `Backups: ${details.backupsError}`, fix: { label: 'Open data', run: () => go('data') } });
+  if (details?.backupsError && !details.down) problems.push({ severity: 'warning', text: `Backups: ${details.backupsError}`, fix: { label: 'Open data', run: () => go('data') } });
   const tone = problems.some((p) => p.severity === 'critical') ? 'critical' : problems.length ? 'warning' : 'ok';
   return (
     <article className={`card tone-${tone}`} aria-label={`Droplet ${profile.name}`}>
@@ -145,6 +169,7 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
           {linkText}
         </span>
       </header>
+      <QueuedPauseNote q={queued} allowedNow={!sw.stale && sw.selfModify === 'allowed'} now={now} />
       <StaleMark v={sw} id={markId} />
       <div className={sw.stale ? 'values stale' : 'values'}>
         <dl className="facts grid2" aria-label={`Switch of ${profile.name}`} aria-describedby={sw.stale ? markId : undefined}>
@@ -182,7 +207,7 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
               </dd>
             </>
           )}
-          {details?.vaultError && !v && (
+          {details?.vaultError && !v && !details.down && (
             <>
               <dt>Vault</dt>
               <dd className="muted">{details.vaultError}</dd>
@@ -208,7 +233,7 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
               <dd className="mono small">{link.hostKey}</dd>
             </>
           )}
-          {details && (
+          {details && (st || v || sb || bk) && (
             <>
               <dt>Health read</dt>
               <dd>
@@ -240,5 +265,26 @@ function DropletCard({ profile, drop, details, alerts }: { profile: ProfileView;
         st && !sw.stale && <p className="allgood">All checks pass.</p>
       )}
     </article>
+  );
+}
+
+/**
+ * A Pause pressed while the link was down: "will be applied on reconnect",
+ * then that it was (or why not). The applied note is a past action with its
+ * time; it is hidden once the switch reads allowed again, so it never sits
+ * beside a header that says otherwise.
+ */
+function QueuedPauseNote({ q, allowedNow, now }: { q: QueuedPause | null; allowedNow: boolean; now: number }) {
+  if (!q || (q.phase === 'applied' && allowedNow)) return null;
+  const text =
+    q.phase === 'queued'
+      ? `Pause pressed ${ago(q.at, now)} while the link is down: it will be applied on reconnect, before anything else.`
+      : q.phase === 'applied'
+        ? `Pause applied on reconnect ${ago(q.at, now)}: ${q.message}`
+        : `${q.message}${q.hint ? ` ${q.hint}` : ''}`;
+  return (
+    <p className={q.phase === 'failed' ? 'problem p-critical' : q.phase === 'queued' ? 'problem p-warning' : 'small'} role="status" data-testid="pause-queue" data-phase={q.phase}>
+      {text}
+    </p>
   );
 }

@@ -28,7 +28,7 @@ export function SignOutPanel({ name }: { name: string }) {
     if (r) setDone(r);
   };
   return (
-    <div className="panel" aria-label="Sign the agent out">
+    <section className="panel" aria-label="Sign the agent out">
       <h2>Sign the agent out everywhere</h2>
       <p className="small muted">Empties the agent's browser profile on the droplet (its cookies never leave it). The agent is then logged out of every website.</p>
       <button type="button" className="danger" disabled={busy} onClick={() => setAsk(true)}>
@@ -54,7 +54,7 @@ export function SignOutPanel({ name }: { name: string }) {
           <p>It cannot be undone; the agent stays paused until you resume it.</p>
         </Confirm>
       )}
-    </div>
+    </section>
   );
 }
 
@@ -75,7 +75,7 @@ export function DeleteDataPanel({ name, exportedAt }: { name: string; exportedAt
     else setDone(r.result);
   };
   return (
-    <div className="panel" aria-label="Delete my data">
+    <section className="panel" aria-label="Delete my data">
       <h2>Delete my data</h2>
       <p className="small muted">
         Deletes the conversation archive, the vault entries, the waitlist, the browser profile and the snapshots on the droplet, after pausing. The audit log and the receipts are kept (they are the
@@ -131,6 +131,6 @@ export function DeleteDataPanel({ name, exportedAt }: { name: string; exportedAt
           <p>Without an export from this app in the last 24 hours it is refused, unless you tick the box below.</p>
         </TypedConfirm>
       )}
-    </div>
+    </section>
   );
 }

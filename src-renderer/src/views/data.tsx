@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EventPayload, ResultOf } from '../../../src-main/ipc/api.js';
 import { clock } from '../components/time.js';
+import { WaitingText } from '../components/waiting-text.js';
 import { settled } from '../state/app-store.js';
 import { useStore } from '../state/hooks.js';
 import { formatBytes, oneLine } from '../text/inert.js';
@@ -69,7 +70,9 @@ export function Data({ name }: { name: string }) {
           errors.backups ? (
             <p className="problem p-warning">{oneLine(errors.backups, 300)}</p>
           ) : (
-            <p className="muted">Reading the backups volume…</p>
+            <p className="muted">
+              <WaitingText name={name} text="Reading the backups volume…" />
+            </p>
           )
         ) : (
           <>
@@ -93,7 +96,7 @@ export function Data({ name }: { name: string }) {
       <div className="panel">
         <h2>Self-modify snapshots</h2>
         {!snaps ? (
-          <p className="muted">{errors.snaps ?? 'Reading snapshots…'}</p>
+          <p className="muted">{errors.snaps ?? <WaitingText name={name} text="Reading snapshots…" />}</p>
         ) : snaps.snapshots.length === 0 ? (
           <p className="muted">
             No snapshots in {snaps.dir}.{snaps.warning ? ` ${snaps.warning}` : ''}

@@ -90,14 +90,14 @@ export function Diff({ name, target }: { name: string; target: DiffTarget | null
             {diff.files.length} file(s) differ, {diff.unchanged} unchanged{diff.omitted > 0 ? `, ${diff.omitted} more left out (listing bound reached)` : ''}.
           </p>
           {diff.files.map((f) => (
-            <div className="panel diff-file" key={f.path} aria-label={`Changes to ${f.path}`}>
+            <section className="panel diff-file" key={f.path} aria-label={`Changes to ${f.path}`}>
               <h2 className="mono">{oneLine(f.path, 200)}</h2>
               <p className="small">
                 <span className="badge">{f.change}</span> {described(f)}
               </p>
               {f.patch !== null && <UnifiedDiff patch={f.patch} label={`Unified diff of ${f.path}`} />}
               {f.patchTruncated && <p className="small muted">The diff was cut at the output bound.</p>}
-            </div>
+            </section>
           ))}
         </>
       )}

@@ -25,7 +25,7 @@ export function HoldPausePanel({ name }: { name: string }) {
   };
   const descId = `hold-desc-${name}`;
   return (
-    <div className="panel" aria-labelledby="hold-h">
+    <section className="panel" aria-labelledby="hold-h">
       <h2 id="hold-h">Hold the pause</h2>
       <p id={descId} className="small">
         While {name} is paused from this app, anything that turns destructive tools back on without an operator receipt is undone within a second, with an alert and a receipt of its own.
@@ -47,6 +47,6 @@ export function HoldPausePanel({ name }: { name: string }) {
           {hold ? holdWord(hold) : 'not connected'}
         </span>
       </div>
-    </div>
+    </section>
   );
 }

@@ -10,7 +10,7 @@ type Change = ResultOf<'incident'>['changes'][number];
 export function IncidentChanges({ name, changes, onRollback }: { name: string; changes: Change[]; onRollback: ((snapshot: string) => void) | null }) {
   const app = useStore();
   return (
-    <div className="panel" aria-label="Changes before the restarts">
+    <section className="panel" aria-label="Changes before the restarts">
       <h2>Changes before the restarts</h2>
       {changes.length === 0 ? (
         <p className="muted">No self_modify_code call in the audit log before the first restart.</p>
@@ -50,7 +50,7 @@ export function IncidentChanges({ name, changes, onRollback }: { name: string; c
                     Diff
                   </button>
                   {onRollback && (
-                    <button type="button" onClick={() => onRollback(c.snapshot!)} aria-label={`Roll back to ${c.snapshot}`}>
+                    <button type="button" onClick={() => onRollback(c.snapshot!)} aria-label={`Roll back to this: ${c.snapshot}`}>
                       Roll back to this…
                     </button>
                   )}
@@ -60,6 +60,6 @@ export function IncidentChanges({ name, changes, onRollback }: { name: string; c
           ))}
         </ol>
       )}
-    </div>
+    </section>
   );
 }

@@ -7,7 +7,7 @@ type Restart = ResultOf<'incident'>['restarts'][number];
 
 export function IncidentRestarts({ restarts }: { restarts: Restart[] }) {
   return (
-    <div className="panel" aria-label="Restarts">
+    <section className="panel" aria-label="Restarts">
       <h2>Restarts ({restarts.length})</h2>
       {restarts.length === 0 ? (
         <p className="muted">Docker reported no restart in the window.</p>
@@ -22,21 +22,23 @@ export function IncidentRestarts({ restarts }: { restarts: Restart[] }) {
               {r.logs.length === 0 ? (
                 <p className="small muted">It logged nothing before it died.</p>
               ) : (
-                <pre className="value log-lines" aria-label={`Last lines before restart ${i + 1}`}>
-                  {r.logs.map((l, j) => (
-                    <span key={j} className={l.stream === 'stderr' ? 'log-err' : undefined}>
-                      {l.stream === 'stderr' ? 'err ' : 'out '}
-                      {legible(l.text)}
-                      {'\n'}
-                    </span>
-                  ))}
-                </pre>
+                <figure className="text-block" aria-label={`Last lines before restart ${i + 1}`}>
+                  <pre className="value log-lines" tabIndex={0}>
+                    {r.logs.map((l, j) => (
+                      <span key={j} className={l.stream === 'stderr' ? 'log-err' : undefined}>
+                        {l.stream === 'stderr' ? 'err ' : 'out '}
+                        {legible(l.text)}
+                        {'\n'}
+                      </span>
+                    ))}
+                  </pre>
+                </figure>
               )}
               {r.logsTruncated && <p className="small muted">Earlier lines left out.</p>}
             </li>
           ))}
         </ol>
       )}
-    </div>
+    </section>
   );
 }

@@ -61,7 +61,7 @@ export function Incident({ name }: { name: string }) {
         !error && <p className="muted">Gathering the restarts, their logs and the changes before them…</p>
       ) : (
         <>
-          <div className="panel" aria-label="The trip">
+          <section className="panel" aria-label="The trip">
             <h2>The trip</h2>
             <p>
               {inc.stillTripped ? <span className="badge b-failed">breaker still tripped</span> : <span className="badge b-ok">re-armed since</span>} Tripped {clock(inc.trippedAt)} by{' '}
@@ -69,8 +69,8 @@ export function Incident({ name }: { name: string }) {
               {breaker && breaker !== (inc.stillTripped ? 'tripped' : 'armed') ? ` (the breaker now reads ${breaker})` : ''}.
             </p>
             {inc.source === 'receipt' && <p className="small muted">From the last trip receipt: the breaker was re-armed after it.</p>}
-          </div>
-          <div className="panel" aria-label="Suggested fix">
+          </section>
+          <section className="panel" aria-label="Suggested fix">
             <h2>Suggested fix</h2>
             {inc.suggestion ? (
               <>
@@ -91,11 +91,11 @@ export function Incident({ name }: { name: string }) {
             ) : (
               <p className="muted">No self-modification with a snapshot came before the restarts, so there is nothing to suggest rolling back to.</p>
             )}
-          </div>
+          </section>
           <IncidentChanges name={name} changes={inc.changes} onRollback={canRollback ? startRollback : null} />
           <IncidentRestarts restarts={inc.restarts} />
           {inc.warnings.length > 0 && (
-            <div className="panel" aria-label="Could not gather">
+            <section className="panel" aria-label="Could not gather">
               <h2>Could not gather</h2>
               <ul className="problems">
                 {inc.warnings.map((w, i) => (
@@ -104,7 +104,7 @@ export function Incident({ name }: { name: string }) {
                   </li>
                 ))}
               </ul>
-            </div>
+            </section>
           )}
         </>
       )}

@@ -75,7 +75,7 @@ export function RollbackFlow({ name, snapshot, onUndo, onClose }: { name: string
     );
   }
   return (
-    <div className="panel rollback" aria-label="Rollback">
+    <section className="panel rollback" aria-label="Rollback">
       <div className="row">
         <h2 ref={heading} tabIndex={-1}>
           Rollback to <span className="mono">{snapshot}</span>
@@ -101,6 +101,6 @@ export function RollbackFlow({ name, snapshot, onUndo, onClose }: { name: string
         </p>
       )}
       {phase.at === 'done' && <RollbackResultPanel name={name} result={phase.result} onUndo={onUndo} />}
-    </div>
+    </section>
   );
 }

@@ -88,9 +88,12 @@ export function Sandbox({ name }: { name: string }) {
           </button>
         </form>
         <p className="small muted">Runs /bin/sh -c in a fresh container: no network, read-only, 128 MiB, removed on exit. Leaves a receipt.</p>
-        <pre className="value terminal" aria-label="Sandbox output" aria-live="polite">
-          {legible(out) || (running ? 'Waiting for output…' : 'Output appears here as the command runs.')}
-        </pre>
+        {/* The name is on a figure: a <pre> is generic and may not carry one. It scrolls, so it takes focus (arrow keys scroll it). */}
+        <figure className="text-block" aria-label="Sandbox output">
+          <pre className="value terminal" aria-live="polite" tabIndex={0}>
+            {legible(out) || (running ? 'Waiting for output…' : 'Output appears here as the command runs.')}
+          </pre>
+        </figure>
         {result && <p role="status">{result}</p>}
       </div>
     </section>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { clock } from '../components/time.js';
 import { describe, settled } from '../state/app-store.js';
 import { useAppState, useStore } from '../state/hooks.js';
+import { ShortcutsSetting } from './shortcuts-setting.js';
 
 /** Droplet profiles (with the pinned host key) and notification mutes. */
 export function Settings() {
@@ -26,7 +27,9 @@ export function Settings() {
               <th>address</th>
               <th>host key (pinned)</th>
               <th>agent home</th>
-              <th />
+              <th>
+                <span className="sr-only">actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -70,6 +73,7 @@ export function Settings() {
           </button>
         </div>
       </div>
+      <ShortcutsSetting />
     </section>
   );
 }

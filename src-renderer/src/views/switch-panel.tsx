@@ -26,7 +26,7 @@ export function SwitchPanel({ name }: { name: string }) {
   };
 
   return (
-    <div className="panel" aria-labelledby="switch-h">
+    <section className="panel" aria-labelledby="switch-h">
       <h2 id="switch-h">Destructive tools</h2>
       <StaleMark v={sw} id={markId} />
       <p className={sw.stale ? 'stale' : undefined} aria-describedby={sw.stale ? markId : undefined}>
@@ -55,11 +55,16 @@ export function SwitchPanel({ name }: { name: string }) {
         </p>
       )}
       {confirm && <ResumeDialog name={name} onConfirm={() => app.background(resume(), `Resuming ${name}`)} onCancel={() => setConfirm(false)} />}
-    </div>
+    </section>
   );
 }
 
-/** Pause one droplet: one click, never asks (the safe direction). */
+/**
+ * Pause one droplet: one click, never asks (the safe direction). Its visible
+ * words are always part of its accessible name (WCAG 2.5.3, so a voice command
+ * "click Pause" works): the switch's state is said by the badge beside it, not
+ * by the button ("Paused" was a name mismatch).
+ */
 export function PauseButton({ name, paused, compact }: { name: string; paused: boolean; compact?: boolean }) {
   const app = useStore();
   const [busy, setBusy] = useState(false);
@@ -74,8 +79,15 @@ export function PauseButton({ name, paused, compact }: { name: string; paused: b
     }
   };
   return (
-    <button type="button" className="pause" onClick={() => app.background(pause(), `Pausing ${name}`)} aria-busy={busy} aria-label={`Pause destructive tools on ${name}`} title="Shift+P">
-      {busy ? 'Pausing…' : paused ? (compact ? 'Paused' : 'Paused — pause again') : compact ? 'Pause' : 'Pause destructive tools'}
+    <button
+      type="button"
+      className="pause"
+      onClick={() => app.background(pause(), `Pausing ${name}`)}
+      aria-busy={busy}
+      aria-label={`Pause destructive tools on ${name}`}
+      title={paused ? 'Paused now; pressing it pauses again (Shift+P)' : 'Shift+P'}
+    >
+      {busy ? 'Pausing…' : compact ? 'Pause' : 'Pause destructive tools'}
     </button>
   );
 }

@@ -106,7 +106,8 @@ function WarningCard({ w, canAck }: { w: WarningView; canAck: boolean }) {
       {(w.kind === 'control-tampered' || w.kind === 'hold-pause' || w.kind === 'destructive-while-paused') && <ControlFacts kind={w.kind} d={d} />}
       {w.kind === 'fabrication' && calls !== null && (
         <div className="receipts">
-          <h3>Tool calls in this turn</h3>
+          {/* h2 under the page's h1 (an h3 here skipped a level), styled as the small section titles. */}
+          <h2 className="subhead">Tool calls in this turn</h2>
           {calls.length === 0 ? (
             <p className="field-error">None: no tool call backs this claim.</p>
           ) : (
