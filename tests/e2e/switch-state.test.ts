@@ -249,6 +249,13 @@ describe('console: the switch as read', { timeout: 600_000 }, () => {
     await go(/^Dashboard/);
     const c = card('reference');
     const known = /^(paused|destructive tools allowed)$/;
+    // A known, settled state first: the last test turned hold-pause back on while the agent's flip to 1 stood, and
+    // hold-pause putting the pause back could land after `before` was read (CI saw "last read: paused" once).
+    await harness.session.pause('reference');
+    await c
+      .getByTestId('switch-state')
+      .filter({ hasText: /^paused$/ })
+      .waitFor({ timeout: WATCH_DEADLINE });
     const before = (await c.getByTestId('switch-state').filter({ hasText: known }).textContent({ timeout: WATCH_DEADLINE })) ?? '';
     await ref.killSshd();
     const mark = c.getByTestId('stale-mark');
