@@ -33,6 +33,7 @@ import { SeqTracker, seqAlertDetail } from './seq-check.js';
 import { WitnessStore, type Observation } from './witness-store.js';
 import { background, reportError } from '../log/logger.js';
 import type { FeedPosition, FeedPositions } from './feed-position.js';
+import { abortableDelay } from '../time/abortable-delay.js';
 
 export interface FeedOptions {
   /** Keep following after catching up (default: stop once caught up). */
@@ -351,7 +352,7 @@ export class AuditFeed {
     if (this.fastFailures > 20) throw new StratamError('connect', 'The audit follower keeps ending right after it starts.', { hint: 'Check the droplet with `stratam doctor`.' });
     this.emitDiag({ kind: 'connection', state: 'lost', detail: 'The follower channel closed; resuming at the last complete line.' });
     this.flushWitness();
-    await delay(this.opts.retryDelayMs ?? 200, this.opts.signal);
+    await abortableDelay(this.opts.retryDelayMs ?? 200, this.opts.signal);
   }
 
   /** The first failure of a frame's handling stops this follower; the loop decides what follows. */
@@ -627,16 +628,4 @@ export class AuditFeed {
   private close(): void {
     for (const s of this.streams.values()) s.witness?.close();
   }
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

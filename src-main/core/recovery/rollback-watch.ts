@@ -12,6 +12,7 @@ import { inspectContainer, type ContainerFacts } from '../docker/agent-status.js
 import type { Droplet } from '../droplet/droplet.js';
 import { StratamError } from '../errors.js';
 import type { RollbackResult } from './recovery-types.js';
+import { abortableDelay } from '../time/abortable-delay.js';
 
 /** Docker's own default stop timeout: the agent gets this long to exit on SIGTERM. */
 const STOP_TIMEOUT_S = 10;
@@ -44,17 +45,6 @@ export interface WatchOutcome {
   detail: string;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 function interrupted(): StratamError {
   return new StratamError('failed', 'The watch was interrupted before it could say whether the agent stays up.', {
     hint: 'Run `stratam status` to see the agent container; the restored code is in place and the droplet is still paused.',
@@ -74,7 +64,7 @@ export async function watchAgent(droplet: Droplet, after: ContainerFacts, second
   const end = started + seconds * 1000;
   let last = after;
   for (;;) {
-    await sleep(POLL_MS, signal);
+    await abortableDelay(POLL_MS, signal);
     if (signal?.aborted) throw interrupted();
     last = await inspectOrFail(droplet, after.name);
     const at = `${((Date.now() - started) / 1000).toFixed(1)} s in`;

@@ -9,6 +9,7 @@
 import type { Droplet } from '../droplet/droplet.js';
 import { describeError } from '../errors.js';
 import { watcherArgv, type WatchedPath, type WatcherLine } from './watcher-script.js';
+import { abortableDelay } from '../time/abortable-delay.js';
 
 export interface WatcherProcessHandlers {
   /** A line from run number `run` (1 for the first start). */
@@ -60,16 +61,8 @@ export async function runWatcherProcess(droplet: Droplet, paths: readonly Watche
     }
     // A run that got going earns a quick restart; one that died at once backs off.
     delay = lines > 1 ? FIRST_DELAY_MS : Math.min(delay * 2, MAX_DELAY_MS);
-    // The listener goes when the wait ends either way: one left per restart would pile up on the
-    // session's signal over weeks of reconnects (the soak saw MaxListenersExceededWarning at 11).
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, delay);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    // abortableDelay drops its listener when the wait ends: one left per restart piled up on the
+    // session's signal over reconnects (the soak saw MaxListenersExceededWarning at 11).
+    await abortableDelay(delay, signal);
   }
 }
