@@ -19,7 +19,7 @@ import { deepLinkHash, notificationTarget } from '../../src-main/ipc/deep-link.j
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import { recoveryImplementations } from '../../src-main/ipc/recovery-handlers.js';
 import { CRASHING_CODE, DEFAULT_ENV, HEALTHY_CODE } from '../helpers/reference-droplet.js';
-import { localProfile } from './local-profile.js';
+import { localProfile, observedHandlers } from './local-profile.js';
 
 const SNAP = '20261201T040000Z-faster-replies';
 let root: string;
@@ -43,15 +43,7 @@ before(async () => {
   session = new Session({ stateDir: join(root, 'state'), watch: { breaker: false, audit: false, fabrication: false, control: false } });
   await session.profiles.save(localProfile(root, 'opt'));
   await session.connect('here');
-  touched = [];
-  const observed = new Proxy(session, {
-    get(target, prop, receiver) {
-      touched.push(String(prop));
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-  handlers = createHandlers(observed);
+  ({ handlers, touched } = observedHandlers(session));
 });
 after(async () => {
   await session.close();

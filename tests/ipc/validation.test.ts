@@ -15,7 +15,7 @@ import { channels } from '../../src-main/ipc/channels.js';
 import { events } from '../../src-main/ipc/events.js';
 import { createHandlers } from '../../src-main/ipc/handlers.js';
 import { DEFAULT_ENV } from '../helpers/reference-droplet.js';
-import { localProfile } from './local-profile.js';
+import { localProfile, observedHandlers } from './local-profile.js';
 
 let root: string;
 let session: Session;
@@ -32,15 +32,7 @@ before(async () => {
   session = new Session({ stateDir: join(root, 'state'), watch: { breaker: false, audit: false } });
   await session.profiles.save(localProfile(root, 'opt'));
   await session.connect('here');
-  touched = [];
-  const observed = new Proxy(session, {
-    get(target, prop, receiver) {
-      touched.push(String(prop));
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-  handlers = createHandlers(observed);
+  ({ handlers, touched } = observedHandlers(session));
 });
 after(async () => {
   await session.close();
