@@ -85,8 +85,7 @@ describe('console: axe on every view in both schemes, and the layout at three si
         throw new Error(`Twelve restarts did not trip the breaker; the card says: ${await page.getByRole('article', { name: 'Droplet reference' }).textContent()}`);
       }
     }
-    // The fabrication scanner reads the archive on from its end when its watch starts (after the connect, by now long
-    // started): an unbacked "I deployed" for Warnings.
+    // The fabrication scanner reads the archive on from where it ended at connect: an unbacked "I deployed" for Warnings.
     say({ turn: 't_fab', role: 'user', content: 'Can you deploy the new build?' });
     say({ turn: 't_fab', role: 'assistant', content: 'Sure thing. I deployed the new build to production and everything is green.' });
     say({ turn: 't_next', role: 'user', content: 'thanks' });

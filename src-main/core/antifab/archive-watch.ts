@@ -4,14 +4,15 @@
  * over the open connection (a stat a second, no process left on the droplet)
  * and reads only the new bytes.
  *
- * It starts at the current end, or where the app last read to (`startOffset`,
- * saved per droplet: what was written while the app was closed is judged on
- * the next start, with the audit feed resuming from its own saved position so
- * the turns' tool calls are there); the full history is `stratam antifab
- * scan`'s job. A vault rotation rewrites the
- * archive with tokens of the same length (same plaintext, same timestamps),
- * so offsets stay valid across it; a file that shrinks was replaced, and
- * reading resumes at its new end rather than replaying it.
+ * It starts at the current end, or at `startOffset`: where the archive ended
+ * when the app connected, or where the app last read to (saved per droplet:
+ * what was written while the app was closed is judged on the next start,
+ * with the audit feed resuming from its own saved position so the turns' tool
+ * calls are there); the full history is `stratam antifab scan`'s job. A vault
+ * rotation rewrites the archive with tokens of the same length (same
+ * plaintext, same timestamps), so offsets stay valid across it; a file that
+ * shrinks was replaced, and reading resumes at its new end rather than
+ * replaying it.
  */
 import type { Droplet } from '../droplet/droplet.js';
 import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
@@ -78,8 +79,10 @@ export class ArchiveWatcher {
     const st = await this.droplet.stat(this.path);
     const size = st?.size ?? 0;
     if (this.offset < 0 && this.opts.startOffset !== undefined && this.opts.startOffset <= size) {
-      // Where the app last read to: what came in since is read now.
+      // Where the app last read to (or where the archive ended at connect): what came in since is read now. Saved
+      // at once, so a run that ends before anything new arrives still resumes here next time.
       this.offset = this.opts.startOffset;
+      this.opts.onOffset?.(this.offset);
     }
     if (this.offset < 0 || size < this.offset) {
       // First look, or the file was replaced by a shorter one: start at its end.

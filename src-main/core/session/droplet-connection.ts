@@ -27,7 +27,7 @@ import { CatchUpStore, type CatchUpPoint } from './catch-up-store.js';
 import { startControlWatch, type ControlHandle } from './control-watcher.js';
 import { initialState, withLink, withRead, type DropletState, type Warning } from './droplet-state.js';
 import type { SessionEvent } from './session-events.js';
-import { startAuditFollow, startBreakerWatch, startFabricationWatch, type AuditWatch, type FabricationWatch, type WatchSink, type Watchers } from './watchers.js';
+import { archiveEnd, startAuditFollow, startBreakerWatch, startFabricationWatch, type AuditWatch, type FabricationWatch, type WatchSink, type Watchers } from './watchers.js';
 import { background } from '../log/logger.js';
 
 /** What a connection needs from the session around it. */
@@ -272,6 +272,9 @@ export class DropletConnection {
     if (watch?.audit !== false) {
       // From the saved point when there is one: what was written while the app was closed is judged now.
       if (saved) this.openWindow('start');
+      // Without one, from the archive's end now, at connect: the feed can take seconds to catch up under load, and a
+      // reply written meanwhile is judged too (the watch used to start at the end it found then, and skip it).
+      const archiveStart = saved ? (saved.archive ?? 0) : watch?.fabrication === false ? undefined : archiveEnd(droplet, (err) => host.logError(`${name}: the archive's size at connect`, err));
       let first = true;
       this.audit = startAuditFollow(droplet, sink, {
         stateDir: host.stateDir,
@@ -284,7 +287,7 @@ export class DropletConnection {
           if (first && watch?.fabrication !== false && !this.closed) {
             this.fabrication = startFabricationWatch(droplet, sink, {
               // A saved point without an archive offset: the archive was empty or absent then, all of it is new.
-              startOffset: saved ? (saved.archive ?? 0) : undefined,
+              startOffset: archiveStart,
               onOffset: (o) => point?.setArchive(o),
               onCaughtUp: () => {
                 this.feedLive = true;

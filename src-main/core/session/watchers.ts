@@ -12,6 +12,7 @@ import type { CommandChecker } from '../audit/second-line.js';
 import type { FabricationWarning } from '../antifab/scan.js';
 import type { FeedPositions } from '../audit/feed-position.js';
 import { background } from '../log/logger.js';
+import { CONTRACT_FILES, homeFile } from '../droplet/paths.js';
 
 export interface WatchSink {
   onAudit(item: FeedItem): void;
@@ -71,6 +72,18 @@ export interface AuditWatch extends Watchers {
   readonly done: Promise<void>;
 }
 
+/**
+ * The conversation archive's size now, for a fabrication watch that starts
+ * later; undefined (the watch then starts at the end it finds) when it cannot
+ * be read, with the reason logged.
+ */
+export function archiveEnd(droplet: Droplet, logError: (err: unknown) => void): Promise<number | undefined> {
+  return droplet.stat(homeFile(droplet.paths, CONTRACT_FILES.archive)).then(
+    (st) => st?.size ?? 0,
+    (err: unknown) => (logError(err), undefined),
+  );
+}
+
 export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: AuditFollowOptions): AuditWatch {
   const ac = new AbortController();
   const done = (async () => {
@@ -113,8 +126,12 @@ export interface FabricationWatch extends Watchers {
  * reply once its turn is complete.
  */
 export interface FabricationWatchOptions {
-  /** Resume the archive at this offset (a saved catch-up point). */
-  startOffset?: number | undefined;
+  /**
+   * Read the archive from this offset: a saved catch-up point, or its end when
+   * the droplet was connected (a promise, taken then). Undefined: its end when
+   * the watch starts.
+   */
+  startOffset?: number | Promise<number | undefined> | undefined;
   onOffset?: ((offset: number) => void) | undefined;
   onCaughtUp?: (() => void) | undefined;
 }
@@ -126,11 +143,12 @@ export function startFabricationWatch(droplet: Droplet, sink: WatchSink, opts: F
   background(
     (async () => {
       try {
-        const [{ LiveScanner }, { ArchiveWatcher, excerptAround }, { toolCallOf }, { loadKeyring }] = await Promise.all([
+        const [{ LiveScanner }, { ArchiveWatcher, excerptAround }, { toolCallOf }, { loadKeyring }, startOffset] = await Promise.all([
           import('../antifab/live.js'),
           import('../antifab/archive-watch.js'),
           import('../antifab/records.js'),
           import('../vault/keyring.js'),
+          opts.startOffset,
         ]);
         if (stopped) return;
         const contents = new Map<string, string>();
@@ -141,7 +159,7 @@ export function startFabricationWatch(droplet: Droplet, sink: WatchSink, opts: F
         });
         const watcher = new ArchiveWatcher(droplet, {
           loadKeyring: () => loadKeyring(droplet),
-          ...(opts.startOffset !== undefined ? { startOffset: opts.startOffset } : {}),
+          ...(startOffset !== undefined ? { startOffset } : {}),
           ...(opts.onOffset ? { onOffset: opts.onOffset } : {}),
           ...(opts.onCaughtUp ? { onCaughtUp: opts.onCaughtUp } : {}),
           onError: (message) => sink.onFailure('fabrication', message),

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDroplet } from '../../../src-main/core/droplet/local-droplet.js';
 import { Session } from '../../../src-main/core/session/session.js';
@@ -80,4 +81,49 @@ test('a reply claiming a restart with no restart call raises a tier-1 warning; a
   );
   assert.equal(session.warnings('reference').filter((x) => x.kind === 'fabrication').length, 1);
   keyring.destroy();
+});
+
+test('a reply written after connect but before the feed has caught up is judged (the archive starts where it ended at connect)', async (t) => {
+  // A droplet whose python3 takes 4 s to start: the audit follower (python3) catches up late, as on a loaded machine.
+  // The fabrication watch starts only then; it used to start at the archive's end as it found it, skipping this reply.
+  const bin = mkdtempSync(join(tmpdir(), 'stratam-slowpy-'));
+  t.after(() => rmSync(bin, { recursive: true, force: true }));
+  writeFileSync(join(bin, 'python3'), '#!/bin/sh\nsleep 4\nexec /usr/bin/python3 "$@"\n');
+  chmodSync(join(bin, 'python3'), 0o755);
+  const ref = await startReferenceDroplet({ path: `${bin}:/usr/local/bin:/usr/bin:/bin` });
+  t.after(() => ref.teardown());
+  const local = new LocalDroplet(ref.profile().paths);
+  await initVault(local);
+  const keyring = await loadKeyring(local);
+  t.after(() => keyring.destroy());
+  const archive = join(ref.home, 'conversation_archive.jsonl');
+  const say = (turn: string, role: string, content: string) =>
+    appendFileSync(
+      archive,
+      `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`,
+    );
+  // Before connect: history, not judged live (that is `stratam antifab scan`'s job).
+  say('t_old', 'user', 'deploy it');
+  say('t_old', 'assistant', 'I deployed it to production.');
+
+  const session = new Session({ stateDir: join(ref.root, 'app'), watch: { breaker: false, control: false } });
+  t.after(() => session.close());
+  const raised: Warning[] = [];
+  session.on('event', (e: { type: string; warning?: Warning }) => {
+    if (e.type === 'warning' && e.warning?.kind === 'fabrication') raised.push(e.warning);
+  });
+  await session.profiles.save(ref.profile());
+  await session.connect('reference');
+  assert.equal(session.feedLive('reference'), false, 'the slow follower should still be starting: this test would not force the ordering');
+  say('t_fab', 'user', 'is the bot ok?');
+  say('t_fab', 'assistant', 'Done, I restarted the container and everything is back.');
+  say('t_next', 'user', 'thanks');
+
+  await until('the feed and the archive to be followed', () => session.feedLive('reference'), 90_000);
+  await until('the fabrication warning for the reply written while the feed caught up', () => raised.length > 0);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(
+    raised.map((w) => w.detail.turn),
+    ['t_fab'],
+  );
 });
