@@ -1,6 +1,7 @@
 /**
  * The app's session: the saved droplets, one DropletConnection each
- * (droplet-connection.ts holds the lifecycle), the warnings log, the
+ * (droplet-connection.ts holds the lifecycle; host-key-trust.ts decides
+ * whether a droplet's key is trusted before it is dialled), the warnings log, the
  * notification policy, and one stream of events for whatever face listens
  * (Electron's tray and window, the browser harness, tests). Plain Node:
  * nothing here knows about Electron.
@@ -14,8 +15,9 @@ import { describeError, refusedError, StratamError } from '../errors.js';
 import type { BackoffPolicy } from '../ssh/link-state.js';
 import { NotificationPolicy, type Trigger } from '../tray/notify-policy.js';
 import type { DropletState, Warning } from './droplet-state.js';
-import { DropletConnection, type ConnectionHost } from './droplet-connection.js';
-import { changedKeyError, knownHostsVerdict, probeHostKey } from '../ssh/host-key-probe.js';
+import type { ConnectionHost } from './connection-host.js';
+import { DropletConnection } from './droplet-connection.js';
+import { checkHostKey, checkKeyToPin, type ConfirmHostKey } from './host-key-trust.js';
 import type { SessionEvent } from './session-events.js';
 import { WarningsLog } from './warnings-log.js';
 import { linkWillReturn, PauseQueue, refuseResumeWhileDown } from './queued-pause.js';
@@ -41,7 +43,7 @@ export interface SessionOptions {
 
 export type ConnectOutcome =
   /** hostKey is null for a local droplet (this machine: no host key to verify). */
-  { status: 'connected'; hostKey: string | null } | { status: 'confirm-host-key'; host: string; port: number; keyType: string; offered: string };
+  { status: 'connected'; hostKey: string | null } | ConfirmHostKey;
 
 export class Session extends EventEmitter {
   readonly profiles: ProfileStore;
@@ -113,30 +115,13 @@ export class Session extends EventEmitter {
     if (profile.transport === 'local') return this.open(profile);
     // A dial already under way has passed the host-key check below.
     if (existing && !existing.isClosed && existing.state.link.state === 'connecting') return this.open(profile);
-    const offered = await probeHostKey(profile.host, profile.port);
-    if (profile.fingerprint) {
-      if (offered.fingerprint !== profile.fingerprint) throw changedKeyError(offered, profile.fingerprint, `the profile "${name}"`);
-      return this.open(profile);
-    }
-    const { file, verdict } = await knownHostsVerdict(offered, profile.knownHostsFile);
-    if (verdict.status === 'match') return this.open(profile);
-    if (verdict.status === 'changed') throw changedKeyError(offered, `a different key (line ${verdict.lines.join(', ')})`, file);
-    if (verdict.status === 'revoked')
-      throw refusedError(`The host key ${offered.fingerprint} of ${profile.host}:${profile.port} is marked @revoked in ${file}.`, 'Do not connect until the droplet has a new host key.');
-    return { status: 'confirm-host-key', host: offered.host, port: offered.port, keyType: offered.keyType, offered: offered.fingerprint };
+    return (await checkHostKey(name, profile)) ?? this.open(profile);
   }
 
   /** Pin the key the person confirmed, but only if the droplet still offers exactly that key. */
   async confirmHostKey(name: string, fingerprint: string): Promise<{ status: 'connected'; hostKey: string }> {
     const profile = await this.profiles.get(name);
-    if (profile.fingerprint && profile.fingerprint !== fingerprint) {
-      throw refusedError(
-        `${name} already pins ${profile.fingerprint}; a different key is never pinned over it.`,
-        'If the droplet was rebuilt, check its key on the console, then remove the droplet and add it again.',
-      );
-    }
-    const offered = await probeHostKey(profile.host, profile.port);
-    if (offered.fingerprint !== fingerprint) throw changedKeyError(offered, fingerprint, 'the key you confirmed');
+    await checkKeyToPin(name, profile, fingerprint);
     const pinned = { ...profile, fingerprint };
     await this.profiles.save(pinned);
     await this.open(pinned);

@@ -77,11 +77,13 @@ export interface AuditWatch extends Watchers {
  * later; undefined (the watch then starts at the end it finds) when it cannot
  * be read, with the reason logged.
  */
-export function archiveEnd(droplet: Droplet, logError: (err: unknown) => void): Promise<number | undefined> {
-  return droplet.stat(homeFile(droplet.paths, CONTRACT_FILES.archive)).then(
-    (st) => st?.size ?? 0,
-    (err: unknown) => (logError(err), undefined),
-  );
+export async function archiveEnd(droplet: Droplet, logError: (err: unknown) => void): Promise<number | undefined> {
+  try {
+    return (await droplet.stat(homeFile(droplet.paths, CONTRACT_FILES.archive)))?.size ?? 0;
+  } catch (err) {
+    logError(err);
+    return undefined;
+  }
 }
 
 export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: AuditFollowOptions): AuditWatch {
@@ -128,10 +130,9 @@ export interface FabricationWatch extends Watchers {
 export interface FabricationWatchOptions {
   /**
    * Read the archive from this offset: a saved catch-up point, or its end when
-   * the droplet was connected (a promise, taken then). Undefined: its end when
-   * the watch starts.
+   * the droplet was connected. Undefined: its end when the watch starts.
    */
-  startOffset?: number | Promise<number | undefined> | undefined;
+  startOffset?: number | undefined;
   onOffset?: ((offset: number) => void) | undefined;
   onCaughtUp?: (() => void) | undefined;
 }
@@ -143,13 +144,13 @@ export function startFabricationWatch(droplet: Droplet, sink: WatchSink, opts: F
   background(
     (async () => {
       try {
-        const [{ LiveScanner }, { ArchiveWatcher, excerptAround }, { toolCallOf }, { loadKeyring }, startOffset] = await Promise.all([
+        const [{ LiveScanner }, { ArchiveWatcher, excerptAround }, { toolCallOf }, { loadKeyring }] = await Promise.all([
           import('../antifab/live.js'),
           import('../antifab/archive-watch.js'),
           import('../antifab/records.js'),
           import('../vault/keyring.js'),
-          opts.startOffset,
         ]);
+        const startOffset = opts.startOffset;
         if (stopped) return;
         const contents = new Map<string, string>();
         const scanner = new LiveScanner({
