@@ -145,7 +145,9 @@ export const trustChange = z.object({ channel: trustChannel, id: z.string(), cha
 /** Each schema above that describes a core type is exactly that type (see the top of channels.ts); a drift on either side fails `tsc` here. */
 type EventOf<T extends SessionEvent['type']> = Omit<Extract<SessionEvent, { type: T }>, 'type'>;
 /** A profile as the UI sees it: an absent optional field is null. What the view leaves out is named, so a new profile field needs a decision. */
-type ProfileAsView = { [K in Exclude<keyof DropletProfile, 'knownHostsFile' | 'holdPause'>]-?: undefined extends DropletProfile[K] ? Exclude<DropletProfile[K], undefined> | null : DropletProfile[K] };
+type ProfileAsView = {
+  [K in Exclude<keyof DropletProfile, 'knownHostsFile' | 'holdPause' | 'mirrorCapMB'>]-?: undefined extends DropletProfile[K] ? Exclude<DropletProfile[K], undefined> | null : DropletProfile[K];
+};
 export type SchemaTies = [
   Assert<Tie<typeof linkState, LinkState>>,
   Assert<Tie<typeof switchReading, SwitchReading>>,

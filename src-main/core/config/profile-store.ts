@@ -43,6 +43,13 @@ export const profileSchema = z.object({
   knownHostsFile: z.string().max(4096).optional(),
   edgeUrl: z.string().url().startsWith('https://').optional(),
   holdPause: z.boolean().optional(),
+  // Added with the audit mirror (issue 16): profiles saved before it have none and get the default cap.
+  mirrorCapMB: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .optional(),
   paths: pathsSchema,
 });
 

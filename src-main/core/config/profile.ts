@@ -4,6 +4,8 @@
  * identity is a file path (its passphrase comes from the OS keychain or a
  * prompt), and the host key is a fingerprint or a known_hosts path.
  */
+import { DEFAULT_MIRROR_CAP_BYTES } from '../audit/mirror/mirror-types.js';
+
 export interface DropletPaths {
   /** Home of the agent's data; `~` means the SSH user's home. */
   jarvisHome: string;
@@ -34,6 +36,8 @@ export interface DropletProfile {
   edgeUrl?: string | undefined;
   /** Hold-pause (the app puts a pause back when something without a receipt undoes it); absent means on. */
   holdPause?: boolean | undefined;
+  /** Per-droplet cap of the local audit mirror (docs/audit-mirror.md), in MiB over both streams; absent means the default (2048), 0 turns the mirror off. */
+  mirrorCapMB?: number | undefined;
   paths: DropletPaths;
 }
 
@@ -46,6 +50,12 @@ export const DEFAULT_PATHS: Readonly<DropletPaths> = Object.freeze({
   backupsVolume: 'jarvis_backups',
   agentCodeDir: '',
 });
+
+/** The mirror cap in bytes this profile asks for (0: no mirror). */
+export function mirrorCapBytes(profile: Pick<DropletProfile, 'mirrorCapMB'>): number {
+  const mb = profile.mirrorCapMB;
+  return mb === undefined ? DEFAULT_MIRROR_CAP_BYTES : Math.max(0, Math.floor(mb * 1024 * 1024));
+}
 
 export function agentCodeDirOf(paths: DropletPaths): string {
   return paths.agentCodeDir || `${paths.jarvisRoot.replace(/\/+$/, '')}/app`;
