@@ -13,8 +13,10 @@
  * Feed it with `add(record)` from an AuditFeed's onItem.
  */
 import type { AuditRecord, StreamName } from './diagnostics.js';
+import { outcomeOf } from './search/record-filter.js';
+import type { Outcome } from './search/search-types.js';
 
-export type Outcome = 'ok' | 'failed' | 'blocked';
+export type { Outcome };
 
 export interface FeedEntry {
   stream: StreamName;
@@ -82,7 +84,7 @@ export class AuditIndex {
       tool: str(v.tool, '?'),
       channel: str(v.channel, '?'),
       trust: str(v.trust, '?'),
-      outcome: blocked ? 'blocked' : v.ok === true ? 'ok' : 'failed',
+      outcome: outcomeOf(v),
       blocked,
       file_id: r.file_id,
       offset: r.offset,
