@@ -20,6 +20,8 @@ export interface GlobalOptions {
   sandboxImage?: string;
   backupsVolume?: string;
   agentCodeDir?: string;
+  /** As given; checked where it becomes the profile's mirrorCapMB. */
+  mirrorCapMB?: string;
   local: boolean;
   profile?: string;
   stateDir: string;

@@ -36,6 +36,7 @@ export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> 
     identityFile: g.identity === undefined ? base.identityFile : identityPath(g.identity),
     knownHostsFile: g.knownHosts ?? base.knownHostsFile,
     fingerprint,
+    ...(g.mirrorCapMB !== undefined ? { mirrorCapMB: mirrorCapOf(g.mirrorCapMB) } : {}),
     paths: {
       ...base.paths,
       ...(g.jarvisHome ? { jarvisHome: g.jarvisHome } : {}),
@@ -51,6 +52,11 @@ export async function resolveProfile(g: GlobalOptions): Promise<DropletProfile> 
     throw usageError('No droplet given.', 'Pass --host (and --user, --identity, --fingerprint), --profile NAME for a saved droplet, or --local on the droplet itself.');
   }
   return p;
+}
+
+function mirrorCapOf(v: string): number {
+  if (!/^\d{1,7}$/.test(v)) throw usageError(`--mirror-cap-mb must be a whole number of MB (0 turns the mirror off), not "${v.slice(0, 20)}".`, 'Example: --mirror-cap-mb 2048');
+  return Number(v);
 }
 
 /**

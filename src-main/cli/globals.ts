@@ -23,6 +23,7 @@ export const GLOBAL_FLAGS: ReadonlyArray<{ name: string; key: keyof GlobalOption
   { name: 'sandbox-image', key: 'sandboxImage', kind: 'string', help: 'sandbox image (default stratam/sandbox:latest)' },
   { name: 'agent-code-dir', key: 'agentCodeDir', kind: 'string', help: "the agent's code folder (default <jarvis-root>/app)" },
   { name: 'backups-volume', key: 'backupsVolume', kind: 'string', help: 'backups Docker volume (default jarvis_backups)' },
+  { name: 'mirror-cap-mb', key: 'mirrorCapMB', kind: 'string', help: "the desktop's copy of the audit logs, per droplet, in MB (default 2048; 0: none)" },
   { name: 'local', key: 'local', kind: 'boolean', help: "this machine's files and Docker socket (on the droplet itself)" },
   { name: 'profile', key: 'profile', kind: 'string', help: 'a saved droplet (see `stratam profile`)' },
   { name: 'state-dir', key: 'stateDir', kind: 'string', help: 'local app data folder' },

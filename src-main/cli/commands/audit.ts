@@ -1,24 +1,30 @@
 /**
- * `stratam audit tail | verify | fetch`: the audit feed, the witness check and
- * the full text of a record the feed delivered truncated.
+ * `stratam audit tail | verify | fetch | search`: the audit feed, the witness
+ * check, the full text of a record the feed delivered truncated, and the
+ * full-history search over the local mirror (audit-search.ts).
  */
 import type { Droplet } from '../../core/droplet/droplet.js';
 import { AuditFeed } from '../../core/audit/audit-feed.js';
-import type { AuditRecord, Diagnostic, FeedItem } from '../../core/audit/diagnostics.js';
+import type { FeedItem } from '../../core/audit/diagnostics.js';
 import { fetchRecord } from '../../core/audit/fetch-record.js';
 import { loadGuardChecker } from '../../core/audit/second-line.js';
 import { controlPlane } from '../../core/droplet/control-plane.js';
 import { verifyWitness } from '../../core/audit/witness-verify.js';
+import { mirrorReport } from '../../core/audit/mirror-report.js';
 import { CONTRACT_FILES, homeFile } from '../../core/droplet/paths.js';
 import { StratamError, usageError } from '../../core/errors.js';
 import type { Command, CommandContext } from '../command.js';
-import { escapeField as esc, safeJson } from '../terminal-safe.js';
+import { safeJson } from '../terminal-safe.js';
+import { humanDiag, humanRecord } from '../audit-format.js';
+import { parseFlags, wholeNumber } from '../audit-flags.js';
 import { reportError } from '../../core/log/logger.js';
 
 const USAGE = `Usage:
   stratam audit tail [--follow] [--from-seq N] [--lines N] [--receipts] [--no-witness] [--json]
   stratam audit verify [--json]
   stratam audit fetch --file-id ID --offset N [--receipts]
+  stratam audit search [TEXT] [--tool T] [--outcome ok|failed|blocked] [--channel C] [--trust T]
+                       [--since T] [--until T] [--limit N] [--receipts] [--no-sync] [--text T] [--json]
 
 tail    Print the agent's audit log (activity.jsonl). Without --from-seq, the last
         --lines records (default 10); --from-seq reads every retained file, rotated
@@ -30,37 +36,20 @@ tail    Print the agent's audit log (activity.jsonl). Without --from-seq, the la
         the local witness in --state-dir unless --no-witness.
 verify  Re-read every retained log and compare it with the local witness. Prints a
         JSON report; exit 3 when a record was rewritten, deleted, truncated or its
-        seq rolled back, 0 when the logs agree.
+        seq rolled back, 0 when the logs agree. The report's "mirror" part says
+        which seqs the local mirror holds and how many of the lost records it has.
 fetch   Print the full line at a file identity and offset named by a "truncated"
-        diagnostic.`;
-
-interface Flags {
-  bools: Set<string>;
-  values: Map<string, string>;
-}
-
-function parseFlags(argv: string[], bools: string[], values: string[]): Flags {
-  const f: Flags = { bools: new Set(), values: new Map() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const key = name === '-f' ? '--follow' : name === '-n' ? '--lines' : name;
-    if (bools.includes(key)) f.bools.add(key);
-    else if (values.includes(key)) {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw usageError(`${key} needs a value.`, 'Run `stratam audit --help`.');
-      f.values.set(key, v);
-    } else throw usageError(`Unknown option "${a.slice(0, 40)}" for audit.`, 'Run `stratam audit --help`.');
-  }
-  return f;
-}
-
-function wholeNumber(f: Flags, key: string): number | undefined {
-  const v = f.values.get(key);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(v)) throw usageError(`${key} must be a whole number, not "${v.slice(0, 30)}".`);
-  return Number(v);
-}
+        diagnostic.
+search  Search the whole audit trail, newest first. It first brings the local mirror
+        (the desktop's copy of the logs in --state-dir) up to date, then searches it:
+        TEXT case-insensitively in the line as written (its JSON), --tool, --outcome,
+        --channel and --trust (each a name or a comma-separated list), --since and
+        --until (a time such as 2026-12-01T08:00Z or a span back from now: 90s, 15m,
+        2h, 7d). --limit (default 50) matches are printed; with --json each is the
+        line exactly as the agent wrote it. --receipts searches the operator
+        receipts instead. --no-sync searches the mirror as it is (the droplet may be
+        gone). --mirror-cap-mb N caps the mirror per droplet (default 2048; 0: no
+        mirror, search reads the droplet's logs instead, slower).`;
 
 /**
  * Batches stdout writes: a backlog of a million records must not be a
@@ -106,50 +95,6 @@ class Batch {
 }
 
 const NL = Buffer.from('\n');
-
-/**
- * A record value as one escaped field. Not String(v): a record's "tool" may be
- * an object with its own "toString" key, and String() of that throws (it
- * used to end `audit tail` at such a record).
- */
-function show(v: unknown, absent = '?'): string {
-  if (v === undefined || v === null) return absent;
-  if (typeof v === 'string') return esc(v);
-  // A parsed JSON value: stringify cannot throw (no cycles, no BigInt).
-  return esc(typeof v === 'object' ? JSON.stringify(v) : String(v));
-}
-
-/** One record as a line. Every value is the agent's, so each is escaped as one field: it cannot move the cursor or start a line. */
-function humanRecord(r: AuditRecord): string {
-  const v = r.value;
-  const outcome = v.blocked ? `BLOCKED(${show(v.blocked)})` : v.ok === true ? 'ok' : 'FAILED';
-  let args = '';
-  try {
-    args = JSON.stringify(v.args ?? null);
-  } catch {
-    args = ''; // cannot happen for parsed JSON (no cycles, no BigInt); the record still prints, without its args column
-  }
-  if (args.length > 100) args = `${args.slice(0, 99)}…`;
-  return `#${r.seq} ${show(v.ts, '')} ${show(v.channel)}/${show(v.trust)} ${show(v.tool)} ${outcome} ${esc(args)}${r.stream === 'receipts' ? ' [operator]' : ''}`;
-}
-
-function humanDiag(d: Diagnostic): string {
-  switch (d.kind) {
-    case 'gap':
-      return `! gap: ${d.stream} seq ${d.from}${d.to === d.from ? '' : `-${d.to}`} missing (${d.missing})`;
-    case 'malformed':
-      return `! malformed ${d.stream} line (${d.reason}) at ${d.file_id}:${d.offset}, ${d.length} bytes [${d.count} so far]`;
-    case 'truncated':
-      return `! truncated: ${d.stream} seq ${d.record_seq ?? '?'}, ${d.length} bytes; full text: ${d.fetch}`;
-    case 'connection':
-      return `! connection ${d.state}: ${esc(d.detail)}`;
-    case 'control':
-      return `!! CONTROL PLANE (${d.severity}) ${d.event}${d.file ? ` ${d.file}` : ''}: ${esc(d.detail)}`;
-    default:
-      // The detail can quote the agent's command (second line).
-      return `!! ALERT (${d.severity}) ${d.reason} at ${d.stream} seq ${d.at_seq}: ${esc(d.detail)}`;
-  }
-}
 
 async function openFollowDroplet(ctx: CommandContext, follow: boolean): Promise<{ droplet: Droplet; own: boolean }> {
   if (!follow || ctx.globals.local) return { droplet: await ctx.droplet(), own: false };
@@ -228,10 +173,20 @@ async function tail(ctx: CommandContext): Promise<number> {
 
 async function verify(ctx: CommandContext): Promise<number> {
   parseFlags(ctx.argv, [], []);
-  const report = await verifyWitness(await ctx.droplet(), ctx.globals.stateDir);
-  ctx.out.line(safeJson(report));
+  const droplet = await ctx.droplet();
+  const report = await verifyWitness(droplet, ctx.globals.stateDir);
+  const mirror = mirrorReport(ctx.globals.stateDir, droplet.identity, report);
+  ctx.out.line(safeJson({ ...report, mirror }));
   if (!ctx.globals.json) {
     ctx.out.warn(report.ok ? 'The droplet logs agree with the witness.' : 'The droplet logs do NOT agree with the witness: see the report above.');
+    for (const [name, m] of Object.entries(mirror)) {
+      const lost = (report.streams[name as keyof typeof report.streams]?.deleted.length ?? 0) + (report.streams[name as keyof typeof report.streams]?.truncated.length ?? 0);
+      if (lost > 0)
+        ctx.out.warn(
+          `The local mirror of ${name} still holds ${m.holds_lost} of the ${lost} records the droplet lost: see them with \`stratam audit search --no-sync${name === 'receipts' ? ' --receipts' : ''}\`.`,
+        );
+      if (m.dropped_files > 0) ctx.out.warn(`The local mirror of ${name} starts at seq ${m.start_seq ?? '?'}: its cap dropped the oldest ${m.dropped_files} file(s).`);
+    }
   }
   return report.ok ? 0 : 3;
 }
@@ -248,7 +203,7 @@ async function fetch(ctx: CommandContext): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'follow the audit log, verify it against the local witness, fetch truncated records',
+  summary: 'follow the audit log, verify it against the local witness, fetch truncated records, search the whole trail',
   usage: USAGE,
   async run(ctx) {
     const [sub, ...rest] = ctx.argv;
@@ -260,8 +215,10 @@ export const command: Command = {
         return verify(sctx);
       case 'fetch':
         return fetch(sctx);
+      case 'search':
+        return (await import('../audit-search.js')).search(sctx);
       default:
-        throw usageError(sub === undefined ? 'audit needs a subcommand: tail, verify or fetch.' : `Unknown audit subcommand "${sub.slice(0, 30)}".`, 'Run `stratam audit --help`.');
+        throw usageError(sub === undefined ? 'audit needs a subcommand: tail, verify, fetch or search.' : `Unknown audit subcommand "${sub.slice(0, 30)}".`, 'Run `stratam audit --help`.');
     }
   },
 };
