@@ -292,6 +292,9 @@ export class AuditFeed {
       s.witness?.flush();
       s.mirror?.flush();
     }
+    const behind = this.mirrorBehind;
+    if (behind && !this.saidBehind) this.opts.onMirrorBehind?.();
+    this.saidBehind = behind;
     this.reportPosition();
   }
 
@@ -306,6 +309,8 @@ export class AuditFeed {
       s.mirror?.close();
     }
   }
+
+  private saidBehind = false;
 
   /** A frame the mirror could not place (the feed started past where the mirror ends): a sync (mirror-sync.ts) fills it. */
   get mirrorBehind(): boolean {

@@ -28,6 +28,8 @@ export interface FeedOptions {
    * (docs/audit-mirror.md), within this many bytes per droplet. 0 or absent: no mirror.
    */
   mirrorCapBytes?: number;
+  /** The mirror could not place a frame (the feed started past where it ends): once per episode, a sync should run. */
+  onMirrorBehind?(): void;
   signal?: AbortSignal;
   onItem(item: FeedItem): void;
   checkCommand?: CommandChecker | null;

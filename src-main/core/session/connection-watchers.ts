@@ -14,11 +14,13 @@ import type { ConnectionState } from './connection-state.js';
 import { startControlWatch, type ControlHandle } from './control-watcher.js';
 import type { FeedJudge } from './feed-judge.js';
 import { startAuditFollow, startBreakerWatch, startFabricationWatch, type AuditWatch, type FabricationWatch, type WatchSink, type Watchers } from './watchers.js';
+import { MirrorKeeper } from './mirror-keeper.js';
 
 export class ConnectionWatchers {
   private watchers: Watchers[] = [];
   private audit: AuditWatch | null = null;
   private fabrication: FabricationWatch | null = null;
+  private mirror: MirrorKeeper | null = null;
   private control: ControlHandle | null = null;
   private sink: WatchSink | null = null;
   private forwardAudit = false;
@@ -56,7 +58,7 @@ export class ConnectionWatchers {
    * point: where the feed and the archive positions are kept; saved: where they were at the last close;
    * archiveEnd: without a saved point, the archive's size at connect (the fabrication watch reads on from there).
    */
-  start(droplet: Droplet, saved: CatchUpPoint | null, point: CatchUpStore | null, archiveEnd?: number): void {
+  start(droplet: Droplet, saved: CatchUpPoint | null, point: CatchUpStore | null, archiveEnd: number | undefined, mirrorCapBytes: number): void {
     const name = this.name;
     const host = this.host;
     const sink: WatchSink = (this.sink = {
@@ -96,13 +98,19 @@ export class ConnectionWatchers {
       // reply written meanwhile is judged too (the watch used to start at the end it found then, and skip it).
       const archiveStart = saved ? (saved.archive ?? 0) : archiveEnd;
       let first = true;
+      const keeper = new MirrorKeeper(droplet, host.stateDir, mirrorCapBytes, (err) => host.logError(`${name}: syncing the audit mirror`, err));
+      this.mirror = keeper;
       this.audit = startAuditFollow(droplet, sink, {
         stateDir: host.stateDir,
         lines: 0,
         receipts: true,
         resume: saved?.audit,
+        mirrorCapBytes,
+        onMirrorBehind: () => keeper.request(),
         onPosition: (p) => point?.setAudit(p),
         onCaughtUp: () => {
+          // The history the mirror does not have yet, read once after the live feed is going.
+          if (first) keeper.request();
           // Fabrication needs the turns' tool calls: the archive is read once the feed has caught up.
           if (first && watch?.fabrication !== false && !this.isClosed()) {
             this.fabrication = startFabricationWatch(droplet, sink, {
@@ -177,6 +185,8 @@ export class ConnectionWatchers {
     audit?.stop();
     this.fabrication?.stop();
     this.control?.stop();
+    this.mirror?.stop();
+    this.mirror = null;
     this.watchers = [];
     this.audit = null;
     this.fabrication = null;

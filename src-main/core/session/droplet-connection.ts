@@ -17,7 +17,7 @@
  *
  * Plain Node: nothing here knows about Electron.
  */
-import type { DropletProfile } from '../config/profile.js';
+import { mirrorCapBytes, type DropletProfile } from '../config/profile.js';
 import type { Droplet } from '../droplet/droplet.js';
 import { describeError, StratamError } from '../errors.js';
 import type { LinkState } from '../ssh/link-state.js';
@@ -137,7 +137,7 @@ export class DropletConnection {
     const archiveStart =
       saved || watch?.audit === false || watch?.fabrication === false ? undefined : await archiveEnd(droplet, (err) => this.host.logError(`${this.name}: the archive's size at connect`, err));
     if (this.closed) throw cancelled(this.name);
-    this.watchers.start(droplet, saved, store, archiveStart);
+    this.watchers.start(droplet, saved, store, archiveStart, mirrorCapBytes(this.profile));
     this.timer = setInterval(() => background(this.refreshLogged('timed read'), 'session', 'a timed read'), this.host.refreshMs);
     this.timer.unref();
     return droplet;

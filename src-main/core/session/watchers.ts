@@ -65,6 +65,9 @@ export interface AuditFollowOptions {
   resume?: FeedPositions | undefined;
   onPosition?: ((p: FeedPositions) => void) | undefined;
   onCaughtUp?: (() => void) | undefined;
+  /** Keep the local mirror within this many bytes (0: none); see FeedOptions. */
+  mirrorCapBytes?: number | undefined;
+  onMirrorBehind?: (() => void) | undefined;
 }
 
 export interface AuditWatch extends Watchers {
@@ -109,6 +112,8 @@ export function startAuditFollow(droplet: Droplet, sink: WatchSink, opts: AuditF
         ...(opts.resume ? { resume: opts.resume } : {}),
         ...(opts.onPosition ? { onPosition: opts.onPosition } : {}),
         ...(opts.onCaughtUp ? { onCaughtUp: opts.onCaughtUp } : {}),
+        ...(opts.mirrorCapBytes ? { mirrorCapBytes: opts.mirrorCapBytes } : {}),
+        ...(opts.onMirrorBehind ? { onMirrorBehind: opts.onMirrorBehind } : {}),
       }).run();
     } catch (err) {
       if (!ac.signal.aborted) sink.onFailure('audit', `The live audit feed stopped: ${describeError(err)}`);
