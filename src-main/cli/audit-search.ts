@@ -75,8 +75,8 @@ export async function search(ctx: CommandContext): Promise<number> {
     if (json) ctx.out.commandOut(Buffer.concat([line, Buffer.from('\n')]), 'out', true);
     else ctx.out.commandOut(Buffer.from(`${humanRecord({ seq: seq ?? Number(value.seq), stream, value })}\n`));
   };
-  const droplet = await ctx.droplet();
   if (capBytes === 0) {
+    const droplet = await ctx.droplet();
     const { searchDroplet } = await import('../core/audit/droplet-search.js');
     ctx.out.warn('The local mirror is off (--mirror-cap-mb 0): reading every retained log from the droplet, which is slower than searching the mirror.');
     const r = await searchDroplet(droplet, query, { stream, limit, stateDir: ctx.globals.stateDir, signal: ctx.signal });
@@ -84,16 +84,20 @@ export async function search(ctx: CommandContext): Promise<number> {
     ctx.out.warn(`${r.hits.length} match${r.hits.length === 1 ? '' : 'es'} (newest first) in ${r.records} records read from the droplet.`);
     return 0;
   }
-  const { syncMirror } = await import('../core/audit/mirror-sync.js');
+  // The mirror is found by the droplet's identity. Without a sync and with a pinned host key that is known without
+  // connecting: the trail stays searchable when the droplet is gone.
+  const offline = !sync && profile.transport === 'ssh' && profile.fingerprint !== undefined;
+  const identity = offline ? { host: profile.host, port: profile.port, user: profile.user, hostKey: profile.fingerprint ?? null } : (await ctx.droplet()).identity;
   if (sync) {
-    const s = await syncMirror(droplet, ctx.globals.stateDir, { capBytes, receipts, signal: ctx.signal });
+    const { syncMirror } = await import('../core/audit/mirror-sync.js');
+    const s = await syncMirror(await ctx.droplet(), ctx.globals.stateDir, { capBytes, receipts, signal: ctx.signal });
     ctx.out.warn(
       `Mirror synced: ${s.records} new record${s.records === 1 ? '' : 's'} (${mb(s.bytes)}).${s.alerts + s.gaps ? ` ${s.alerts} alert(s) and ${s.gaps} gap(s) on the way: run \`stratam audit verify\`.` : ''}`,
     );
   }
   const { MirrorReader } = await import('../core/audit/mirror/mirror-reader.js');
   const { searchFiles } = await import('../core/audit/search/search-files.js');
-  const reader = MirrorReader.open(ctx.globals.stateDir, droplet.identity, stream);
+  const reader = MirrorReader.open(ctx.globals.stateDir, identity, stream);
   if (!reader) {
     ctx.out.warn(`The mirror of ${stream === 'activity' ? 'activity.jsonl' : 'operator_actions.jsonl'} is empty: nothing to search yet.`);
     return 0;

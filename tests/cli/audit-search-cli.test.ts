@@ -99,4 +99,15 @@ test('audit search: the whole trail from the mirror, newest first, after the dro
   const cap = await cli([...g, '--mirror-cap-mb', 'lots', 'audit', 'search', 'x']);
   assert.equal(cap.code, 2, cap.stderr);
   assert.match(cap.stderr, /--mirror-cap-mb must be a whole number of MB/);
+
+  // The droplet is gone: with its host key pinned, the mirror is still found and searched.
+  await ref.killSshd();
+  const gone = await cli([...g, 'audit', 'search', 'quokka', '--no-sync', '--limit', '3']);
+  assert.equal(gone.code, 0, gone.stderr);
+  assert.deepEqual(
+    [...gone.stdout.matchAll(/^#(\d+) /gm)].map((m) => Number(m[1])),
+    [401, 400, 350],
+  );
+  const needsIt = await cli([...g, 'audit', 'search', 'quokka']);
+  assert.equal(needsIt.code, 4, `a sync needs the droplet: ${needsIt.stderr}`);
 });

@@ -47,8 +47,9 @@ search  Search the whole audit trail, newest first. It first brings the local mi
         --until (a time such as 2026-12-01T08:00Z or a span back from now: 90s, 15m,
         2h, 7d). --limit (default 50) matches are printed; with --json each is the
         line exactly as the agent wrote it. --receipts searches the operator
-        receipts instead. --no-sync searches the mirror as it is (the droplet may be
-        gone). --mirror-cap-mb N caps the mirror per droplet (default 2048; 0: no
+        receipts instead. --no-sync searches the mirror as it is; with the host key
+        pinned (--fingerprint or a profile) it does not connect, so it works when
+        the droplet is gone. --mirror-cap-mb N caps the mirror per droplet (default 2048; 0: no
         mirror, search reads the droplet's logs instead, slower).`;
 
 /**
