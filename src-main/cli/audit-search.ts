@@ -95,35 +95,26 @@ export async function search(ctx: CommandContext): Promise<number> {
       `Mirror synced: ${s.records} new record${s.records === 1 ? '' : 's'} (${mb(s.bytes)}).${s.alerts + s.gaps ? ` ${s.alerts} alert(s) and ${s.gaps} gap(s) on the way: run \`stratam audit verify\`.` : ''}`,
     );
   }
-  const { MirrorReader } = await import('../core/audit/mirror/mirror-reader.js');
-  const { searchFiles } = await import('../core/audit/search/search-files.js');
-  const reader = MirrorReader.open(ctx.globals.stateDir, identity, stream);
-  if (!reader) {
+  const { searchMirror } = await import('../core/audit/mirror-search.js');
+  let shown = 0;
+  let last: SearchHit | null = null;
+  const found = await searchMirror(ctx.globals.stateDir, identity, query, {
+    stream,
+    limit,
+    signal: AbortSignal.any([ctx.signal, ctx.out.stdoutClosed]),
+    onHit: (h) => {
+      shown++;
+      last = h;
+      print(h.seq, h.line, h.value);
+    },
+  });
+  if (!found) {
     ctx.out.warn(`The mirror of ${stream === 'activity' ? 'activity.jsonl' : 'operator_actions.jsonl'} is empty: nothing to search yet.`);
     return 0;
   }
-  try {
-    const info = reader.info();
-    const from = query.until !== undefined ? (reader.seekTime(query.until + 1) ?? undefined) : undefined;
-    const lowest = query.since !== undefined ? (reader.seekTime(query.since) ?? reader.end()) : undefined;
-    let shown = 0;
-    let last: SearchHit | null = null;
-    const page = await searchFiles(info, query, {
-      limit,
-      signal: AbortSignal.any([ctx.signal, ctx.out.stdoutClosed]),
-      ...(from ? { from } : {}),
-      ...(lowest ? { lowest } : {}),
-      onHit: (h) => {
-        shown++;
-        last = h;
-        print(h.seq, h.line, h.value);
-      },
-    });
-    const dropped = info.dropped.files ? ` The cap (${mb(info.capBytes)}) dropped the oldest ${info.dropped.files} file(s), through seq ${info.dropped.throughSeq ?? '?'}.` : '';
-    const older = page.next && last ? ` Older matches: add --until ${String((last as SearchHit).value.ts ?? '')}.` : '';
-    ctx.out.warn(`${shown} match${shown === 1 ? '' : 'es'} (newest first) in the mirror (${seqRange(info)}, ${mb(page.scannedBytes)} read).${older}${dropped}`);
-    return 0;
-  } finally {
-    reader.close();
-  }
+  const { info, page } = found;
+  const dropped = info.dropped.files ? ` The cap (${mb(info.capBytes)}) dropped the oldest ${info.dropped.files} file(s), through seq ${info.dropped.throughSeq ?? '?'}.` : '';
+  const older = page.next && last ? ` Older matches: add --until ${String((last as SearchHit).value.ts ?? '')}.` : '';
+  ctx.out.warn(`${shown} match${shown === 1 ? '' : 'es'} (newest first) in the mirror (${seqRange(info)}, ${mb(page.scannedBytes)} read).${older}${dropped}`);
+  return 0;
 }

@@ -28,6 +28,7 @@ export const CHANNEL_NAMES = [
   'auditQuery',
   'auditFollow',
   'auditUnfollow',
+  'auditSearch',
   'warningsList',
   'warningsAcknowledge',
   'vaultStatus',

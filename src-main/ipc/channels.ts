@@ -34,6 +34,7 @@ import type { TrayIcon as CoreTrayIcon } from '../core/tray/tray-state.js';
 import type { RotateResult } from '../core/vault/rotate.js';
 import type { VaultStatus } from '../core/vault/status.js';
 import type { VerifyReport } from '../core/vault/verify.js';
+import { auditSearchChannels } from './audit-search-channel.js';
 import type { ChannelName } from './channel-names.js';
 import { recoveryChannels } from './recovery-channels.js';
 import {
@@ -249,6 +250,8 @@ const channelMap = {
     result: z.object({ following: z.literal(true) }),
   },
   auditUnfollow: { args: byName, result: z.object({ following: z.literal(false) }) },
+  // auditSearch (the whole trail, from this desktop's mirror): audit-search-channel.ts.
+  ...auditSearchChannels,
   warningsList: { args: z.object({ name: profileName.optional() }).strict(), result: z.object({ warnings: z.array(warning) }) },
   /** Acknowledge one warning by id, or every open one (of one droplet, or all); the result is the ones that changed. */
   warningsAcknowledge: {

@@ -8,6 +8,10 @@
  * buttons): Up/Down, Home/End and PageUp/PageDown move between rows, Enter
  * opens the drawer. The row under the cursor is always rendered, even when
  * scrolled out of view, so focus is never dropped by the virtualizer.
+ *
+ * With a search or a filter set, the list shows the core's matches over the
+ * whole trail instead, newest first (trail-search.ts); the same rows, drawer
+ * and keys. Clearing them returns to the live feed, following the newest.
  */
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -18,6 +22,9 @@ import { WaitingText } from '../components/waiting-text.js';
 import { AuditDetail } from './audit-detail.js';
 import { applyFilter, distinct, isFiltered, NO_FILTER, type FeedFilter } from './audit-filters.js';
 import { indexOfRow, keyTarget } from './feed-keys.js';
+import { FeedRow, Select } from './feed-row.js';
+import { newerMatches, searchedLine } from './trail-query.js';
+import { useTrailSearch } from './trail-search.js';
 
 const ROW_H = 26;
 
@@ -33,9 +40,14 @@ export function AuditFeed({ name }: { name: string }) {
     const t = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(t);
   }, []);
-  const idx = useMemo(() => applyFilter(rows, deferred, now), [rows, version, deferred, now]);
-  const count = idx ? idx.length : rows.length;
-  const rowAt = (i: number): AuditRow | undefined => (idx ? rows[idx[i]!] : rows[i]);
+  const trail = useTrailSearch(app, name, filter);
+  // The core's matches over the whole trail, newest first; null: the loaded rows, filtered here.
+  const endSeq = trail.mode === 'search' ? (trail.mirror?.endSeq ?? null) : null;
+  const searchRows = trail.mode === 'search' ? trail.rows : null;
+  const found = useMemo(() => (searchRows ? [...newerMatches(rows, deferred, now, endSeq), ...searchRows] : null), [searchRows, rows, version, deferred, now, endSeq]);
+  const idx = useMemo(() => (found ? null : applyFilter(rows, deferred, now)), [rows, version, deferred, now, found]);
+  const count = found ? found.length : idx ? idx.length : rows.length;
+  const rowAt = (i: number): AuditRow | undefined => (found ? found[i] : idx ? rows[idx[i]!] : rows[i]);
   const options = useMemo(() => ({ tool: distinct(rows, 'tool'), channel: distinct(rows, 'channel'), trust: distinct(rows, 'trust') }), [rows, Math.floor(version / 20)]);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -46,7 +58,7 @@ export function AuditFeed({ name }: { name: string }) {
   // The keyboard cursor, by row id: indices shift as filters change and late records are put in their place.
   const [cursor, setCursor] = useState<number | null>(null);
   const focusWanted = useRef<number | null>(null);
-  const cursorIndex = useMemo(() => (cursor === null ? -1 : indexOfRow(rows, idx, cursor)), [rows, idx, version, cursor]);
+  const cursorIndex = useMemo(() => (cursor === null ? -1 : found ? found.findIndex((r) => r.id === cursor) : indexOfRow(rows, idx, cursor)), [rows, idx, version, cursor, found]);
   // Always render the cursor's row, so the focused button survives scrolling it out of view.
   const rangeExtractor = useCallback(
     (range: Range) => {
@@ -94,7 +106,17 @@ export function AuditFeed({ name }: { name: string }) {
     setSelected(r);
   };
 
+  // Into the matches: start at the newest (the top). Back to the live feed: follow the newest again (the bottom).
+  const searching = found !== null;
   useEffect(() => {
+    atBottom.current = !searching;
+    seenCount.current = count;
+    setUnseen(0);
+    if (searching) virt.scrollToOffset(0);
+    else if (count > 0) virt.scrollToIndex(count - 1, { align: 'end' });
+  }, [searching]);
+  useEffect(() => {
+    if (searching) return;
     if (atBottom.current) {
       seenCount.current = count;
       setUnseen(0);
@@ -104,7 +126,7 @@ export function AuditFeed({ name }: { name: string }) {
 
   const onScroll = () => {
     const el = scroller.current;
-    if (!el) return;
+    if (!el || searching) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_H * 2;
     if (bottom && !atBottom.current) {
       seenCount.current = count;
@@ -170,7 +192,9 @@ export function AuditFeed({ name }: { name: string }) {
           <span aria-hidden="true">args → result</span>
           <span className="spacer" />
           <span className="feed-meta" aria-live="polite" data-testid="feed-count">
-            {count.toLocaleString()} {idx ? `of ${rows.length.toLocaleString()} ` : ''}records
+            {trail.mode === 'search'
+              ? `${count.toLocaleString()}${trail.more ? '+' : ''} of ${trail.mirror?.endSeq != null ? (trail.mirror.endSeq - (trail.mirror.startSeq ?? 1) + 1).toLocaleString() : 0} records${trail.searching ? ', searching…' : ''}`
+              : `${count.toLocaleString()} ${idx ? `of ${rows.length.toLocaleString()} ` : ''}records`}
           </span>
           <Sparkline rows={rows} now={now} version={version} />
         </span>
@@ -186,7 +210,13 @@ export function AuditFeed({ name }: { name: string }) {
       >
         {count === 0 ? (
           <p className="empty">
-            {rows.length === 0 ? (
+            {trail.mode === 'search' ? (
+              trail.searching ? (
+                'Searching the whole trail…'
+              ) : (
+                'No record in the whole trail matches these filters.'
+              )
+            ) : rows.length === 0 ? (
               store.following ? (
                 'No tool calls recorded yet. New ones appear here as the agent makes them.'
               ) : (
@@ -217,6 +247,16 @@ export function AuditFeed({ name }: { name: string }) {
           </div>
         )}
       </div>
+      {trail.mode !== 'off' && (
+        <div className="trail-bar">
+          <span data-testid="trail-note">{trail.mode === 'local' ? trail.why : trail.searching ? 'Searching the whole trail…' : searchedLine(trail.mirror, trail.scannedBytes)}</span>
+          {trail.mode === 'search' && trail.more && (
+            <button type="button" className="link" onClick={trail.loadOlder} disabled={trail.searching}>
+              Load older matches
+            </button>
+          )}
+        </div>
+      )}
       {unseen > 0 && (
         <button type="button" className="new-marker" onClick={jumpToEnd}>
           {unseen.toLocaleString()} new record{unseen === 1 ? '' : 's'} ↓
@@ -224,62 +264,5 @@ export function AuditFeed({ name }: { name: string }) {
       )}
       {selected && <AuditDetail row={selected} onClose={() => setSelected(null)} />}
     </section>
-  );
-}
-
-function FeedRow({ row, index, top, active, tabStop, onFocus, onOpen }: { row: AuditRow; index: number; top: number; active: boolean; tabStop: boolean; onFocus(): void; onOpen(): void }) {
-  const marker = row.kind !== 'record';
-  const cls = `feed-row ${marker ? `marker marker-${row.kind}${row.severity ? ` sev-${row.severity}` : ''}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
-  return (
-    <div
-      role="listitem"
-      className={cls}
-      style={{ transform: `translateY(${top}px)` }}
-      data-row-id={row.id}
-      data-index={index}
-      data-seq={row.seq ?? undefined}
-      data-stream={row.stream ?? undefined}
-      data-kind={row.kind}
-    >
-      <button
-        type="button"
-        className="row-button"
-        onClick={onOpen}
-        onFocus={onFocus}
-        tabIndex={tabStop ? 0 : -1}
-        data-focus-home={tabStop ? '' : undefined}
-        title="Open details (Enter)"
-        aria-haspopup="dialog"
-      >
-        <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
-          {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : (row.seq ?? '—')}
-        </span>
-        <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
-        <span className="tool">{row.tool}</span>
-        <span>{marker ? <span className={`badge b-${row.kind}${row.severity === 'info' ? ' b-sev-info' : ''}`}>{row.kind}</span> : <Outcome row={row} />}</span>
-        <span className="muted">{row.channel ? `${row.channel} · ${row.trust}` : ''}</span>
-        <span className="num muted">{row.elapsed ?? ''}</span>
-        <span className="summary">{row.summary}</span>
-      </button>
-    </div>
-  );
-}
-
-function Outcome({ row }: { row: AuditRow }) {
-  if (row.outcome === 'blocked') return <span className="badge b-blocked">blocked: {row.blocked}</span>;
-  if (row.outcome === 'failed') return <span className="badge b-failed">failed</span>;
-  return <span className="badge b-ok">ok</span>;
-}
-
-function Select({ label, value, onChange, options }: { label: string; value: string; onChange(v: string): void; options: string[] }) {
-  return (
-    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
-      <option value="">Any {label.toLowerCase()}</option>
-      {options.map((o) => (
-        <option key={o} value={o}>
-          {o}
-        </option>
-      ))}
-    </select>
   );
 }

@@ -1,0 +1,59 @@
+/** One row of the audit feed (a record or a marker) and the toolbar's pick-one filter: shared by the live feed and its whole-trail search. */
+import type { AuditRow } from '../state/audit-rows.js';
+
+export function FeedRow({ row, index, top, active, tabStop, onFocus, onOpen }: { row: AuditRow; index: number; top: number; active: boolean; tabStop: boolean; onFocus(): void; onOpen(): void }) {
+  const marker = row.kind !== 'record';
+  const cls = `feed-row ${marker ? `marker marker-${row.kind}${row.severity ? ` sev-${row.severity}` : ''}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
+  return (
+    <div
+      role="listitem"
+      className={cls}
+      style={{ transform: `translateY(${top}px)` }}
+      data-row-id={row.id}
+      data-index={index}
+      data-seq={row.seq ?? undefined}
+      data-stream={row.stream ?? undefined}
+      data-kind={row.kind}
+    >
+      <button
+        type="button"
+        className="row-button"
+        onClick={onOpen}
+        onFocus={onFocus}
+        tabIndex={tabStop ? 0 : -1}
+        data-focus-home={tabStop ? '' : undefined}
+        title="Open details (Enter)"
+        aria-haspopup="dialog"
+      >
+        <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
+          {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : (row.seq ?? '—')}
+        </span>
+        <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
+        <span className="tool">{row.tool}</span>
+        <span>{marker ? <span className={`badge b-${row.kind}${row.severity === 'info' ? ' b-sev-info' : ''}`}>{row.kind}</span> : <Outcome row={row} />}</span>
+        <span className="muted">{row.channel ? `${row.channel} · ${row.trust}` : ''}</span>
+        <span className="num muted">{row.elapsed ?? ''}</span>
+        <span className="summary">{row.summary}</span>
+      </button>
+    </div>
+  );
+}
+
+function Outcome({ row }: { row: AuditRow }) {
+  if (row.outcome === 'blocked') return <span className="badge b-blocked">blocked: {row.blocked}</span>;
+  if (row.outcome === 'failed') return <span className="badge b-failed">failed</span>;
+  return <span className="badge b-ok">ok</span>;
+}
+
+export function Select({ label, value, onChange, options }: { label: string; value: string; onChange(v: string): void; options: string[] }) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">Any {label.toLowerCase()}</option>
+      {options.map((o) => (
+        <option key={o} value={o}>
+          {o}
+        </option>
+      ))}
+    </select>
+  );
+}
