@@ -181,11 +181,12 @@ async function verify(ctx: CommandContext): Promise<number> {
   if (!ctx.globals.json) {
     ctx.out.warn(report.ok ? 'The droplet logs agree with the witness.' : 'The droplet logs do NOT agree with the witness: see the report above.');
     for (const [name, m] of Object.entries(mirror)) {
-      const lost = (report.streams[name as keyof typeof report.streams]?.deleted.length ?? 0) + (report.streams[name as keyof typeof report.streams]?.truncated.length ?? 0);
+      const s = report.streams[name as keyof typeof report.streams];
+      const lost = (s?.deleted.length ?? 0) + (s?.truncated.length ?? 0);
+      // The report lists at most 10,000 seqs per kind: then the count is of those listed, and says so.
+      const of = s?.lists_capped ? `the first ${lost} listed (the report lists at most 10,000 per kind) of the records` : `the ${lost} records`;
       if (lost > 0)
-        ctx.out.warn(
-          `The local mirror of ${name} still holds ${m.holds_lost} of the ${lost} records the droplet lost: see them with \`stratam audit search --no-sync${name === 'receipts' ? ' --receipts' : ''}\`.`,
-        );
+        ctx.out.warn(`The local mirror of ${name} still holds ${m.holds_lost} of ${of} the droplet lost: see them with \`stratam audit search --no-sync${name === 'receipts' ? ' --receipts' : ''}\`.`);
       if (m.dropped_files > 0) ctx.out.warn(`The local mirror of ${name} starts at seq ${m.start_seq ?? '?'}: its cap dropped the oldest ${m.dropped_files} file(s).`);
     }
   }
