@@ -16,9 +16,9 @@
  * BENCH_RECORDS shrinks it for a quick look.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MirrorReader } from '../src-main/core/audit/mirror/mirror-reader.js';
@@ -26,6 +26,7 @@ import { syncMirror } from '../src-main/core/audit/mirror-sync.js';
 import { searchFiles } from '../src-main/core/audit/search/search-files.js';
 import { SshDroplet } from '../src-main/core/droplet/ssh-droplet.js';
 import { startReferenceDroplet } from '../tests/helpers/reference-droplet.js';
+import { CORES, machineCpu, writeLines } from './machine.js';
 import { ms, report } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -36,14 +37,6 @@ const PROFILE_DIR = join('test-artifacts', 'bench');
 /** The record shape bench/audit.ts uses; the needle in exactly 10 records, spread over the trail. */
 const line = (seq: number) =>
   `{"seq":${seq},"ts":"2026-11-28T01:02:03.456Z","turn":"t_8f2c","channel":"discord","trust":"owner","tool":"host_exec","args":{"cmd":"docker ps --format '{{.Names}}' | grep jarvis"},"result":"${seq % Math.floor(RECORDS / 10) === 7 ? `found ${NEEDLE} in the output` : 'CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES jarvis stratam/agent up 3 days'}","ok":true,"elapsed_ms":412,"blocked":null,"n":${seq % 9973}}\n`;
-
-/** CPU time the whole machine spent (all cores, user + system + irq + softirq), in seconds. */
-function machineCpu(): number {
-  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = f;
-  return (user + nice + system + irq + softirq) / 100; // USER_HZ
-}
-const CORES = availableParallelism();
 
 interface Timed {
   dt: number;
@@ -77,17 +70,7 @@ const sshEnv = { ...process.env, SSH_AUTH_SOCK: '' };
 try {
   const d = await SshDroplet.connect(ref.profile());
   try {
-    const fd = openSync(activity, 'w');
-    let chunk = '';
-    for (let i = 1; i <= RECORDS; i++) {
-      chunk += line(i);
-      if (chunk.length > 4 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    writeSync(fd, chunk);
-    closeSync(fd);
+    writeLines(activity, RECORDS, line);
     const logBytes = statSync(activity).size;
     const mbps = (t: number) => `${(logBytes / 1e6 / (t / 1000)).toFixed(0)} MB/s`;
     const share = (x: Timed) => `${((100 * x.cpu) / ((x.dt / 1000) * CORES)).toFixed(0)}% of ${CORES} cores`;

@@ -13,14 +13,15 @@
  * BENCH_RECORDS and BENCH_SAMPLES shrink it for a quick look.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, appendFileSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, appendFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AuditFeed } from '../src-main/core/audit/audit-feed.js';
 import { defaultScanWorkers } from '../src-main/core/audit/scan-pool.js';
 import { SshDroplet } from '../src-main/core/droplet/ssh-droplet.js';
 import { startReferenceDroplet } from '../tests/helpers/reference-droplet.js';
+import { CORES, machineCpu, writeLines } from './machine.js';
 import { ms, percentile, report } from './stats.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -30,14 +31,6 @@ const line = (seq: number) =>
   `{"seq":${seq},"ts":"2026-11-28T01:02:03.456Z","turn":"t_8f2c","channel":"discord","trust":"owner","tool":"host_exec","args":{"cmd":"docker ps --format '{{.Names}}' | grep jarvis"},"result":"CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES jarvis stratam/agent up 3 days","ok":true,"elapsed_ms":412,"blocked":null,"n":${seq % 9973}}\n`;
 
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-
-/** CPU time the whole machine spent (all cores, user + system + softirq), in seconds. */
-function machineCpu(): number {
-  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = f;
-  return (user + nice + system + irq + softirq) / 100; // USER_HZ
-}
-const CORES = availableParallelism();
 
 const ref = await startReferenceDroplet({ user: 'stratam-bench' });
 const state = mkdtempSync(join(tmpdir(), 'stratam-bench-audit-'));
@@ -148,17 +141,7 @@ try {
     });
 
     // Backlog: a fresh file of RECORDS records.
-    const fd = openSync(activity, 'w');
-    let chunk = '';
-    for (let i = 1; i <= RECORDS; i++) {
-      chunk += line(i);
-      if (chunk.length > 4 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    writeSync(fd, chunk);
-    closeSync(fd);
+    writeLines(activity, RECORDS, line);
     const bytes = statSync(activity).size;
     rmSync(join(state, 'audit'), { recursive: true, force: true });
 

@@ -13,7 +13,7 @@ import type { BenchRow } from './stats.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const files = readdirSync(here)
-  .filter((f) => f.endsWith('.js') && !['stats.js', 'run-all.js'].includes(f))
+  .filter((f) => f.endsWith('.js') && !['stats.js', 'machine.js', 'run-all.js'].includes(f))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
