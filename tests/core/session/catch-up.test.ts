@@ -16,6 +16,7 @@ import { initVault } from '../../../src-main/core/vault/init.js';
 import { loadKeyring } from '../../../src-main/core/vault/keyring.js';
 import { startReferenceDroplet, type ReferenceDroplet } from '../../helpers/reference-droplet.js';
 import { record, until } from '../audit/audit-helpers.js';
+import { archiveWriter } from './archive-writer.js';
 
 function app(ref: ReferenceDroplet) {
   const session = new Session({ stateDir: join(ref.root, 'app'), watch: { breaker: false, control: false } });
@@ -35,13 +36,8 @@ test('a night of fabrications and a blocked command, written while the app was c
   await initVault(local);
   const keyring = await loadKeyring(local);
   t.after(() => keyring.destroy());
-  const archive = join(ref.home, 'conversation_archive.jsonl');
   const activity = join(ref.home, 'activity.jsonl');
-  const say = (turn: string, role: string, content: string) =>
-    appendFileSync(
-      archive,
-      `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`,
-    );
+  const say = archiveWriter(ref.home, keyring);
   // Before the app ever ran: history, not judged (that is `antifab scan`'s job).
   appendFileSync(activity, `${record(1, { turn: 't_old' })}\n`);
   say('t_old', 'user', 'hi');

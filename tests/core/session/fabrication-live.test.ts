@@ -15,6 +15,7 @@ import type { Warning } from '../../../src-main/core/session/droplet-state.js';
 import { initVault } from '../../../src-main/core/vault/init.js';
 import { loadKeyring } from '../../../src-main/core/vault/keyring.js';
 import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
+import { archiveWriter } from './archive-writer.js';
 
 const until = async (what: string, ok: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
@@ -30,14 +31,9 @@ test('a reply claiming a restart with no restart call raises a tier-1 warning; a
   const local = new LocalDroplet(ref.profile().paths);
   await initVault(local);
   const keyring = await loadKeyring(local);
-  const archive = join(ref.home, 'conversation_archive.jsonl');
   const activity = join(ref.home, 'activity.jsonl');
   let seq = 0;
-  const say = (turn: string, role: string, content: string) =>
-    appendFileSync(
-      archive,
-      `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`,
-    );
+  const say = archiveWriter(ref.home, keyring);
   const call = (turn: string, tool: string) =>
     appendFileSync(
       activity,
@@ -96,12 +92,7 @@ test('a reply written after connect but before the feed has caught up is judged 
   await initVault(local);
   const keyring = await loadKeyring(local);
   t.after(() => keyring.destroy());
-  const archive = join(ref.home, 'conversation_archive.jsonl');
-  const say = (turn: string, role: string, content: string) =>
-    appendFileSync(
-      archive,
-      `${JSON.stringify({ ts: new Date().toISOString(), turn, role, channel: 'discord', author: role === 'user' ? 'owner' : 'stratam', enc: keyring.encrypt(JSON.stringify({ content })) })}\n`,
-    );
+  const say = archiveWriter(ref.home, keyring);
   // Before connect: history, not judged live (that is `stratam antifab scan`'s job).
   say('t_old', 'user', 'deploy it');
   say('t_old', 'assistant', 'I deployed it to production.');
