@@ -4,7 +4,7 @@
  * appended to the activity log, the warning raised only for the reply whose
  * claim no call backs, with its excerpt, calls and tier.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { Session } from '../../../src-main/core/session/session.js';
 import type { Warning } from '../../../src-main/core/session/droplet-state.js';
 import { initVault } from '../../../src-main/core/vault/init.js';
 import { loadKeyring } from '../../../src-main/core/vault/keyring.js';
-import { startReferenceDroplet } from '../../helpers/reference-droplet.js';
+import { startReferenceDroplet, type ReferenceDroplet } from '../../helpers/reference-droplet.js';
 import { archiveWriter } from './archive-writer.js';
 
 const until = async (what: string, ok: () => boolean, ms = 20_000) => {
@@ -24,6 +24,19 @@ const until = async (what: string, ok: () => boolean, ms = 20_000) => {
     await new Promise((r) => setTimeout(r, 100));
   }
 };
+
+/** A session connected to the reference droplet, with the fabrication warnings it raises collected in `raised`. */
+async function connectWatching(t: TestContext, ref: ReferenceDroplet, watch: { breaker?: boolean; control?: boolean }): Promise<{ session: Session; raised: Warning[] }> {
+  const session = new Session({ stateDir: join(ref.root, 'app'), watch });
+  t.after(() => session.close());
+  const raised: Warning[] = [];
+  session.on('event', (e: { type: string; warning?: Warning }) => {
+    if (e.type === 'warning' && e.warning?.kind === 'fabrication') raised.push(e.warning);
+  });
+  await session.profiles.save(ref.profile());
+  await session.connect('reference');
+  return { session, raised };
+}
 
 test('a reply claiming a restart with no restart call raises a tier-1 warning; a backed one does not', async (t) => {
   const ref = await startReferenceDroplet();
@@ -40,14 +53,7 @@ test('a reply claiming a restart with no restart call raises a tier-1 warning; a
       `${JSON.stringify({ seq: ++seq, ts: new Date().toISOString(), turn, channel: 'discord', trust: 'owner', tool, args: {}, result: 'ok', ok: true, elapsed_ms: 5, blocked: null })}\n`,
     );
 
-  const session = new Session({ stateDir: join(ref.root, 'app'), watch: { breaker: false } });
-  t.after(() => session.close());
-  const raised: Warning[] = [];
-  session.on('event', (e: { type: string; warning?: Warning }) => {
-    if (e.type === 'warning' && e.warning?.kind === 'fabrication') raised.push(e.warning);
-  });
-  await session.profiles.save(ref.profile());
-  await session.connect('reference');
+  const { session, raised } = await connectWatching(t, ref, { breaker: false });
   await until('the feed and the archive to be followed', () => session.feedLive('reference'), 90_000);
 
   // Backed: a docker_cmd restart in the same turn.
@@ -97,14 +103,7 @@ test('a reply written after connect but before the feed has caught up is judged 
   say('t_old', 'user', 'deploy it');
   say('t_old', 'assistant', 'I deployed it to production.');
 
-  const session = new Session({ stateDir: join(ref.root, 'app'), watch: { breaker: false, control: false } });
-  t.after(() => session.close());
-  const raised: Warning[] = [];
-  session.on('event', (e: { type: string; warning?: Warning }) => {
-    if (e.type === 'warning' && e.warning?.kind === 'fabrication') raised.push(e.warning);
-  });
-  await session.profiles.save(ref.profile());
-  await session.connect('reference');
+  const { session, raised } = await connectWatching(t, ref, { breaker: false, control: false });
   assert.equal(session.feedLive('reference'), false, 'the slow follower should still be starting: this test would not force the ordering');
   say('t_fab', 'user', 'is the bot ok?');
   say('t_fab', 'assistant', 'Done, I restarted the container and everything is back.');
