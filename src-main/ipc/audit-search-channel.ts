@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { auditItem, profileName } from './schemas.js';
 
-const isoTime = z.iso.datetime({ offset: true, error: 'a time is an ISO 8601 date-time such as 2026-12-01T08:00:00Z' });
+export const isoTime = z.iso.datetime({ offset: true, error: 'a time is an ISO 8601 date-time such as 2026-12-01T08:00:00Z' });
 const names = z.array(z.string().min(1).max(128)).min(1).max(50);
 
 export const searchCursor = z.object({ n: z.number().int().min(1), offset: z.number().int().min(0) }).strict();
@@ -36,7 +36,7 @@ const searchQuery = z
   .strict()
   .refine((q) => q.since === undefined || q.until === undefined || Date.parse(q.since) <= Date.parse(q.until), { message: 'since is after until: nothing can match', path: ['since'] });
 
-const mirrorView = z.object({ startSeq: z.number().nullable(), endSeq: z.number().nullable(), files: z.number(), bytes: z.number() });
+export const mirrorView = z.object({ startSeq: z.number().nullable(), endSeq: z.number().nullable(), files: z.number(), bytes: z.number() });
 
 export const auditSearchChannels = {
   /** One page of matches, newest first; mirror is null when this desktop holds no copy of the droplet's log yet (or keeps none). */

@@ -6,19 +6,15 @@
  * search itself sends nothing to the droplet and still finds records the
  * droplet's own log no longer holds.
  *
- * Each hit becomes the same view as auditQuery's records: the exact line as
- * text, its sha256, and where it sits in the droplet's file (a mirror file is
- * that file's bytes from offset 0, so the offset is the droplet's). A line the
- * mirror kept as evidence but that is not a JSON record (no seq) comes back as
- * a `malformed` diagnostic, as the feed would show it.
+ * Each hit becomes the same view as auditQuery's records (mirror-line-view.ts,
+ * shared with auditWindow); a line the mirror kept as evidence but that is
+ * not a JSON record comes back as a `malformed` diagnostic.
  */
-import { isUtf8 } from 'node:buffer';
-import { hash } from 'node:crypto';
 import { mirrorCapBytes } from '../core/config/profile.js';
-import type { SearchHit, SearchQuery } from '../core/audit/search/search-types.js';
+import type { SearchQuery } from '../core/audit/search/search-types.js';
 import type { Session } from '../core/session/session.js';
 import type { ParsedArgsOf, ResultOf } from './channels.js';
-import type { AuditItemView } from './schemas.js';
+import { lineToView } from './mirror-line-view.js';
 
 type Args = ParsedArgsOf<'auditSearch'>;
 
@@ -34,17 +30,6 @@ function coreQuery(q: Args['query']): SearchQuery {
   return out;
 }
 
-function hitToView(h: SearchHit, inodeOf: (n: number) => string): AuditItemView {
-  const sha256 = hash('sha256', h.line, 'hex');
-  const fileId = inodeOf(h.pos.n);
-  if (h.seq === null) {
-    const reason = !isUtf8(h.line) ? 'invalid-utf8' : Object.keys(h.value).length ? 'no-seq' : 'invalid-json';
-    const preview = JSON.stringify(h.line.subarray(0, 200).toString('utf8')).slice(1, -1);
-    return { type: 'diagnostic', diagnostic: { kind: 'malformed', stream: 'activity', reason, file_id: fileId, offset: h.pos.offset, length: h.line.length, sha256, preview } };
-  }
-  return { type: 'record', record: { stream: 'activity', seq: h.seq, value: h.value, text: h.line.toString('utf8'), sha256, fileId, offset: h.pos.offset } };
-}
-
 export async function auditSearch(session: Session, { name, query, cursor, limit }: Args): Promise<ResultOf<'auditSearch'>> {
   const droplet = session.droplet(name);
   const profile = await session.profiles.get(name);
@@ -56,7 +41,7 @@ export async function auditSearch(session: Session, { name, query, cursor, limit
   const { info, page } = found;
   const inodes = new Map(info.files.map((f) => [f.n, f.inode]));
   return {
-    items: page.hits.map((h) => hitToView(h, (n) => inodes.get(n) ?? '')),
+    items: page.hits.map((h) => lineToView(h.line, h.seq, h.value, h.pos, inodes.get(h.pos.n) ?? '')),
     next: page.next,
     mirror: { startSeq: info.startSeq, endSeq: info.endSeq, files: info.files.length, bytes: info.bytes },
     scannedBytes: page.scannedBytes,

@@ -29,6 +29,7 @@ export const CHANNEL_NAMES = [
   'auditFollow',
   'auditUnfollow',
   'auditSearch',
+  'auditWindow',
   'warningsList',
   'warningsAcknowledge',
   'vaultStatus',

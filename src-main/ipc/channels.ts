@@ -35,6 +35,7 @@ import type { RotateResult } from '../core/vault/rotate.js';
 import type { VaultStatus } from '../core/vault/status.js';
 import type { VerifyReport } from '../core/vault/verify.js';
 import { auditSearchChannels } from './audit-search-channel.js';
+import { auditWindowChannels } from './audit-window-channel.js';
 import type { ChannelName } from './channel-names.js';
 import { recoveryChannels } from './recovery-channels.js';
 import {
@@ -252,6 +253,8 @@ const channelMap = {
   auditUnfollow: { args: byName, result: z.object({ following: z.literal(false) }) },
   // auditSearch (the whole trail, from this desktop's mirror): audit-search-channel.ts.
   ...auditSearchChannels,
+  // auditWindow (a stretch by seq, or the seq at a time, from the mirror): audit-window-channel.ts.
+  ...auditWindowChannels,
   warningsList: { args: z.object({ name: profileName.optional() }).strict(), result: z.object({ warnings: z.array(warning) }) },
   /** Acknowledge one warning by id, or every open one (of one droplet, or all); the result is the ones that changed. */
   warningsAcknowledge: {

@@ -13,6 +13,7 @@ import { reportError } from '../core/log/logger.js';
 import type { Session } from '../core/session/session.js';
 import { aggregateIcon } from '../core/tray/tray-state.js';
 import { auditSearch } from './audit-search-handler.js';
+import { auditWindow } from './audit-window-handler.js';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names.js';
 import { channels, type ParsedArgsOf, type ResultOf } from './channels.js';
 import { describeIssues, errorEnvelope, invalidArgs, type Envelope } from './envelope.js';
@@ -115,6 +116,7 @@ function implementations(session: Session, host: HostServices): Impl {
       return { following: false as const };
     },
     auditSearch: (args) => auditSearch(session, args),
+    auditWindow: (args) => auditWindow(session, args),
     warningsList: async ({ name }) => ({ warnings: session.warnings(name) }),
     warningsAcknowledge: async (sel) => ({ warnings: session.acknowledgeWarnings('id' in sel ? { id: sel.id } : { all: true, ...(sel.name !== undefined ? { name: sel.name } : {}) }) }),
     vaultStatus: async ({ name }) => (await import('../core/vault/status.js')).vaultStatus(session.droplet(name)),

@@ -71,6 +71,16 @@ const bad: Array<[keyof typeof channels, unknown, RegExp]> = [
   ['warningsAcknowledge', { id: 'w1', all: true }, /name one warning/],
   ['warningsAcknowledge', { id: '' }, /id:/],
   ['warningsAcknowledge', { all: true, name: '../x' }, /name: a droplet name is/],
+  ['auditWindow', { name: 'here', fromSeq: 1 }, /toSeq: fromSeq and toSeq come together/],
+  ['auditWindow', { name: 'here', toSeq: 1 }, /toSeq: fromSeq and toSeq come together/],
+  ['auditWindow', { name: 'here', fromSeq: 1, toSeq: 1001 }, /toSeq: the stretch is over the limit of 1000 seqs: ask for at most 1000 seqs at a time/],
+  ['auditWindow', { name: 'here', fromSeq: 5, toSeq: 4 }, /toSeq: toSeq is below fromSeq/],
+  ['auditWindow', { name: 'here', fromSeq: -1, toSeq: 4 }, /fromSeq:/],
+  ['auditWindow', { name: 'here', fromSeq: 1.5, toSeq: 4 }, /fromSeq:/],
+  ['auditWindow', { name: 'here', fromSeq: 1, toSeq: 2, time: '2026-12-01T08:00:00Z' }, /time: time cannot be combined with fromSeq\/toSeq/],
+  ['auditWindow', { name: 'here', time: '2026-12-01 08:00' }, /time: a time is an ISO 8601 date-time/],
+  ['auditWindow', { name: 'here', time: '2026-12-01T08:00:00' }, /time: a time is an ISO 8601 date-time/],
+  ['auditWindow', { name: 'here', seq: 3 }, /unknown field seq/],
 ];
 
 for (const [channel, payload, message] of bad) {

@@ -90,6 +90,11 @@ export class MirrorReader {
     return { n: last.n, offset: this.completeEnd(last.n) };
   }
 
+  /** Lines from pos forward, read only as the caller takes them (a caller that stops early reads no further). */
+  linesFrom(pos: MirrorPos): Generator<MirrorLine> {
+    return this.forward(pos);
+  }
+
   linesAfter(pos: MirrorPos, count: number): MirrorLine[] {
     const out: MirrorLine[] = [];
     if (count <= 0) return out;

@@ -163,7 +163,7 @@ class ChunkScan {
  * the bytes are checked only when the text has one (it costs a view and a
  * pass per line otherwise, a tenth of a parse-everything scan).
  */
-function parseRecord(buf: Buffer, start: number, end: number, text: string): Record<string, unknown> | null {
+export function parseRecord(buf: Buffer, start: number, end: number, text: string): Record<string, unknown> | null {
   if (text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) return null;
   let v: unknown;
   try {
