@@ -2,11 +2,13 @@
  * The feed's search and filters over the WHOLE trail (issue 16), in real
  * Chromium through the browser harness against the reference droplet. The
  * session mirrors the droplet's log at connect; then the droplet's log is
- * wiped, so a reloaded page's history (read from the droplet) lacks the old
- * records, and only the core's search over this desktop's mirror can find
- * them: a unique word in an old record, and failed calls older than every
- * loaded row, paged with "Load older matches". Before this change the search
- * box filtered only the loaded rows, and both found nothing.
+ * wiped. The reloaded feed, a window over this desktop's mirror, still runs
+ * through the old records into the new ones, and the core's search over the
+ * mirror finds what the droplet lost: a unique word in an old record (opened,
+ * then shown in its place in the feed), and failed calls older than every
+ * row the feed holds, paged with "Load older matches". Before the search, the
+ * box filtered only the loaded rows and found neither; before the window, the
+ * reloaded feed held only what the droplet still had.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,11 +84,11 @@ describe('console: search and filters over the whole trail, from the mirror', { 
       .getByRole('button', { name: /^Audit feed/ })
       .click();
     await row(page, N + 2).waitFor({ timeout: 60_000 });
-    assert.deepEqual(
-      (await shownSeqs(page)).sort((x, y) => x - y),
-      [N + 1, N + 2],
-      'the reloaded feed holds only what the droplet still has',
-    );
+    // The feed is a window over the mirror: the records the droplet's log lost are still in it, just above the new ones.
+    await page.locator('.feed-body[data-window="mirror"]').waitFor();
+    await row(page, N).waitFor({ timeout: 20_000 });
+    const bottom = (await shownSeqs(page)).sort((x, y) => x - y).slice(-3);
+    assert.deepEqual(bottom, [N, N + 1, N + 2], 'the reloaded feed runs on from the mirror into what the droplet still has');
     await shot(page, 'feed-search-01-after-wipe');
 
     await page.getByRole('searchbox', { name: 'Search the audit feed' }).fill(WORD);
@@ -105,13 +107,20 @@ describe('console: search and filters over the whole trail, from the mirror', { 
     await drawer.waitFor();
     assert.match((await drawer.textContent()) ?? '', new RegExp(WORD));
     await shot(page, 'feed-search-03-drawer');
-    await page.keyboard.press('Escape');
+    // From the hit to its place in the feed: the search is left and the feed opens at the record, read from the mirror.
+    await drawer.getByRole('button', { name: 'Show in feed' }).click();
     await drawer.waitFor({ state: 'detached' });
+    await count(page)
+      .filter({ hasText: /^3,002 records$/ })
+      .waitFor({ timeout: 10_000 });
+    await row(page, OLD).waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByRole('searchbox', { name: 'Search the audit feed' }).inputValue(), '', 'the search is cleared');
+    await page.locator(`.feed-row[data-seq="${OLD}"] .row-button:focus`).waitFor({ timeout: 5000 });
+    await shot(page, 'feed-search-04-shown-in-feed');
 
-    await page.getByRole('button', { name: 'Clear filters' }).click();
-    await count(page).filter({ hasNotText: / of / }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Newest' }).click();
     await row(page, N + 2).waitFor();
-    assert.equal(await row(page, OLD).count(), 0, 'cleared: back to the live feed');
+    assert.equal(await row(page, OLD).count(), 0, 'back to the newest, far from the old record');
   });
 
   it('a filter alone (Outcome: failed) shows failed calls older than every loaded row, newest first, page by page', async () => {

@@ -34,11 +34,15 @@ interface AuditStoreLike {
   trustLive(on: boolean): void;
   readonly nextToRead: number;
   highestSeq(stream: 'activity' | 'receipts'): number;
+  windowed: boolean;
+  maxRows: number;
+  firstActivitySeq(): number | null;
 }
 interface AppStoreLike {
   start(): Promise<void>;
   startFeed(name: string): Promise<void>;
   audit(name: string): AuditStoreLike;
+  trail(name: string): { mirror: { endSeq: number | null } | null };
   acknowledge(sel: { id: string } | { all: true; name?: string }): Promise<void>;
   getState(): { warnings: WarningView[]; toast: unknown };
 }
@@ -153,8 +157,11 @@ describe('renderer feed and warnings', () => {
     ]);
   });
 
-  /** An AppStore started against a scripted API (no droplets unless `droplets` says). */
-  async function started(droplets: DropletStateView[] = []) {
+  /**
+   * An AppStore started against a scripted API (no droplets unless `droplets` says). Without `mirror`
+   * the host has no auditWindow, so the feed loads its whole history (the mode kept for `mirrorCapMB` 0).
+   */
+  async function started(droplets: DropletStateView[] = [], mirror = false) {
     const s = new ScriptedApi({
       profilesList: () => ({ profiles: droplets.map((d) => ({ name: d.name })) }),
       connections: () => ({ droplets }),
@@ -163,7 +170,7 @@ describe('renderer feed and warnings', () => {
       auditFollow: () => ({ following: true }),
     });
     const transport = new Set<(up: boolean) => void>();
-    const platform = { kind: 'browser', api: s.api, has: () => true, onTransport: (l: (up: boolean) => void) => (transport.add(l), () => transport.delete(l)) };
+    const platform = { kind: 'browser', api: s.api, has: (c: string) => mirror || c !== 'auditWindow', onTransport: (l: (up: boolean) => void) => (transport.add(l), () => transport.delete(l)) };
     const app = new appMod.AppStore(platform);
     await app.start();
     const setTransport = (up: boolean) => transport.forEach((l) => l(up));
@@ -311,6 +318,54 @@ describe('renderer feed and warnings', () => {
     await settle();
     assert.deepEqual(seqs(app.audit('d1').rows), [1, 2, 3, 4, 5, 6]);
     assert.equal(app.audit('d1').nextToRead, 7);
+  });
+
+  it('with a mirror, reads only the newest lines, then follows and reads on from them (issue 16)', async () => {
+    const { s, app } = await started([], true);
+    const feed = app.startFeed('d1');
+    (await s.next('auditWindow')).answer({ kept: true, mirror: { startSeq: 1, endSeq: 999_000, files: 3, bytes: 1, droppedThroughSeq: null }, items: [], extra: 0, seq: null, bytesRead: 0 });
+    const tail = await s.next('auditQuery');
+    assert.equal(tail.args.lines, 1000, 'the newest lines only');
+    assert.equal(tail.args.fromSeq, undefined, 'not the history from seq 1');
+    tail.answer(page([rec(999_001), rec(999_002)]));
+    const gap = await s.next('auditQuery');
+    assert.equal(s.count('auditFollow'), 1);
+    assert.equal(gap.args.fromSeq, 999_003, 'the gap read goes on from the newest lines');
+    gap.answer(page([rec(999_003)]));
+    await feed;
+    const store = app.audit('d1');
+    assert.equal(store.windowed, true);
+    assert.equal(store.firstActivitySeq(), 999_001, 'the mirror part of the list ends just below');
+    assert.equal(app.trail('d1').mirror?.endSeq, 999_000);
+    assert.equal(s.count('auditQuery'), 2);
+  });
+
+  it('with a mirror, the store keeps a bounded tail: what it trims is the mirror part’s', async () => {
+    const { s, app } = await started([], true);
+    const feed = app.startFeed('d1');
+    (await s.next('auditWindow')).answer({ kept: true, mirror: null, items: [], extra: 0, seq: null, bytesRead: 0 });
+    (await s.next('auditQuery')).answer(page([]));
+    (await s.next('auditQuery')).answer(page([]));
+    await feed;
+    const store = app.audit('d1');
+    const n = store.maxRows + 500;
+    store.addMany(Array.from({ length: n }, (_, i) => rec(i + 1)));
+    assert.ok(store.rows.length <= store.maxRows, `${store.rows.length} rows held, at most ${store.maxRows}`);
+    assert.equal(store.highestSeq('activity'), n);
+    assert.ok((store.firstActivitySeq() ?? 0) > 500, 'the oldest were trimmed');
+  });
+
+  it('without a mirror kept (cap 0), loads the whole history as before', async () => {
+    const { s, app } = await started([], true);
+    const feed = app.startFeed('d1');
+    (await s.next('auditWindow')).answer({ kept: false, mirror: null, items: [], extra: 0, seq: null, bytesRead: 0 });
+    const first = await s.next('auditQuery');
+    assert.equal(first.args.fromSeq, 1, 'history from seq 1');
+    first.answer(page([rec(1), rec(2)]));
+    (await s.next('auditQuery')).answer(page([]));
+    await feed;
+    assert.equal(app.audit('d1').windowed, false);
+    assert.deepEqual(seqs(app.audit('d1').rows), [1, 2]);
   });
 
   it('never reopens an acknowledged warning with an older copy, pushed or listed (defect 4)', () => {

@@ -12,6 +12,7 @@
 import type { DropletStateView, Envelope, IpcError, ProfileView, WarningView } from '../../../src-main/ipc/api.js';
 import type { Platform, StratamApi } from '../platform/platform.js';
 import { AuditFeeds } from './audit-feeds.js';
+import type { TrailWindow } from './trail-window.js';
 import { background, messageOf } from './background.js';
 import type { AuditStore } from './audit-store.js';
 import { parseDeepLink } from './deep-link.js';
@@ -122,6 +123,11 @@ export class AppStore {
 
   audit(name: string): AuditStore {
     return this.feeds.store(name);
+  }
+
+  /** The feed's window over this desktop's mirror of the droplet's log (trail-window.ts). */
+  trail(name: string): TrailWindow {
+    return this.feeds.window(name);
   }
 
   /** Start (or restart, after a disconnect) one droplet's feed; see audit-feeds.ts. */

@@ -11,14 +11,24 @@
  * older one in its place, and a live record that overtook a read does not
  * move where the next read starts (audit-store.ts): no ordering of connect,
  * history, follow and live can hide a record.
+ *
+ * When this desktop keeps a mirror of the droplet's log (issue 16), the
+ * history is not loaded: the store reads only the newest TAIL lines and
+ * keeps a bounded tail of the newest records, and the feed shows everything
+ * older through a window over the mirror (trail-window.ts). Without a mirror
+ * (the profile's cap is 0, or an older host) the whole history is loaded as
+ * before.
  */
 import type { AuditItemView, IpcError } from '../../../src-main/ipc/api.js';
 import type { Platform } from '../platform/platform.js';
-import { AuditStore, recordAt } from './audit-store.js';
+import { AuditStore, recordAt, WINDOWED_MAX_ROWS } from './audit-store.js';
+import { TrailWindow } from './trail-window.js';
 
 /** One history page, and how many pages one read takes at most. */
 const PAGE = 5000;
 const MAX_PAGES = 60;
+/** With a mirror: the newest lines read at start; everything older is the mirror's. */
+const TAIL = 1000;
 /** A history read that fails is tried again after these waits before the person is told. */
 const HISTORY_RETRY_MS = [1000, 3000];
 
@@ -26,6 +36,7 @@ const recordsOnly = (items: AuditItemView[]) => items.filter((i) => recordAt(i) 
 
 export class AuditFeeds {
   private readonly stores = new Map<string, AuditStore>();
+  private readonly windows = new Map<string, TrailWindow>();
 
   constructor(
     private readonly platform: Platform,
@@ -40,6 +51,16 @@ export class AuditFeeds {
       this.stores.set(name, s);
     }
     return s;
+  }
+
+  /** The window over this droplet's mirror (used while its store is `windowed`). */
+  window(name: string): TrailWindow {
+    let w = this.windows.get(name);
+    if (!w) {
+      w = new TrailWindow(this.platform, name, this.fail);
+      this.windows.set(name, w);
+    }
+    return w;
   }
 
   /** The droplet's link went down: a start in flight gives up, and the next connect starts again. */
@@ -81,7 +102,12 @@ export class AuditFeeds {
     const query = this.platform.has('auditQuery');
     try {
       if (query && !store.historyLoaded) {
-        const loaded = await this.loadHistory(name, store, current);
+        if (!store.windowed && (await this.window(name).describe())) {
+          store.windowed = true;
+          store.maxRows = WINDOWED_MAX_ROWS;
+        }
+        if (!current()) return;
+        const loaded = store.windowed ? await this.loadTail(name, store, current) : await this.loadHistory(name, store, current);
         if (!current()) return;
         store.historyLoaded = loaded;
       }
@@ -97,6 +123,19 @@ export class AuditFeeds {
     } finally {
       if (current()) store.starting = false;
     }
+  }
+
+  /** With a mirror: only the newest lines, as one read; the gap read after the follow takes it on from there. */
+  private async loadTail(name: string, store: AuditStore, current: () => boolean): Promise<boolean> {
+    const r = await this.platform.api.auditQuery({ name, lines: TAIL, limit: PAGE, receipts: true });
+    if (!current()) return false;
+    if (r.error) {
+      this.fail(r.error, 'Loading the newest audit records');
+      return false;
+    }
+    store.addMany(r.result.items);
+    store.readThrough(lastActivitySeq(r.result.items));
+    return true;
   }
 
   /** Every page of history; a failed read is tried again a few times, then left for the next start. */
@@ -127,15 +166,21 @@ export class AuditFeeds {
       }
       store.addMany(keep(r.result.items));
       // The page's own last activity seq (not the store's: live records may already be past it).
-      let last = -1;
-      for (const it of r.result.items) {
-        const at = recordAt(it);
-        if (at?.stream === 'activity' && at.seq > last) last = at.seq;
-      }
+      const last = lastActivitySeq(r.result.items);
       store.readThrough(last);
       if (!r.result.truncated || last < from) return 'done';
       from = last + 1;
     }
     return 'done';
   }
+}
+
+/** The highest activity seq among items, or -1. */
+function lastActivitySeq(items: readonly AuditItemView[]): number {
+  let last = -1;
+  for (const it of items) {
+    const at = recordAt(it);
+    if (at?.stream === 'activity' && at.seq > last) last = at.seq;
+  }
+  return last;
 }

@@ -8,7 +8,8 @@ import type { AuditItemView } from '../../../src-main/ipc/api.js';
 import { asText, oneLine } from '../text/inert.js';
 
 export type Outcome = 'ok' | 'failed' | 'blocked';
-export type RowKind = 'record' | 'gap' | 'malformed' | 'alert' | 'truncated' | 'connection' | 'control';
+/** `pending` and `not-held` are the mirror window's placeholders for a seq not read yet or not in the mirror (trail-window.ts). */
+export type RowKind = 'record' | 'gap' | 'malformed' | 'alert' | 'truncated' | 'connection' | 'control' | 'pending' | 'not-held';
 
 export interface AuditRow {
   id: number;

@@ -23,6 +23,12 @@ import type { AuditItemView } from '../../../src-main/ipc/api.js';
 import { toRow, type AuditRow } from './audit-rows.js';
 
 export const MAX_ROWS = 250_000;
+/**
+ * Rows kept when the feed's older part is a window over the mirror
+ * (trail-window.ts): the store holds only the newest records, and what it
+ * trims is still on screen from the mirror, so its memory stays flat.
+ */
+export const WINDOWED_MAX_ROWS = 20_000;
 
 type Stream = 'activity' | 'receipts';
 
@@ -47,6 +53,10 @@ export class AuditStore {
   /** A start (history, follow, gap read) is under way for the current link. */
   starting = false;
   historyLoaded = false;
+  /** The feed's older records are read from this desktop's mirror (trail-window.ts), not held here. */
+  windowed = false;
+  /** Rows kept at most; older ones are trimmed (and not taken in again). */
+  maxRows = MAX_ROWS;
   /** Bumped when the droplet's link goes down: a start begun for an older link gives up. */
   epoch = 0;
 
@@ -97,6 +107,12 @@ export class AuditStore {
     return this.lastSeq[stream];
   }
 
+  /** The lowest activity seq shown (rows are in seq order within a stream), or null when none is. */
+  firstActivitySeq(): number | null {
+    for (const r of this.rows) if (isRecordRow(r) && r.stream === 'activity' && r.seq !== null) return r.seq;
+    return null;
+  }
+
   has(stream: Stream, seq: number): boolean {
     return this.seen[stream].has(seq);
   }
@@ -138,8 +154,8 @@ export class AuditStore {
   }
 
   private bump(): void {
-    if (this.rows.length > MAX_ROWS) {
-      const cut = this.rows.length - Math.floor(MAX_ROWS * 0.9);
+    if (this.rows.length > this.maxRows) {
+      const cut = this.rows.length - Math.floor(this.maxRows * 0.9);
       for (const r of this.rows.slice(0, cut)) {
         if (!isRecordRow(r) || r.stream === null || r.seq === null) continue;
         this.seen[r.stream].delete(r.seq);

@@ -1,6 +1,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { AppState, AppStore } from './app-store.js';
 import type { AuditStore } from './audit-store.js';
+import type { TrailWindow } from './trail-window.js';
 
 export const StoreContext = createContext<AppStore | null>(null);
 
@@ -15,6 +16,6 @@ export function useAppState(): AppState {
   return useSyncExternalStore(s.subscribe, s.getState);
 }
 
-export function useAuditVersion(store: AuditStore): number {
+export function useAuditVersion(store: AuditStore | TrailWindow): number {
   return useSyncExternalStore(store.subscribe, store.getVersion);
 }

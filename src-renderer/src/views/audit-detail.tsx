@@ -11,7 +11,7 @@ import { asText, oneLine } from '../text/inert.js';
  * opened it (the row) when it closes with focus inside it; a live record or a
  * keystroke in the search re-renders it without moving focus.
  */
-export function AuditDetail({ row, onClose }: { row: AuditRow; onClose(): void }) {
+export function AuditDetail({ row, onClose, onShowInFeed }: { row: AuditRow; onClose(): void; /** A search hit: leave the search and open this record in the feed. */ onShowInFeed?(): void }) {
   const close = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
   // The latest onClose, read at the key press: the feed passes a new one on every render.
@@ -46,6 +46,11 @@ export function AuditDetail({ row, onClose }: { row: AuditRow; onClose(): void }
       <header className="row">
         <h2>{title}</h2>
         <span className="spacer" />
+        {onShowInFeed && (
+          <button type="button" onClick={onShowInFeed}>
+            Show in feed
+          </button>
+        )}
         <button type="button" ref={close} onClick={onClose} aria-label="Close details">
           Close (Esc)
         </button>

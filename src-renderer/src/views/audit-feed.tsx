@@ -12,32 +12,44 @@
  * With a search or a filter set, the list shows the core's matches over the
  * whole trail instead, newest first (trail-search.ts); the same rows, drawer
  * and keys. Clearing them returns to the live feed, following the newest.
+ *
+ * When this desktop keeps a mirror of the droplet's log (issue 16), the list
+ * is a window over it: its older part is one slot per seq, read from the
+ * mirror only while on screen (trail-window.ts), followed by the store's
+ * newest records, live records and markers (feed-window.ts). The scrollbar
+ * spans the whole trail (scaled-list.ts) and "Go to" opens any seq or time.
  */
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AuditRow } from '../state/audit-rows.js';
 import { useAuditVersion, useStore } from '../state/hooks.js';
 import { Sparkline } from '../components/sparkline.js';
 import { WaitingText } from '../components/waiting-text.js';
 import { AuditDetail } from './audit-detail.js';
-import { applyFilter, distinct, isFiltered, NO_FILTER, type FeedFilter } from './audit-filters.js';
+import { applyFilter, distinct, NO_FILTER, type FeedFilter } from './audit-filters.js';
 import { indexOfRow, keyTarget } from './feed-keys.js';
-import { FeedRow, Select } from './feed-row.js';
+import { FeedRow } from './feed-row.js';
+import { FeedToolbar } from './feed-toolbar.js';
+import { historyRange, parseGoto } from './feed-window.js';
+import { useScaledList } from './scaled-list.js';
 import { newerMatches, searchedLine } from './trail-query.js';
 import { useTrailSearch } from './trail-search.js';
 
 const ROW_H = 26;
+const isRecord = (r: AuditRow) => r.kind === 'record' || r.kind === 'truncated';
 
 export function AuditFeed({ name }: { name: string }) {
   const app = useStore();
   const store = app.audit(name);
   const version = useAuditVersion(store);
+  const win = app.trail(name);
+  const winVersion = useAuditVersion(win);
   const rows = store.rows;
   const [filter, setFilter] = useState<FeedFilter>(NO_FILTER);
   const deferred = useDeferredValue(filter);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 30_000);
+    win.retry();
     return () => clearInterval(t);
   }, []);
   const trail = useTrailSearch(app, name, filter);
@@ -46,9 +58,14 @@ export function AuditFeed({ name }: { name: string }) {
   const searchRows = trail.mode === 'search' ? trail.rows : null;
   const found = useMemo(() => (searchRows ? [...newerMatches(rows, deferred, now, endSeq), ...searchRows] : null), [searchRows, rows, version, deferred, now, endSeq]);
   const idx = useMemo(() => (found ? null : applyFilter(rows, deferred, now)), [rows, version, deferred, now, found]);
-  const count = found ? found.length : idx ? idx.length : rows.length;
-  const rowAt = (i: number): AuditRow | undefined => (found ? found[i] : idx ? rows[idx[i]!] : rows[i]);
+  // The mirror part of the list (slots by seq), when the feed is a window over the mirror and nothing is filtered.
+  const hist = useMemo(() => (store.windowed && win.kept && !found && !idx ? historyRange(win.mirror, store.firstActivitySeq()) : null), [store.windowed, found, idx, version, winVersion]);
+  const histCount = hist?.count ?? 0;
+  const count = found ? found.length : idx ? idx.length : histCount + rows.length;
+  const rowAt = (i: number): AuditRow | undefined => (found ? found[i] : idx ? rows[idx[i]!] : hist && i < histCount ? win.row(hist.start + i) : rows[i - histCount]);
   const options = useMemo(() => ({ tool: distinct(rows, 'tool'), channel: distinct(rows, 'channel'), trust: distinct(rows, 'trust') }), [rows, Math.floor(version / 20)]);
+  // Windowed, the count is of the agent's records (slots and the store's activity records), not of markers or receipts.
+  const records = useMemo(() => (hist ? histCount + rows.reduce((n, r) => n + (isRecord(r) && r.stream === 'activity' ? 1 : 0), 0) : 0), [hist, version]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -56,24 +73,34 @@ export function AuditFeed({ name }: { name: string }) {
   const seenCount = useRef(0);
   const [selected, setSelected] = useState<AuditRow | null>(null);
   // The keyboard cursor, by row id: indices shift as filters change and late records are put in their place.
+  // A mirror slot's row has id -seq, so the cursor survives its page being dropped and read again.
   const [cursor, setCursor] = useState<number | null>(null);
   const focusWanted = useRef<number | null>(null);
-  const cursorIndex = useMemo(() => (cursor === null ? -1 : found ? found.findIndex((r) => r.id === cursor) : indexOfRow(rows, idx, cursor)), [rows, idx, version, cursor, found]);
-  // Always render the cursor's row, so the focused button survives scrolling it out of view.
-  const rangeExtractor = useCallback(
-    (range: Range) => {
-      const out = defaultRangeExtractor(range);
-      if (cursorIndex < 0 || cursorIndex >= range.count || out.includes(cursorIndex)) return out;
-      return [...out, cursorIndex].sort((a, b) => a - b);
-    },
-    [cursorIndex],
-  );
+  /** A seq to open once the list shows the feed again (Go to or "Show in feed" while a search is on). */
+  const jumpWanted = useRef<number | null>(null);
+  const cursorIndex = useMemo(() => {
+    if (cursor === null) return -1;
+    if (found) return found.findIndex((r) => r.id === cursor);
+    if (hist && cursor < 0) {
+      const i = -cursor - hist.start;
+      if (i >= 0 && i < histCount) return i;
+    }
+    const j = indexOfRow(rows, idx, cursor);
+    return j < 0 ? -1 : j + histCount;
+  }, [rows, idx, version, cursor, found, hist]);
 
-  const virt = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12, rangeExtractor });
-  const items = virt.getVirtualItems();
+  const list = useScaledList({ count, rowH: ROW_H, scroller, overscan: 12, keep: cursorIndex });
+  const items = list.items;
   // The row that takes the list's single Tab stop: the cursor's, else the newest while following, else the first in view.
-  const scrollTop = virt.scrollOffset ?? 0;
-  const stopIndex = cursorIndex >= 0 ? cursorIndex : atBottom.current && count > 0 ? count - 1 : (items.find((v) => v.start >= scrollTop)?.index ?? items[0]?.index ?? -1);
+  const stopIndex = cursorIndex >= 0 ? cursorIndex : atBottom.current && count > 0 ? count - 1 : count > 0 ? list.firstInView : -1;
+
+  // Read the mirror slots on screen (and their margin).
+  const firstItem = items.find((v) => v.index !== cursorIndex || items.length === 1)?.index ?? -1;
+  const lastItem = items.length ? Math.max(...items.filter((v) => v.index !== cursorIndex || items.length === 1).map((v) => v.index)) : -1;
+  useEffect(() => {
+    if (!hist || firstItem < 0 || firstItem >= histCount) return;
+    win.want(hist.start + firstItem, hist.start + Math.min(lastItem, histCount - 1));
+  }, [hist?.start, histCount, firstItem, lastItem, winVersion]);
 
   const focusRow = (id: number) => scroller.current?.querySelector<HTMLButtonElement>(`.feed-row[data-row-id="${id}"] .row-button`)?.focus({ preventScroll: true });
   useLayoutEffect(() => {
@@ -82,12 +109,12 @@ export function AuditFeed({ name }: { name: string }) {
     focusRow(cursor);
   }, [cursor, cursorIndex]);
 
-  const moveTo = (to: number) => {
+  const moveTo = (to: number, align: 'auto' | 'start' = 'auto') => {
     if (count === 0) return;
     const i = Math.max(0, Math.min(count - 1, to));
     const r = rowAt(i);
     if (!r) return;
-    virt.scrollToIndex(i, { align: 'auto' });
+    list.scrollToIndex(i, align);
     // Already the cursor (its row is drawn): no re-render will come to move focus.
     if (r.id === cursor) return focusRow(r.id);
     focusWanted.current = r.id;
@@ -102,25 +129,84 @@ export function AuditFeed({ name }: { name: string }) {
     moveTo(target);
   };
   const open = (r: AuditRow) => {
+    if (r.kind === 'pending') return;
     setCursor(r.id);
     setSelected(r);
   };
 
-  // Into the matches: start at the newest (the top). Back to the live feed: follow the newest again (the bottom).
-  const searching = found !== null;
+  /** Where a seq sits in the list as shown now (the feed, unfiltered), or -1. */
+  const indexOfSeq = (seq: number): number => {
+    if (hist && seq >= hist.start && seq < hist.start + histCount) return seq - hist.start;
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const r = rows[i]!;
+      if (isRecord(r) && r.stream === 'activity' && r.seq === seq) return i + histCount;
+    }
+    return -1;
+  };
+  const jumpToSeq = (seq: number): string | null => {
+    const i = indexOfSeq(seq);
+    if (i < 0) {
+      const first = hist && histCount ? hist.start : rows.find((r) => isRecord(r) && r.stream === 'activity')?.seq;
+      const last = store.highestSeq('activity');
+      return first != null && last >= 0
+        ? `Seq ${seq} is not in this trail: it holds seq ${first.toLocaleString()} to ${last.toLocaleString()}.`
+        : `Seq ${seq} is not in this trail: it holds no record yet.`;
+    }
+    atBottom.current = false;
+    seenCount.current = count;
+    moveTo(i, 'start');
+    return null;
+  };
+  /** The seq of the first record at or after a time: the mirror's index when it has one, else the loaded rows. */
+  const seqAt = async (time: string): Promise<number | string> => {
+    const ms = Date.parse(time);
+    if (store.windowed && win.kept) {
+      const r = await win.locate(time);
+      if ('error' in r) return `Could not look up that time: ${r.error.message}`;
+      if (r.seq !== null) return r.seq;
+    }
+    const later = rows.find((r) => isRecord(r) && r.stream === 'activity' && r.tsMs >= ms);
+    return later?.seq ?? `No record at or after ${time.replace('.000Z', 'Z')} yet.`;
+  };
+  const onGoto = async (text: string): Promise<string | null> => {
+    const t = parseGoto(text);
+    if ('error' in t) return t.error;
+    const seq = 'seq' in t ? t.seq : await seqAt(t.time);
+    if (typeof seq === 'string') return seq;
+    if (found || idx) {
+      // Back to the feed first; the jump is made once it shows (the effect below).
+      jumpWanted.current = seq;
+      setFilter(NO_FILTER);
+      return null;
+    }
+    return jumpToSeq(seq);
+  };
+  const showInFeed = (r: AuditRow) => {
+    if (r.seq === null) return;
+    setSelected(null);
+    jumpWanted.current = r.seq;
+    setFilter(NO_FILTER);
+  };
+
+  // Into the matches: start at the newest (the top). Back to the live feed: follow the newest again (the bottom),
+  // or open the seq asked for.
+  const searching = found !== null || idx !== null;
   useEffect(() => {
-    atBottom.current = !searching;
     seenCount.current = count;
     setUnseen(0);
-    if (searching) virt.scrollToOffset(0);
-    else if (count > 0) virt.scrollToIndex(count - 1, { align: 'end' });
+    const jump = jumpWanted.current;
+    jumpWanted.current = null;
+    if (!searching && jump !== null && jumpToSeq(jump) === null) return;
+    atBottom.current = !searching;
+    if (searching) list.scrollToTop();
+    else if (count > 0) list.scrollToIndex(count - 1, 'end');
   }, [searching]);
   useEffect(() => {
     if (searching) return;
     if (atBottom.current) {
       seenCount.current = count;
       setUnseen(0);
-      if (count > 0) virt.scrollToIndex(count - 1, { align: 'end' });
+      if (count > 0) list.scrollToIndex(count - 1, 'end');
     } else setUnseen(Math.max(0, count - seenCount.current));
   }, [count, version]);
 
@@ -136,49 +222,17 @@ export function AuditFeed({ name }: { name: string }) {
     atBottom.current = bottom;
   };
   const jumpToEnd = () => {
+    if (searching) return setFilter(NO_FILTER); // the feed comes back following the newest
     atBottom.current = true;
     seenCount.current = count;
     setUnseen(0);
-    virt.scrollToIndex(count - 1, { align: 'end' });
+    setCursor(null);
+    if (count > 0) list.scrollToIndex(count - 1, 'end');
   };
-
-  const set = (patch: Partial<FeedFilter>) => setFilter((f) => ({ ...f, ...patch }));
 
   return (
     <section className="feed" aria-label="Audit feed">
-      <div className="toolbar" role="search">
-        <input
-          id="feed-search"
-          type="search"
-          placeholder="Search args, results, tools…  ( / )"
-          aria-label="Search the audit feed"
-          value={filter.text}
-          onChange={(e) => set({ text: e.target.value })}
-        />
-        <Select label="Tool" value={filter.tool} onChange={(v) => set({ tool: v })} options={options.tool} />
-        <select aria-label="Outcome" value={filter.outcome} onChange={(e) => set({ outcome: e.target.value as FeedFilter['outcome'] })}>
-          <option value="all">Any outcome</option>
-          <option value="ok">OK</option>
-          <option value="failed">Failed</option>
-          <option value="blocked">Blocked</option>
-        </select>
-        <Select label="Channel" value={filter.channel} onChange={(v) => set({ channel: v })} options={options.channel} />
-        <Select label="Trust" value={filter.trust} onChange={(v) => set({ trust: v })} options={options.trust} />
-        <select aria-label="Time range" value={filter.since} onChange={(e) => set({ since: Number(e.target.value) })}>
-          <option value={0}>All time</option>
-          <option value={15}>Last 15 min</option>
-          <option value={60}>Last hour</option>
-          <option value={1440}>Last 24 h</option>
-        </select>
-        <label className="check">
-          <input type="checkbox" checked={filter.markers} onChange={(e) => set({ markers: e.target.checked })} /> Markers
-        </label>
-        {isFiltered(filter) && (
-          <button type="button" className="link" onClick={() => setFilter(NO_FILTER)}>
-            Clear filters
-          </button>
-        )}
-      </div>
+      <FeedToolbar filter={filter} setFilter={setFilter} options={options} onGoto={onGoto} onNewest={jumpToEnd} />
       <div className="feed-head">
         <span aria-hidden="true">seq</span>
         <span aria-hidden="true">time (UTC)</span>
@@ -194,7 +248,9 @@ export function AuditFeed({ name }: { name: string }) {
           <span className="feed-meta" aria-live="polite" data-testid="feed-count">
             {trail.mode === 'search'
               ? `${count.toLocaleString()}${trail.more ? '+' : ''} of ${trail.mirror?.endSeq != null ? (trail.mirror.endSeq - (trail.mirror.startSeq ?? 1) + 1).toLocaleString() : 0} records${trail.searching ? ', searching…' : ''}`
-              : `${count.toLocaleString()} ${idx ? `of ${rows.length.toLocaleString()} ` : ''}records`}
+              : hist
+                ? `${records.toLocaleString()} records`
+                : `${count.toLocaleString()} ${idx ? `of ${rows.length.toLocaleString()} ` : ''}records`}
           </span>
           <Sparkline rows={rows} now={now} version={version} />
         </span>
@@ -207,6 +263,7 @@ export function AuditFeed({ name }: { name: string }) {
         role="list"
         aria-label="Audit records"
         data-focus-home={count === 0 || !items.some((v) => v.index === stopIndex) ? '' : undefined}
+        data-window={hist ? 'mirror' : undefined}
       >
         {count === 0 ? (
           <p className="empty">
@@ -216,7 +273,7 @@ export function AuditFeed({ name }: { name: string }) {
               ) : (
                 'No record in the whole trail matches these filters.'
               )
-            ) : rows.length === 0 ? (
+            ) : rows.length === 0 && !hist ? (
               store.following ? (
                 'No tool calls recorded yet. New ones appear here as the agent makes them.'
               ) : (
@@ -227,7 +284,7 @@ export function AuditFeed({ name }: { name: string }) {
             )}
           </p>
         ) : (
-          <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          <div style={{ height: list.totalSize, position: 'relative' }}>
             {items.map((v) => {
               const r = rowAt(v.index);
               if (!r) return null;
@@ -236,7 +293,8 @@ export function AuditFeed({ name }: { name: string }) {
                   key={r.id}
                   row={r}
                   index={v.index}
-                  top={v.start}
+                  of={count}
+                  top={v.top}
                   active={selected?.id === r.id}
                   tabStop={v.index === stopIndex}
                   onFocus={() => cursor !== r.id && setCursor(r.id)}
@@ -262,7 +320,13 @@ export function AuditFeed({ name }: { name: string }) {
           {unseen.toLocaleString()} new record{unseen === 1 ? '' : 's'} ↓
         </button>
       )}
-      {selected && <AuditDetail row={selected} onClose={() => setSelected(null)} />}
+      {selected && (
+        <AuditDetail
+          row={selected}
+          onClose={() => setSelected(null)}
+          {...(found && selected.stream === 'activity' && selected.seq !== null && isRecord(selected) ? { onShowInFeed: () => showInFeed(selected) } : {})}
+        />
+      )}
     </section>
   );
 }

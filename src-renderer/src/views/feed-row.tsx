@@ -1,9 +1,30 @@
 /** One row of the audit feed (a record or a marker) and the toolbar's pick-one filter: shared by the live feed and its whole-trail search. */
 import type { AuditRow } from '../state/audit-rows.js';
 
-export function FeedRow({ row, index, top, active, tabStop, onFocus, onOpen }: { row: AuditRow; index: number; top: number; active: boolean; tabStop: boolean; onFocus(): void; onOpen(): void }) {
+/** `index` of `of`: the row's place in the whole list, told to assistive tech (aria-posinset/setsize), since only a window of rows is drawn. */
+export function FeedRow({
+  row,
+  index,
+  of,
+  top,
+  active,
+  tabStop,
+  onFocus,
+  onOpen,
+}: {
+  row: AuditRow;
+  index: number;
+  of: number;
+  top: number;
+  active: boolean;
+  tabStop: boolean;
+  onFocus(): void;
+  onOpen(): void;
+}) {
   const marker = row.kind !== 'record';
-  const cls = `feed-row ${marker ? `marker marker-${row.kind}${row.severity ? ` sev-${row.severity}` : ''}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
+  // A mirror slot not read yet (trail-window.ts) is a plain row with its seq: it fills in place when its page arrives.
+  const pending = row.kind === 'pending';
+  const cls = `feed-row ${pending ? 'pending' : marker ? `marker marker-${row.kind}${row.severity ? ` sev-${row.severity}` : ''}` : `o-${row.outcome}`}${active ? ' active' : ''}`;
   return (
     <div
       role="listitem"
@@ -11,6 +32,8 @@ export function FeedRow({ row, index, top, active, tabStop, onFocus, onOpen }: {
       style={{ transform: `translateY(${top}px)` }}
       data-row-id={row.id}
       data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={of}
       data-seq={row.seq ?? undefined}
       data-stream={row.stream ?? undefined}
       data-kind={row.kind}
@@ -22,7 +45,7 @@ export function FeedRow({ row, index, top, active, tabStop, onFocus, onOpen }: {
         onFocus={onFocus}
         tabIndex={tabStop ? 0 : -1}
         data-focus-home={tabStop ? '' : undefined}
-        title="Open details (Enter)"
+        title={pending ? 'Reading this record from this desktop’s copy…' : 'Open details (Enter)'}
         aria-haspopup="dialog"
       >
         <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
@@ -30,7 +53,15 @@ export function FeedRow({ row, index, top, active, tabStop, onFocus, onOpen }: {
         </span>
         <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
         <span className="tool">{row.tool}</span>
-        <span>{marker ? <span className={`badge b-${row.kind}${row.severity === 'info' ? ' b-sev-info' : ''}`}>{row.kind}</span> : <Outcome row={row} />}</span>
+        <span>
+          {pending ? (
+            ''
+          ) : marker ? (
+            <span className={`badge b-${row.kind}${row.severity === 'info' ? ' b-sev-info' : ''}`}>{row.kind === 'not-held' ? 'not held' : row.kind}</span>
+          ) : (
+            <Outcome row={row} />
+          )}
+        </span>
         <span className="muted">{row.channel ? `${row.channel} · ${row.trust}` : ''}</span>
         <span className="num muted">{row.elapsed ?? ''}</span>
         <span className="summary">{row.summary}</span>
