@@ -15,6 +15,14 @@ import { lineToView } from './mirror-line-view.js';
 
 type Args = ParsedArgsOf<'auditWindow'>;
 
+/**
+ * A record longer than this comes clipped (a `truncated` marker): a page of
+ * 100 rows is then at most 6.4 MB however long the lines an agent writes, and
+ * the console's page cache stays bounded (trail-window.ts). Far above a real
+ * record (~250 bytes); the drawer names the command that fetches it whole.
+ */
+export const WINDOW_CLIP_BYTES = 64 * 1024;
+
 function coreRequest({ fromSeq, toSeq, time }: Args): WindowRequest {
   if (fromSeq !== undefined && toSeq !== undefined) return { fromSeq, toSeq };
   if (time !== undefined) return { time: Date.parse(time) };
@@ -34,7 +42,7 @@ export async function auditWindow(session: Session, args: Args): Promise<ResultO
   return {
     kept: true,
     mirror: { startSeq: info.startSeq, endSeq: info.endSeq, files: info.files.length, bytes: info.bytes, droppedThroughSeq: info.dropped.throughSeq },
-    items: w.records.map((r) => lineToView(r.line, r.seq, r.value, r.pos, inodes.get(r.pos.n) ?? '')),
+    items: w.records.map((r) => lineToView(r.line, r.seq, r.value, r.pos, inodes.get(r.pos.n) ?? '', WINDOW_CLIP_BYTES)),
     extra: w.extra,
     seq: w.seq,
     bytesRead: w.bytesRead,

@@ -4,11 +4,13 @@
  * any stretch by seq comes back as the exact lines in the auditQuery view
  * (each seq once, bad lines and repeats counted in `extra`, the walk bounded
  * in a mirror of garbage), a time locates its seq, and the stretch still
- * comes back after the droplet's log is wiped; a mirror cap of 0 means
+ * comes back after the droplet's log is wiped; a record over 64 KiB comes
+ * clipped; a mirror cap of 0 means
  * nothing kept. Malformed requests: tests/ipc/validation.test.ts.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { syncMirror } from '../../src-main/core/audit/mirror-sync.js';
@@ -134,6 +136,22 @@ test("the droplet's log wiped: the window still returns the old records, and the
   assert.deepEqual(texts(w), range(1, 5).map(line));
   assert.equal(ok(await h.auditWindow({ name: 'ref' })).mirror?.files, 2);
   assert.deepEqual(seqs(ok(await h.auditWindow({ name: 'ref', fromSeq: N + 1, toSeq: N + 2 }))), [N + 1, N + 2]);
+});
+
+test('a record longer than 64 KiB comes clipped, as a truncated marker naming its seq, full length and hash', async () => {
+  const long = JSON.stringify(record(N + 3, `/${'x'.repeat(100 * 1024)}`));
+  writeFileSync(logPath(), `${readFileSync(logPath(), 'utf8')}${long}\n`);
+  await sync();
+  const w = ok(await h.auditWindow({ name: 'ref', fromSeq: N + 2, toSeq: N + 3 }));
+  assert.equal(w.items.length, 2);
+  assert.equal(w.items[0]?.type, 'record', 'a record of ordinary size comes whole');
+  const t = w.items[1];
+  assert.ok(t?.type === 'diagnostic', 'the long one is a marker');
+  const d = t.diagnostic as Record<string, unknown>;
+  assert.deepEqual([d.kind, d.record_seq, d.length], ['truncated', N + 3, Buffer.byteLength(long)]);
+  assert.equal(d.head, long.slice(0, 64 * 1024));
+  assert.equal(d.sha256, createHash('sha256').update(long).digest('hex'));
+  assert.match(String(d.fetch), /^stratam audit fetch --file-id \S+ --offset \d+$/);
 });
 
 test('a mirror cap of 0 (no mirror kept): kept is false and nothing else is answered', async () => {

@@ -20,14 +20,20 @@ import type { IpcError, ResultOf } from '../../../src-main/ipc/api.js';
 import type { Platform } from '../platform/platform.js';
 import { messageOf } from './background.js';
 import { toRow, type AuditRow } from './audit-rows.js';
+import { recordAt } from './audit-store.js';
 
 type Answer = ResultOf<'auditWindow'>;
 export type MirrorView = NonNullable<Answer['mirror']>;
 
 /** Seqs per page: four screens of rows in one request of about 30 kB. */
 export const WINDOW_PAGE = 100;
-/** Pages held at most: 3,000 rows, about 1.5 MB. */
+/** Pages held at most: 3,000 rows, about 1.5 MB of real records. */
 const MAX_PAGES = 30;
+/**
+ * And text held at most: an agent that writes long lines (the core clips each
+ * at 64 KiB, audit-window-handler.ts) fills fewer pages, not more memory.
+ */
+const MAX_TEXT = 24 * 1024 * 1024;
 /** Requests in flight at most: a fast scroll asks for the newest wanted pages, not every page it passed. */
 const MAX_INFLIGHT = 2;
 /** How often a pending slot past the mirror's end asks whether the mirror has grown. */
@@ -35,6 +41,8 @@ const GROW_POLL_MS = 1500;
 
 interface Page {
   rows: Map<number, AuditRow>;
+  /** Characters of row text held (what a page costs in memory beyond its row count). */
+  text: number;
   /** The mirror's last seq when this page was read: a slot past it is pending, not missing. */
   heldThrough: number;
 }
@@ -173,11 +181,16 @@ export class TrailWindow {
     if (r.error) return this.stop(r.error);
     this.take(r.result);
     const rows = new Map<number, AuditRow>();
+    let text = 0;
     for (const item of r.result.items) {
-      if (item.type !== 'record') continue;
-      rows.set(item.record.seq, { ...toRow(item), id: -item.record.seq });
+      // A record, or the marker standing for one too long to send whole.
+      const at = recordAt(item);
+      if (!at) continue;
+      const row = { ...toRow(item), id: -at.seq };
+      text += row.text.length;
+      rows.set(at.seq, row);
     }
-    this.pages.set(p, { rows, heldThrough: r.result.mirror?.endSeq ?? 0 });
+    this.pages.set(p, { rows, text, heldThrough: r.result.mirror?.endSeq ?? 0 });
     this.evict();
     this.bump();
   }
@@ -197,10 +210,13 @@ export class TrailWindow {
   private evict(): void {
     const keepFrom = this.wanted ? pageOf(this.wanted.from) : -1;
     const keepTo = this.wanted ? pageOf(this.wanted.to) : -1;
-    for (const p of this.pages.keys()) {
-      if (this.pages.size <= MAX_PAGES) break;
+    let text = 0;
+    for (const page of this.pages.values()) text += page.text;
+    for (const [p, page] of this.pages) {
+      if (this.pages.size <= MAX_PAGES && text <= MAX_TEXT) break;
       if (p >= keepFrom && p <= keepTo) continue;
       this.pages.delete(p);
+      text -= page.text;
     }
   }
 
