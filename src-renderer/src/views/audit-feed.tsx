@@ -22,16 +22,15 @@
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AuditRow } from '../state/audit-rows.js';
 import { useAuditVersion, useStore } from '../state/hooks.js';
-import { Sparkline } from '../components/sparkline.js';
-import { WaitingText } from '../components/waiting-text.js';
 import { AuditDetail } from './audit-detail.js';
 import { applyFilter, distinct, NO_FILTER, type FeedFilter } from './audit-filters.js';
 import { indexOfRow, keyTarget } from './feed-keys.js';
+import { EmptyFeed, FeedHead, TrailBar } from './feed-parts.js';
 import { FeedRow } from './feed-row.js';
 import { FeedToolbar } from './feed-toolbar.js';
 import { historyRange, parseGoto } from './feed-window.js';
 import { useScaledList } from './scaled-list.js';
-import { newerMatches, searchedLine } from './trail-query.js';
+import { newerMatches } from './trail-query.js';
 import { useTrailSearch } from './trail-search.js';
 
 const ROW_H = 26;
@@ -233,28 +232,13 @@ export function AuditFeed({ name }: { name: string }) {
   return (
     <section className="feed" aria-label="Audit feed">
       <FeedToolbar filter={filter} setFilter={setFilter} options={options} onGoto={onGoto} onNewest={jumpToEnd} />
-      <div className="feed-head">
-        <span aria-hidden="true">seq</span>
-        <span aria-hidden="true">time (UTC)</span>
-        <span aria-hidden="true">tool</span>
-        <span aria-hidden="true">outcome</span>
-        <span aria-hidden="true">channel · trust</span>
-        <span aria-hidden="true" className="num">
-          ms
-        </span>
-        <span className="row">
-          <span aria-hidden="true">args → result</span>
-          <span className="spacer" />
-          <span className="feed-meta" aria-live="polite" data-testid="feed-count">
-            {trail.mode === 'search'
-              ? `${count.toLocaleString()}${trail.more ? '+' : ''} of ${trail.mirror?.endSeq != null ? (trail.mirror.endSeq - (trail.mirror.startSeq ?? 1) + 1).toLocaleString() : 0} records${trail.searching ? ', searching…' : ''}`
-              : hist
-                ? `${records.toLocaleString()} records`
-                : `${count.toLocaleString()} ${idx ? `of ${rows.length.toLocaleString()} ` : ''}records`}
-          </span>
-          <Sparkline rows={rows} now={now} version={version} />
-        </span>
-      </div>
+      <FeedHead rows={rows} now={now} version={version}>
+        {trail.mode === 'search'
+          ? `${count.toLocaleString()}${trail.more ? '+' : ''} of ${trail.mirror?.endSeq != null ? (trail.mirror.endSeq - (trail.mirror.startSeq ?? 1) + 1).toLocaleString() : 0} records${trail.searching ? ', searching…' : ''}`
+          : hist
+            ? `${records.toLocaleString()} records`
+            : `${count.toLocaleString()} ${idx ? `of ${rows.length.toLocaleString()} ` : ''}records`}
+      </FeedHead>
       <div
         className="feed-body"
         ref={scroller}
@@ -266,23 +250,7 @@ export function AuditFeed({ name }: { name: string }) {
         data-window={hist ? 'mirror' : undefined}
       >
         {count === 0 ? (
-          <p className="empty">
-            {trail.mode === 'search' ? (
-              trail.searching ? (
-                'Searching the whole trail…'
-              ) : (
-                'No record in the whole trail matches these filters.'
-              )
-            ) : rows.length === 0 && !hist ? (
-              store.following ? (
-                'No tool calls recorded yet. New ones appear here as the agent makes them.'
-              ) : (
-                <WaitingText name={name} text="Connecting to the feed…" />
-              )
-            ) : (
-              'No record matches these filters.'
-            )}
-          </p>
+          <EmptyFeed name={name} trail={trail} loaded={rows.length > 0 || hist !== null} following={store.following} />
         ) : (
           <div style={{ height: list.totalSize, position: 'relative' }}>
             {items.map((v) => {
@@ -305,16 +273,7 @@ export function AuditFeed({ name }: { name: string }) {
           </div>
         )}
       </div>
-      {trail.mode !== 'off' && (
-        <div className="trail-bar">
-          <span data-testid="trail-note">{trail.mode === 'local' ? trail.why : trail.searching ? 'Searching the whole trail…' : searchedLine(trail.mirror, trail.scannedBytes)}</span>
-          {trail.mode === 'search' && trail.more && (
-            <button type="button" className="link" onClick={trail.loadOlder} disabled={trail.searching}>
-              Load older matches
-            </button>
-          )}
-        </div>
-      )}
+      <TrailBar trail={trail} />
       {unseen > 0 && (
         <button type="button" className="new-marker" onClick={jumpToEnd}>
           {unseen.toLocaleString()} new record{unseen === 1 ? '' : 's'} ↓
