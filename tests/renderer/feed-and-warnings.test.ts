@@ -23,6 +23,7 @@ interface Row {
   kind: string;
   stream: string | null;
   seq: number | null;
+  text: string;
 }
 interface AuditStoreLike {
   rows: Row[];
@@ -36,6 +37,7 @@ interface AuditStoreLike {
   highestSeq(stream: 'activity' | 'receipts'): number;
   windowed: boolean;
   maxRows: number;
+  maxText: number;
   firstActivitySeq(): number | null;
 }
 interface AppStoreLike {
@@ -353,6 +355,12 @@ describe('renderer feed and warnings', () => {
     assert.ok(store.rows.length <= store.maxRows, `${store.rows.length} rows held, at most ${store.maxRows}`);
     assert.equal(store.highestSeq('activity'), n);
     assert.ok((store.firstActivitySeq() ?? 0) > 500, 'the oldest were trimmed');
+    // Long lines: the text held is bounded too, not only the row count.
+    const long = (seq: number): AuditItemView => ({ type: 'record', record: { stream: 'activity', seq, value: { seq }, text: 'x'.repeat(1024 * 1024), sha256: 'x', fileId: '1', offset: seq } });
+    store.addMany(Array.from({ length: 100 }, (_, i) => long(n + 1 + i)));
+    const held = store.rows.reduce((t, r) => t + r.text.length, 0);
+    assert.ok(held <= 48 * 1024 * 1024, `${held} characters held, at most 48 MiB`);
+    assert.equal(store.highestSeq('activity'), n + 100, 'the newest is kept');
   });
 
   it('without a mirror kept (cap 0), loads the whole history as before', async () => {

@@ -21,7 +21,7 @@
  */
 import type { AuditItemView, IpcError } from '../../../src-main/ipc/api.js';
 import type { Platform } from '../platform/platform.js';
-import { AuditStore, recordAt, WINDOWED_MAX_ROWS } from './audit-store.js';
+import { AuditStore, recordAt, WINDOWED_MAX_ROWS, WINDOWED_MAX_TEXT } from './audit-store.js';
 import { TrailWindow } from './trail-window.js';
 
 /** One history page, and how many pages one read takes at most. */
@@ -105,6 +105,7 @@ export class AuditFeeds {
         if (!store.windowed && (await this.window(name).describe())) {
           store.windowed = true;
           store.maxRows = WINDOWED_MAX_ROWS;
+          store.maxText = WINDOWED_MAX_TEXT;
         }
         if (!current()) return;
         const loaded = store.windowed ? await this.loadTail(name, store, current) : await this.loadHistory(name, store, current);

@@ -29,6 +29,11 @@ export const MAX_ROWS = 250_000;
  * trims is still on screen from the mirror, so its memory stays flat.
  */
 export const WINDOWED_MAX_ROWS = 20_000;
+/**
+ * And the text those rows hold at most, windowed: an agent that writes lines
+ * near the feed's 1 MiB limit must not fill the renderer 20,000 times over.
+ */
+export const WINDOWED_MAX_TEXT = 48 * 1024 * 1024;
 
 type Stream = 'activity' | 'receipts';
 
@@ -55,8 +60,11 @@ export class AuditStore {
   historyLoaded = false;
   /** The feed's older records are read from this desktop's mirror (trail-window.ts), not held here. */
   windowed = false;
-  /** Rows kept at most; older ones are trimmed (and not taken in again). */
+  /** Rows kept at most, and their text at most; older ones are trimmed (and not taken in again). */
   maxRows = MAX_ROWS;
+  maxText = Infinity;
+  /** Characters of text the rows hold. */
+  private text = 0;
   /** Bumped when the droplet's link goes down: a start begun for an older link gives up. */
   epoch = 0;
 
@@ -128,13 +136,16 @@ export class AuditStore {
   private ingest(item: AuditItemView): void {
     const at = recordAt(item);
     if (!at) {
-      this.rows.push(toRow(item));
+      const marker = toRow(item);
+      this.text += marker.text.length;
+      this.rows.push(marker);
       return;
     }
     const { stream: s, seq } = at;
     if (this.seen[s].has(seq) || seq <= this.floor[s]) return;
     this.seen[s].add(seq);
     const row = toRow(item);
+    this.text += row.text.length;
     if (seq > this.lastSeq[s]) {
       this.lastSeq[s] = seq;
       this.rows.push(row);
@@ -154,8 +165,12 @@ export class AuditStore {
   }
 
   private bump(): void {
-    if (this.rows.length > this.maxRows) {
-      const cut = this.rows.length - Math.floor(this.maxRows * 0.9);
+    if (this.rows.length > this.maxRows || this.text > this.maxText) {
+      let cut = Math.max(0, this.rows.length - Math.floor(this.maxRows * 0.9));
+      let text = this.text;
+      for (let i = 0; i < cut; i++) text -= this.rows[i]!.text.length;
+      while (cut < this.rows.length - 1 && text > this.maxText * 0.9) text -= this.rows[cut++]!.text.length;
+      this.text = text;
       for (const r of this.rows.slice(0, cut)) {
         if (!isRecordRow(r) || r.stream === null || r.seq === null) continue;
         this.seen[r.stream].delete(r.seq);
