@@ -20,6 +20,7 @@ export const CHANNEL_NAMES = [
   'pauseAll',
   'resume',
   'holdPauseSet',
+  'mirrorCapSet',
   'trustList',
   'trustAdd',
   'trustRevoke',

@@ -46,6 +46,7 @@ import {
   dropletState,
   fingerprint,
   flagResult,
+  mirrorCapMB,
   opId,
   profileInput,
   profileName,
@@ -228,6 +229,8 @@ const channelMap = {
   resume: { args: withConfirm, result: flagResult },
   /** Hold-pause on or off for one droplet (saved with its profile). */
   holdPauseSet: { args: z.object({ name: profileName, on: z.boolean() }).strict(), result: dropletState },
+  /** This desktop's audit mirror cap for one droplet (mb null: the default); reconnect: a running feed keeps the old cap until the next connect. */
+  mirrorCapSet: { args: z.object({ name: profileName, mb: mirrorCapMB.nullable() }).strict(), result: z.object({ profile: profileView, reconnect: z.boolean() }) },
   trustList: { args: byName, result: trustLists },
   trustAdd: { args: trustEdit, result: trustChange },
   trustRevoke: { args: trustEdit, result: trustChange },

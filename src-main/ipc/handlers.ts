@@ -18,6 +18,7 @@ import { CHANNEL_NAMES, type ChannelName } from './channel-names.js';
 import { channels, type ParsedArgsOf, type ResultOf } from './channels.js';
 import { describeIssues, errorEnvelope, invalidArgs, type Envelope } from './envelope.js';
 import { ChosenExports, type HostServices } from './host-services.js';
+import { setMirrorCap } from './mirror-cap-handler.js';
 import { recoveryImplementations } from './recovery-handlers.js';
 import { feedItemToView, profileToView } from './views.js';
 
@@ -73,6 +74,7 @@ function implementations(session: Session, host: HostServices): Impl {
     pauseAll: async () => ({ results: await session.pauseAll() }),
     resume: ({ name, confirm }) => session.resume(name, confirm),
     holdPauseSet: ({ name, on }) => session.setHoldPause(name, on),
+    mirrorCapSet: (args) => setMirrorCap(session, args),
     trustList: ({ name }) => listTrust(session.droplet(name)),
     trustAdd: ({ name, channel, id }) => addTrust(session.droplet(name), channel, id, via),
     trustRevoke: ({ name, channel, id }) => revokeTrust(session.droplet(name), channel, id, via),

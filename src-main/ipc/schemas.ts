@@ -49,8 +49,17 @@ export const profileView = z.object({
   identityFile: z.string().nullable(),
   fingerprint: z.string().nullable(),
   edgeUrl: z.string().nullable(),
+  /** The audit mirror's cap in MiB; null: the default (DEFAULT_MIRROR_CAP_BYTES); 0: no mirror. */
+  mirrorCapMB: z.number().nullable(),
   paths: pathsSchema,
 });
+
+/** A mirror cap as the console sets it: the profile store's rule (integer MiB, 0 to 1,048,576), with messages that say what to type. */
+export const mirrorCapMB = z
+  .number({ error: 'the cap is a number of MB (0 keeps no copy)' })
+  .int({ error: 'the cap is a whole number of MB, without a fraction' })
+  .min(0, { error: 'the cap cannot be negative: 0 keeps no copy on this desktop' })
+  .max(1024 * 1024, { error: 'the cap is at most 1048576 MB (1 TiB)' });
 
 export const linkState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('idle') }),
@@ -146,7 +155,7 @@ export const trustChange = z.object({ channel: trustChannel, id: z.string(), cha
 type EventOf<T extends SessionEvent['type']> = Omit<Extract<SessionEvent, { type: T }>, 'type'>;
 /** A profile as the UI sees it: an absent optional field is null. What the view leaves out is named, so a new profile field needs a decision. */
 type ProfileAsView = {
-  [K in Exclude<keyof DropletProfile, 'knownHostsFile' | 'holdPause' | 'mirrorCapMB'>]-?: undefined extends DropletProfile[K] ? Exclude<DropletProfile[K], undefined> | null : DropletProfile[K];
+  [K in Exclude<keyof DropletProfile, 'knownHostsFile' | 'holdPause'>]-?: undefined extends DropletProfile[K] ? Exclude<DropletProfile[K], undefined> | null : DropletProfile[K];
 };
 export type SchemaTies = [
   Assert<Tie<typeof linkState, LinkState>>,

@@ -13,6 +13,7 @@ export function profileToView(p: DropletProfile): ProfileView {
     identityFile: p.identityFile ?? null,
     fingerprint: p.fingerprint ?? null,
     edgeUrl: p.edgeUrl ?? null,
+    mirrorCapMB: p.mirrorCapMB ?? null,
     paths: p.paths,
   };
 }

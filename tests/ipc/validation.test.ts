@@ -81,6 +81,13 @@ const bad: Array<[keyof typeof channels, unknown, RegExp]> = [
   ['auditWindow', { name: 'here', time: '2026-12-01 08:00' }, /time: a time is an ISO 8601 date-time/],
   ['auditWindow', { name: 'here', time: '2026-12-01T08:00:00' }, /time: a time is an ISO 8601 date-time/],
   ['auditWindow', { name: 'here', seq: 3 }, /unknown field seq/],
+  ['mirrorCapSet', { name: 'here', mb: 1024 * 1024 + 1 }, /mb: the cap is at most 1048576 MB/],
+  ['mirrorCapSet', { name: 'here', mb: -1 }, /mb: the cap cannot be negative: 0 keeps no copy/],
+  ['mirrorCapSet', { name: 'here', mb: 1.5 }, /mb: the cap is a whole number of MB/],
+  ['mirrorCapSet', { name: 'here', mb: '2048' }, /mb: the cap is a number of MB/],
+  ['mirrorCapSet', { name: 'here' }, /mb: the cap is a number of MB/],
+  ['mirrorCapSet', { name: '../x', mb: 10 }, /name: a droplet name is/],
+  ['mirrorCapSet', { name: 'here', mb: 10, capMB: 10 }, /unknown field capMB/],
 ];
 
 for (const [channel, payload, message] of bad) {

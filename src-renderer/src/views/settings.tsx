@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { clock } from '../components/time.js';
 import { describe, settled } from '../state/app-store.js';
 import { useAppState, useStore } from '../state/hooks.js';
+import { MirrorCapSettings } from './mirror-cap-setting.js';
 import { ShortcutsSetting } from './shortcuts-setting.js';
 
-/** Droplet profiles (with the pinned host key) and notification mutes. */
+/** Droplet profiles (with the pinned host key), the audit copy each keeps here, notification mutes, keyboard. */
 export function Settings() {
   const app = useStore();
   const s = useAppState();
@@ -59,6 +60,7 @@ export function Settings() {
         </table>
         <AddProfile />
       </div>
+      <MirrorCapSettings />
       <div className="panel">
         <h2>Notifications</h2>
         <p>{s.mutedUntil ? `Muted until ${clock(s.mutedUntil)}. Critical alerts (a tripped breaker, a fabricated "done") still show in the app.` : 'Notifications are on.'}</p>
