@@ -332,14 +332,31 @@ describe('renderer feed and warnings', () => {
     tail.answer(page([rec(999_001), rec(999_002)]));
     const gap = await s.next('auditQuery');
     assert.equal(s.count('auditFollow'), 1);
-    assert.equal(gap.args.fromSeq, 999_003, 'the gap read goes on from the newest lines');
-    gap.answer(page([rec(999_003)]));
+    // A read from a seq makes the core read the droplet's whole file: the gap read is the newest lines again.
+    assert.deepEqual([gap.args.lines, gap.args.fromSeq], [1000, undefined], 'the gap read is the newest lines, not a read from a seq');
+    gap.answer(page([rec(999_002), rec(999_003)]));
     await feed;
     const store = app.audit('d1');
     assert.equal(store.windowed, true);
+    assert.deepEqual(seqs(store.rows), [999_001, 999_002, 999_003]);
+    assert.equal(store.nextToRead, 999_004);
     assert.equal(store.firstActivitySeq(), 999_001, 'the mirror part of the list ends just below');
     assert.equal(app.trail('d1').mirror?.endSeq, 999_000);
     assert.equal(s.count('auditQuery'), 2);
+  });
+
+  it('with a mirror, a gap longer than the newest lines is read from its seq, so none is skipped', async () => {
+    const { s, app } = await started([], true);
+    const feed = app.startFeed('d1');
+    (await s.next('auditWindow')).answer({ kept: true, mirror: { startSeq: 1, endSeq: 10, files: 1, bytes: 1, droppedThroughSeq: null }, items: [], extra: 0, seq: null, bytesRead: 0 });
+    (await s.next('auditQuery')).answer(page([rec(11), rec(12)]));
+    // 1,000 newest lines that start past 13: records came faster than the reads.
+    (await s.next('auditQuery')).answer(page(Array.from({ length: 1000 }, (_, i) => rec(2000 + i))));
+    const bySeq = await s.next('auditQuery');
+    assert.equal(bySeq.args.fromSeq, 13, 'read on from where the reads got to');
+    bySeq.answer(page([rec(13), rec(14)]));
+    await feed;
+    assert.deepEqual(seqs(app.audit('d1').rows), [11, 12, 13, 14]);
   });
 
   it('with a mirror, the store keeps a bounded tail: what it trims is the mirror part’s', async () => {

@@ -87,7 +87,7 @@ export class AuditFeeds {
         .map(async ([name, store]) => {
           const epoch = store.epoch;
           const current = () => store.epoch === epoch;
-          const r = await this.readPages(name, store, store.nextToRead, recordsOnly, current, 'Reading the audit records missed while the harness was unreachable');
+          const r = await this.readOn(name, store, current, 'Reading the audit records missed while the harness was unreachable');
           if (r === 'done' && current() && store.following) store.trustLive(true);
         }),
     );
@@ -117,7 +117,7 @@ export class AuditFeeds {
       if (f.error) return this.fail(f.error, 'Following the audit log');
       // A record appended after the history read (or while the link was down) and before the
       // session's live feed reached it is in neither: read on from where the reads got to.
-      if (query) await this.readPages(name, store, store.nextToRead, recordsOnly, current, 'Reading the newest audit records');
+      if (query) await this.readOn(name, store, current, 'Reading the newest audit records');
       if (!current()) return;
       store.following = true;
       store.trustLive(true);
@@ -137,6 +137,34 @@ export class AuditFeeds {
     store.addMany(r.result.items);
     store.readThrough(lastActivitySeq(r.result.items));
     return true;
+  }
+
+  /**
+   * Read on from where the reads got to. A read from a seq makes the core
+   * read the droplet's file from its start (seconds of both cores at a
+   * million records), so a windowed feed, whose reads are always near the
+   * end, first reads only the newest lines; only when they do not reach back
+   * to where the reads got to (more than TAIL lines came meanwhile) does it
+   * read from the seq.
+   */
+  private async readOn(name: string, store: AuditStore, current: () => boolean, what: string): Promise<'done' | 'failed'> {
+    const from = store.nextToRead;
+    if (store.windowed) {
+      const r = await this.platform.api.auditQuery({ name, lines: TAIL, limit: PAGE, receipts: true });
+      if (!current()) return 'failed';
+      if (r.error) {
+        this.fail(r.error, what);
+        return 'failed';
+      }
+      const first = firstActivitySeq(r.result.items);
+      // Reaches back (or the file holds fewer lines than asked: it was all read).
+      if (first === null || first <= from || r.result.items.length < TAIL) {
+        store.addMany(recordsOnly(r.result.items));
+        store.readThrough(lastActivitySeq(r.result.items));
+        return 'done';
+      }
+    }
+    return this.readPages(name, store, from, recordsOnly, current, what);
   }
 
   /** Every page of history; a failed read is tried again a few times, then left for the next start. */
@@ -184,4 +212,14 @@ function lastActivitySeq(items: readonly AuditItemView[]): number {
     if (at?.stream === 'activity' && at.seq > last) last = at.seq;
   }
   return last;
+}
+
+/** The lowest activity seq among items, or null. */
+function firstActivitySeq(items: readonly AuditItemView[]): number | null {
+  let first: number | null = null;
+  for (const it of items) {
+    const at = recordAt(it);
+    if (at?.stream === 'activity' && (first === null || at.seq < first)) first = at.seq;
+  }
+  return first;
 }

@@ -96,10 +96,12 @@ export function AuditFeed({ name }: { name: string }) {
   // Read the mirror slots on screen (and their margin).
   const firstItem = items.find((v) => v.index !== cursorIndex || items.length === 1)?.index ?? -1;
   const lastItem = items.length ? Math.max(...items.filter((v) => v.index !== cursorIndex || items.length === 1).map((v) => v.index)) : -1;
+  // Not before the list is first placed (at the newest): its first render, at the top, would read page 0 for nothing.
+  const [placed, setPlaced] = useState(false);
   useEffect(() => {
-    if (!hist || firstItem < 0 || firstItem >= histCount) return;
+    if (!placed || !hist || firstItem < 0 || firstItem >= histCount) return;
     win.want(hist.start + firstItem, hist.start + Math.min(lastItem, histCount - 1));
-  }, [hist?.start, histCount, firstItem, lastItem, winVersion]);
+  }, [placed, hist?.start, histCount, firstItem, lastItem, winVersion]);
 
   const focusRow = (id: number) => scroller.current?.querySelector<HTMLButtonElement>(`.feed-row[data-row-id="${id}"] .row-button`)?.focus({ preventScroll: true });
   useLayoutEffect(() => {
@@ -191,6 +193,7 @@ export function AuditFeed({ name }: { name: string }) {
   // or open the seq asked for.
   const searching = found !== null || idx !== null;
   useEffect(() => {
+    setPlaced(true);
     seenCount.current = count;
     setUnseen(0);
     const jump = jumpWanted.current;

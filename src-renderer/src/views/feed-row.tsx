@@ -51,7 +51,7 @@ export function FeedRow({
         <span className="num" title={row.stream === 'receipts' ? 'operator receipt (its own seq)' : undefined}>
           {row.stream === 'receipts' ? `op ${row.seq ?? '—'}` : (row.seq ?? '—')}
         </span>
-        <span title={row.ts}>{row.ts ? row.ts.slice(11, 23) : ''}</span>
+        <span title={row.ts}>{shortTime(row.ts)}</span>
         <span className="tool">{row.tool}</span>
         <span>
           {pending ? (
@@ -68,6 +68,17 @@ export function FeedRow({
       </button>
     </div>
   );
+}
+
+/**
+ * Today's records (UTC) show the time to the millisecond; older ones show
+ * their date and the minute (as narrow, so the column keeps its width), so a
+ * jump into a long trail says which day it landed on. The full time is the
+ * cell's title.
+ */
+function shortTime(ts: string): string {
+  if (!ts) return '';
+  return ts.slice(0, 10) === new Date().toISOString().slice(0, 10) ? ts.slice(11, 23) : `${ts.slice(5, 10)} ${ts.slice(11, 16)}`;
 }
 
 function Outcome({ row }: { row: AuditRow }) {

@@ -36,7 +36,7 @@ export function FeedToolbar({ filter, setFilter, options, onGoto, onNewest }: Fe
   };
   return (
     <div className="toolbar" role="search">
-      <input id="feed-search" type="search" placeholder="Search args, results, tools…  ( / )" aria-label="Search the audit feed" value={filter.text} onChange={(e) => set({ text: e.target.value })} />
+      <input id="feed-search" type="search" placeholder="Search args, results… ( / )" aria-label="Search the audit feed" value={filter.text} onChange={(e) => set({ text: e.target.value })} />
       <Select label="Tool" value={filter.tool} onChange={(v) => set({ tool: v })} options={options.tool} />
       <select aria-label="Outcome" value={filter.outcome} onChange={(e) => set({ outcome: e.target.value as FeedFilter['outcome'] })}>
         <option value="all">Any outcome</option>

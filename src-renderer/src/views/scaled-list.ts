@@ -61,8 +61,7 @@ export function useScaledList(opts: { count: number; rowH: number; scroller: Ref
   }, [scroller.current]);
 
   const g = layout(count, rowH, view.height);
-  // Where the view is in the rows' own pixels.
-  const v = Math.min(Math.max(0, view.top * g.scale), Math.max(0, g.virtual - view.height));
+  const v = offsetOf(view.top, view.height, g, rowH);
   const first = Math.max(0, Math.floor(v / rowH) - overscan);
   const last = Math.min(count - 1, Math.ceil((v + view.height) / rowH) + overscan);
   const place = (i: number) => Math.min(Math.max(0, view.top + (i * rowH - v)), Math.max(0, g.total - rowH));
@@ -81,14 +80,14 @@ export function useScaledList(opts: { count: number; rowH: number; scroller: Ref
   return {
     items,
     totalSize: g.total,
-    firstInView: Math.min(count - 1, Math.ceil(v / rowH - 0.01)),
+    firstInView: Math.min(count - 1, Math.ceil(v / rowH)),
     scrollToTop: () => scrollTo(0),
     scrollToIndex: (index, align) => {
       const el = scroller.current;
       if (!el) return;
       const { count: n, rowH: h } = geo.current;
       const now = layout(n, h, el.clientHeight);
-      const at = Math.min(Math.max(0, el.scrollTop * now.scale), Math.max(0, now.virtual - el.clientHeight));
+      const at = offsetOf(el.scrollTop, el.clientHeight, now, h);
       const startPx = index * h;
       const endPx = (index + 1) * h - el.clientHeight;
       let want = align === 'start' ? startPx : align === 'end' ? endPx : at > startPx ? startPx : at < endPx ? endPx : at;
@@ -96,6 +95,19 @@ export function useScaledList(opts: { count: number; rowH: number; scroller: Ref
       if (want !== at) scrollTo(want / now.scale);
     },
   };
+}
+
+/**
+ * Where the view is in the rows' own pixels. Scaled, one scrolled pixel is
+ * more than one row pixel, so a jump to a row cannot always land on its
+ * boundary; an offset within one scrolled pixel of a boundary is taken as on
+ * it, and the row the jump asked for starts exactly at the top.
+ */
+function offsetOf(top: number, height: number, g: { virtual: number; scale: number }, rowH: number): number {
+  let v = Math.min(Math.max(0, top * g.scale), Math.max(0, g.virtual - height));
+  const boundary = Math.round(v / rowH) * rowH;
+  if (g.scale > 1 && Math.abs(v - boundary) < g.scale) v = boundary;
+  return v;
 }
 
 /** The content's real height and how many rows' pixels one scrolled pixel is. */
