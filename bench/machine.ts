@@ -1,5 +1,5 @@
 /** What the backlog benchmarks share: the machine's CPU time, its cores, and a big log written fast. */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 /** CPU time the whole machine spent (all cores, user + system + irq + softirq), in seconds. */
@@ -11,20 +11,5 @@ export function machineCpu(): number {
 
 export const CORES = availableParallelism();
 
-/** Write `line(1..count)` to a fresh file at `path`, in 4 MiB writes. */
-export function writeLines(path: string, count: number, line: (seq: number) => string): void {
-  const fd = openSync(path, 'w');
-  try {
-    let chunk = '';
-    for (let i = 1; i <= count; i++) {
-      chunk += line(i);
-      if (chunk.length > 4 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Moved to tests/helpers so the million-record E2E can write its trail the same way. */
+export { writeLines } from '../tests/helpers/big-log.js';

@@ -2,8 +2,13 @@
  * The console with 100,000 audit records in Debian's Chromium, through the
  * browser harness against the reference droplet (real sshd on loopback):
  *   - first contentful paint of the page;
- *   - time from navigation until the feed shows all 100,000 records;
- *   - time to jump to the middle of the feed and paint it;
+ *   - time from navigation until the feed's count names all 100,000 records
+ *     (the feed is a window over this desktop's mirror since issue 16: the
+ *     count is the trail's slots, not rows read; it was the history read in
+ *     pages of 5,000 before);
+ *   - time to scroll to the middle of the feed and paint it (the rows there
+ *     are then fetched from the mirror; bench/console-window.ts times those
+ *     jumps to the fetched row at 1,000,000 records);
  *   - JS heap in use and DOM node count with the feed loaded.
  * Goals: first paint < 300 ms, memory < 200 MB.
  *   node dist/node/bench/renderer.js [--records N] [--renderer DIR]
@@ -36,7 +41,7 @@ try {
   const t0 = Date.now();
   await page.goto(harness.url);
   await page.getByRole('button', { name: /^Audit feed/ }).click();
-  // Wait until the newest record is in the feed (markers such as a gap row may add to the count).
+  // Wait until the count names every record (markers such as a gap row may add to the count).
   for (;;) {
     const n = Number(((await page.getByTestId('feed-count').textContent()) ?? '').replace(/[^0-9]/g, ''));
     if (n >= N) break;
@@ -58,8 +63,8 @@ try {
   const mb = (v: number) => (v / 1048576).toFixed(1);
   console.log(`renderer bench: ${N.toLocaleString('en-US')} records, Chromium ${b.context.browser()?.version() ?? '(persistent context)'}`);
   console.log(`  first contentful paint      ${fcp.toFixed(0)} ms        (goal < 300 ms)`);
-  console.log(`  navigation → all records    ${loadedMs} ms       (history read over the harness in pages of 5,000)`);
-  console.log(`  jump to middle + paint      ${jumpMs} ms`);
+  console.log(`  navigation → count of all   ${loadedMs} ms       (the feed's window over the mirror)`);
+  console.log(`  scroll to middle + paint    ${jumpMs} ms`);
   console.log(`  JS heap used / total        ${mb(m('JSHeapUsedSize'))} / ${mb(m('JSHeapTotalSize'))} MB   (goal < 200 MB)`);
   console.log(`  DOM nodes                   ${m('Nodes')}`);
   const heap = m('JSHeapUsedSize') / 1048576;
@@ -72,7 +77,7 @@ try {
     met: fcp >= 0 && fcp < 300,
   });
   report({
-    benchmark: `Renderer JS heap, ${N.toLocaleString('en-US')} records loaded`,
+    benchmark: `Renderer JS heap, ${N.toLocaleString('en-US')} records, feed open`,
     figure: `${heap.toFixed(1)} MB (${m('Nodes')} DOM nodes)`,
     anchor: 'after GC, feed open',
     ratio: '-',
@@ -80,9 +85,9 @@ try {
     met: heap < 200,
   });
   report({
-    benchmark: `Renderer history load, ${N.toLocaleString('en-US')} records`,
-    figure: `${(loadedMs / 1000).toFixed(1)} s; jump to middle ${jumpMs} ms`,
-    anchor: 'pages of 5,000 over the harness',
+    benchmark: `Renderer feed opened, ${N.toLocaleString('en-US')} records (navigation until the count names them all)`,
+    figure: `${(loadedMs / 1000).toFixed(1)} s; scroll to middle + paint ${jumpMs} ms`,
+    anchor: 'window over the mirror (was: the history read in pages of 5,000)',
     ratio: '-',
     goal: '-',
     met: null,
