@@ -57,4 +57,9 @@ describe('windowed feed', () => {
     const r = m.parseGoto('yesterday');
     assert.ok('error' in r && r.error.startsWith('“yesterday” is neither a seq nor a time.'));
   });
+
+  it('a seq outside the trail says what the trail holds', () => {
+    assert.equal(m.notInTrail(5_000_000, 1, 100_000), 'Seq 5000000 is not in this trail: it holds seq 1 to 100,000.');
+    assert.equal(m.notInTrail(3, null, -1), 'Seq 3 is not in this trail: it holds no record yet.');
+  });
 });

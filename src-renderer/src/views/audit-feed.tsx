@@ -28,7 +28,7 @@ import { indexOfRow, keyTarget } from './feed-keys.js';
 import { EmptyFeed, FeedHead, TrailBar } from './feed-parts.js';
 import { FeedRow } from './feed-row.js';
 import { FeedToolbar } from './feed-toolbar.js';
-import { historyRange, parseGoto } from './feed-window.js';
+import { historyRange, notInTrail, parseGoto } from './feed-window.js';
 import { useScaledList } from './scaled-list.js';
 import { newerMatches } from './trail-query.js';
 import { useTrailSearch } from './trail-search.js';
@@ -149,9 +149,7 @@ export function AuditFeed({ name }: { name: string }) {
     if (i < 0) {
       const first = hist && histCount ? hist.start : rows.find((r) => isRecord(r) && r.stream === 'activity')?.seq;
       const last = store.highestSeq('activity');
-      return first != null && last >= 0
-        ? `Seq ${seq} is not in this trail: it holds seq ${first.toLocaleString()} to ${last.toLocaleString()}.`
-        : `Seq ${seq} is not in this trail: it holds no record yet.`;
+      return notInTrail(seq, first ?? null, last);
     }
     atBottom.current = false;
     seenCount.current = count;
@@ -175,6 +173,10 @@ export function AuditFeed({ name }: { name: string }) {
     const seq = 'seq' in t ? t.seq : await seqAt(t.time);
     if (typeof seq === 'string') return seq;
     if (found || idx) {
+      // The mirror part is not laid out while filtered: check the seq against what the trail holds first.
+      const first = store.windowed && win.kept ? (win.mirror?.startSeq ?? 1) : (rows.find((r) => isRecord(r) && r.stream === 'activity')?.seq ?? 0);
+      const last = Math.max(win.mirror?.endSeq ?? -1, store.highestSeq('activity'));
+      if (seq < first || seq > last) return notInTrail(seq, first, last);
       // Back to the feed first; the jump is made once it shows (the effect below).
       jumpWanted.current = seq;
       setFilter(NO_FILTER);
@@ -189,20 +191,24 @@ export function AuditFeed({ name }: { name: string }) {
     setFilter(NO_FILTER);
   };
 
-  // Into the matches: start at the newest (the top). Back to the live feed: follow the newest again (the bottom),
-  // or open the seq asked for.
-  const searching = found !== null || idx !== null;
+  // Into the matches: start at the newest (the top). Back to the live feed: follow the newest again (the bottom).
+  const searching = found !== null;
   useEffect(() => {
     setPlaced(true);
+    atBottom.current = !searching;
     seenCount.current = count;
     setUnseen(0);
-    const jump = jumpWanted.current;
-    jumpWanted.current = null;
-    if (!searching && jump !== null && jumpToSeq(jump) === null) return;
-    atBottom.current = !searching;
     if (searching) list.scrollToTop();
     else if (count > 0) list.scrollToIndex(count - 1, 'end');
   }, [searching]);
+  // The feed itself (no search, no filter) is back: open the seq Go to or "Show in feed" asked for, after the above.
+  const feedShown = found === null && idx === null;
+  useEffect(() => {
+    const jump = jumpWanted.current;
+    if (!feedShown || jump === null) return;
+    jumpWanted.current = null;
+    jumpToSeq(jump);
+  }, [feedShown]);
   useEffect(() => {
     if (searching) return;
     if (atBottom.current) {
@@ -224,7 +230,7 @@ export function AuditFeed({ name }: { name: string }) {
     atBottom.current = bottom;
   };
   const jumpToEnd = () => {
-    if (searching) return setFilter(NO_FILTER); // the feed comes back following the newest
+    if (!feedShown) return setFilter(NO_FILTER); // the feed comes back following the newest
     atBottom.current = true;
     seenCount.current = count;
     setUnseen(0);

@@ -51,3 +51,10 @@ export function parseGoto(input: string): GotoTarget {
   if (!Number.isFinite(ms)) return { error: `“${text.slice(0, 40)}” is not a valid time. ${HINT}` };
   return { time: new Date(ms).toISOString() };
 }
+
+/** Why Go to cannot open a seq: what the trail holds (`last` < 0: nothing yet). */
+export function notInTrail(seq: number, first: number | null, last: number): string {
+  return first === null || last < 0
+    ? `Seq ${seq} is not in this trail: it holds no record yet.`
+    : `Seq ${seq} is not in this trail: it holds seq ${first.toLocaleString('en-US')} to ${last.toLocaleString('en-US')}.`;
+}
