@@ -6,6 +6,7 @@
  * off (`--mirror-cap-mb 0`) it reads every retained log from the droplet
  * instead, slower, and says so.
  */
+import { pinnedIdentity } from '../core/audit/mirror/mirror-identity.js';
 import type { MirrorInfo } from '../core/audit/mirror/mirror-types.js';
 import type { SearchHit, SearchQuery } from '../core/audit/search/search-types.js';
 import { usageError } from '../core/errors.js';
@@ -86,8 +87,8 @@ export async function search(ctx: CommandContext): Promise<number> {
   }
   // The mirror is found by the droplet's identity. Without a sync and with a pinned host key that is known without
   // connecting: the trail stays searchable when the droplet is gone.
-  const offline = !sync && profile.transport === 'ssh' && profile.fingerprint !== undefined;
-  const identity = offline ? { host: profile.host, port: profile.port, user: profile.user, hostKey: profile.fingerprint ?? null } : (await ctx.droplet()).identity;
+  const pinned = sync ? null : pinnedIdentity(profile);
+  const identity = pinned ?? (await ctx.droplet()).identity;
   if (sync) {
     const { syncMirror } = await import('../core/audit/mirror-sync.js');
     const s = await syncMirror(await ctx.droplet(), ctx.globals.stateDir, { capBytes, receipts, signal: ctx.signal });

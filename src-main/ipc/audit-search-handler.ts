@@ -10,6 +10,7 @@
  * shared with auditWindow); a line the mirror kept as evidence but that is
  * not a JSON record comes back as a `malformed` diagnostic.
  */
+import { pinnedIdentity } from '../core/audit/mirror/mirror-identity.js';
 import { mirrorCapBytes } from '../core/config/profile.js';
 import type { SearchQuery } from '../core/audit/search/search-types.js';
 import type { Session } from '../core/session/session.js';
@@ -31,12 +32,13 @@ function coreQuery(q: Args['query']): SearchQuery {
 }
 
 export async function auditSearch(session: Session, { name, query, cursor, limit }: Args): Promise<ResultOf<'auditSearch'>> {
-  const droplet = session.droplet(name);
   const profile = await session.profiles.get(name);
+  // With the link down, the profile's pinned host key still names the mirror: the trail outlives the droplet.
+  const identity = pinnedIdentity(profile) ?? session.droplet(name).identity;
   const none = { items: [], next: null, mirror: null, scannedBytes: 0 };
   if (mirrorCapBytes(profile) === 0) return none;
   const { searchMirror } = await import('../core/audit/mirror-search.js');
-  const found = await searchMirror(session.opts.stateDir, droplet.identity, coreQuery(query), { limit, ...(cursor ? { cursor } : {}) });
+  const found = await searchMirror(session.opts.stateDir, identity, coreQuery(query), { limit, ...(cursor ? { cursor } : {}) });
   if (!found) return none;
   const { info, page } = found;
   const inodes = new Map(info.files.map((f) => [f.n, f.inode]));

@@ -7,6 +7,7 @@
  * longer does. Rows are the auditQuery view (mirror-line-view.ts, shared with
  * auditSearch).
  */
+import { pinnedIdentity } from '../core/audit/mirror/mirror-identity.js';
 import { mirrorCapBytes } from '../core/config/profile.js';
 import type { WindowRequest } from '../core/audit/mirror-window.js';
 import type { Session } from '../core/session/session.js';
@@ -30,12 +31,13 @@ function coreRequest({ fromSeq, toSeq, time }: Args): WindowRequest {
 }
 
 export async function auditWindow(session: Session, args: Args): Promise<ResultOf<'auditWindow'>> {
-  const droplet = session.droplet(args.name);
   const profile = await session.profiles.get(args.name);
+  // With the link down, the profile's pinned host key still names the mirror: the trail outlives the droplet.
+  const identity = pinnedIdentity(profile) ?? session.droplet(args.name).identity;
   const empty = { mirror: null, items: [], extra: 0, seq: null, bytesRead: 0 };
   if (mirrorCapBytes(profile) === 0) return { kept: false, ...empty };
   const { readMirrorWindow } = await import('../core/audit/mirror-window.js');
-  const w = readMirrorWindow(session.opts.stateDir, droplet.identity, coreRequest(args));
+  const w = readMirrorWindow(session.opts.stateDir, identity, coreRequest(args));
   if (!w) return { kept: true, ...empty };
   const { info } = w;
   const inodes = new Map(info.files.map((f) => [f.n, f.inode]));

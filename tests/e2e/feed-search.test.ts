@@ -8,7 +8,8 @@
  * then shown in its place in the feed), and failed calls older than every
  * row the feed holds, paged with "Load older matches". Before the search, the
  * box filtered only the loaded rows and found neither; before the window, the
- * reloaded feed held only what the droplet still had.
+ * reloaded feed held only what the droplet still had. With the droplet
+ * gone (its sshd killed), a reloaded console still shows and searches it.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,6 +144,33 @@ describe('console: search and filters over the whole trail, from the mirror', { 
     await shot(page, 'feed-search-05-oldest-match');
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await count(page).filter({ hasNotText: / of / }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(b.pageErrors, []);
+  });
+
+  it('with the droplet gone (its sshd killed), a reloaded console still shows and searches the whole trail from this desktop', async () => {
+    const { page } = b;
+    await ref.killSshd();
+    await until('the link to go down', () => h.session.stateOf('reference')?.link.state !== 'connected', 30_000);
+    await page.reload();
+    await page
+      .getByRole('navigation', { name: 'Views' })
+      .getByRole('button', { name: /^Audit feed/ })
+      .click();
+    await page.locator('.feed-body[data-window="mirror"]').waitFor({ timeout: 20_000 });
+    await count(page)
+      .filter({ hasText: /^3,002 records$/ })
+      .waitFor({ timeout: 10_000 });
+    await row(page, N + 2).waitFor({ timeout: 20_000 });
+    await page.getByLabel('Go to seq or time').fill(String(OLD));
+    await page.getByLabel('Go to seq or time').press('Enter');
+    await row(page, OLD).waitFor({ timeout: 10_000 });
+    await page.getByRole('searchbox', { name: 'Search the audit feed' }).fill(WORD);
+    await count(page)
+      .filter({ hasText: /^1 of 3,002 records$/ })
+      .waitFor({ timeout: 20_000 });
+    assert.deepEqual(await shownSeqs(page), [OLD]);
+    await shot(page, 'feed-search-06-droplet-gone');
+    assert.notEqual(h.session.stateOf('reference')?.link.state, 'connected', 'all of it read with the droplet unreachable');
     assert.deepEqual(b.pageErrors, []);
   });
 });

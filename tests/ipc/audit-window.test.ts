@@ -129,6 +129,28 @@ test('a time locates the first record at or after it; a time past the end gives 
   assert.equal(ok(await h.auditWindow({ name: 'ref', time: '2026-11-01T02:00:00+01:00' })).seq, 60);
 });
 
+test('with the droplet disconnected, the window and the search still read the mirror (the profile pins the host key)', async () => {
+  assert.equal(await session.disconnect('ref'), true);
+  try {
+    assert.deepEqual(seqs(ok(await h.auditWindow({ name: 'ref', fromSeq: 10, toSeq: 12 }))), [10, 11, 12]);
+    const found = await h.auditSearch({ name: 'ref', query: { text: '/x/333"' }, limit: 5 });
+    assert.equal(found.error, undefined, found.error?.message);
+    assert.deepEqual(
+      found.result?.items.map((i) => (i.type === 'record' ? i.record.seq : -1)),
+      [333],
+    );
+    // Without a pinned host key the mirror cannot be named without connecting: the request says to connect.
+    const { fingerprint: _pinned, ...unpinned } = await session.profiles.get('ref');
+    await session.profiles.save(unpinned);
+    const refused = await h.auditWindow({ name: 'ref' });
+    assert.match(refused.error?.message ?? '', /not connected/);
+    assert.match(refused.error?.hint ?? '', /Connect to ref first/);
+  } finally {
+    await session.profiles.save({ ...ref.profile(), name: 'ref' });
+    assert.equal((await session.connect('ref')).status, 'connected');
+  }
+});
+
 test("the droplet's log wiped: the window still returns the old records, and the new file's after them", async () => {
   writeFileSync(logPath(), `${line(N + 2)}\n`);
   await sync();

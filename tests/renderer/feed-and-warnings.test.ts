@@ -45,6 +45,7 @@ interface AppStoreLike {
   startFeed(name: string): Promise<void>;
   audit(name: string): AuditStoreLike;
   trail(name: string): { mirror: { endSeq: number | null } | null };
+  browseTrail(name: string): void;
   acknowledge(sel: { id: string } | { all: true; name?: string }): Promise<void>;
   getState(): { warnings: WarningView[]; toast: unknown };
 }
@@ -378,6 +379,26 @@ describe('renderer feed and warnings', () => {
     const held = store.rows.reduce((t, r) => t + r.text.length, 0);
     assert.ok(held <= 48 * 1024 * 1024, `${held} characters held, at most 48 MiB`);
     assert.equal(store.highestSeq('activity'), n + 100, 'the newest is kept');
+  });
+
+  it('opened while not connected, the feed shows this desktop’s copy; the next connect reads on from there', async () => {
+    const { s, app } = await started([], true);
+    app.browseTrail('d1');
+    (await s.next('auditWindow')).answer({ kept: true, mirror: { startSeq: 1, endSeq: 500, files: 1, bytes: 1, droppedThroughSeq: null }, items: [], extra: 0, seq: null, bytesRead: 0 });
+    await settle();
+    const store = app.audit('d1');
+    assert.equal(store.windowed, true, 'the mirror part is shown without a connection');
+    assert.equal(app.trail('d1').mirror?.endSeq, 500);
+    assert.equal(s.count('auditQuery'), 0, 'nothing is read from the droplet');
+    // The link comes up: no second look at the mirror, the newest lines, then the follow.
+    const feed = app.startFeed('d1');
+    const tail = await s.next('auditQuery');
+    assert.equal(tail.args.lines, 1000);
+    tail.answer(page([rec(501)]));
+    (await s.next('auditQuery')).answer(page([rec(501)]));
+    await feed;
+    assert.equal(s.count('auditWindow'), 1);
+    assert.deepEqual(seqs(store.rows), [501]);
   });
 
   it('without a mirror kept (cap 0), loads the whole history as before', async () => {

@@ -135,6 +135,11 @@ export class AppStore {
     return this.feeds.start(name);
   }
 
+  /** The feed view opened: without a started feed, show this desktop's copy of the trail (audit-feeds.ts `browse`). */
+  browseTrail(name: string): void {
+    this.background(this.feeds.browse(name), `Reading this desktop's copy of the audit trail of ${name}`);
+  }
+
   /** Start `p` without waiting for it; an unexpected failure is toasted and logged (background.ts). */
   background(p: Promise<unknown>, what: string): void {
     background(p, what, (text) => this.toast(text, 'error'));

@@ -21,7 +21,7 @@
  */
 import type { AuditItemView, IpcError } from '../../../src-main/ipc/api.js';
 import type { Platform } from '../platform/platform.js';
-import { AuditStore, recordAt, WINDOWED_MAX_ROWS, WINDOWED_MAX_TEXT } from './audit-store.js';
+import { AuditStore, recordAt } from './audit-store.js';
 import { TrailWindow } from './trail-window.js';
 
 /** One history page, and how many pages one read takes at most. */
@@ -63,6 +63,18 @@ export class AuditFeeds {
     return w;
   }
 
+  /**
+   * The feed view opened before this window started the feed (the droplet is
+   * not connected yet, or is gone): show what this desktop's mirror holds, so
+   * the trail stays readable without the droplet. A start on the next connect
+   * reads on from there.
+   */
+  async browse(name: string): Promise<void> {
+    const store = this.store(name);
+    if (store.windowed || store.starting || store.following || store.historyLoaded) return;
+    if (await this.window(name).describe()) store.markWindowed();
+  }
+
   /** The droplet's link went down: a start in flight gives up, and the next connect starts again. */
   down(name: string): void {
     const store = this.stores.get(name);
@@ -102,11 +114,7 @@ export class AuditFeeds {
     const query = this.platform.has('auditQuery');
     try {
       if (query && !store.historyLoaded) {
-        if (!store.windowed && (await this.window(name).describe())) {
-          store.windowed = true;
-          store.maxRows = WINDOWED_MAX_ROWS;
-          store.maxText = WINDOWED_MAX_TEXT;
-        }
+        if (!store.windowed && (await this.window(name).describe())) store.markWindowed();
         if (!current()) return;
         const loaded = store.windowed ? await this.loadTail(name, store, current) : await this.loadHistory(name, store, current);
         if (!current()) return;

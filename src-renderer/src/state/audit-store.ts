@@ -74,6 +74,15 @@ export class AuditStore {
   };
   getVersion = (): number => this.version;
 
+  /** The feed's older records are the mirror window's from now on: keep only a bounded tail here (trail-window.ts). */
+  markWindowed(): void {
+    if (this.windowed) return;
+    this.windowed = true;
+    this.maxRows = WINDOWED_MAX_ROWS;
+    this.maxText = WINDOWED_MAX_TEXT;
+    this.bump();
+  }
+
   /** A live item from the session: shown on the next frame. */
   live(item: AuditItemView): void {
     const at = recordAt(item);

@@ -133,11 +133,14 @@ export class TrailWindow {
 
   /** A wanted page read while the mirror was behind is read again once the mirror has grown past it. */
   private askGrowth(first: number, last: number): void {
+    if (this.failed || !this.wanted) return;
     const end = this.mirror?.endSeq ?? 0;
+    const to = this.wanted.to;
     let stale = false;
     for (let p = first; p <= last; p++) {
       const page = this.pages.get(p);
-      if (page && page.heldThrough < pageEnd(p)) {
+      // Only slots the list shows count: the page holding the mirror's last seq is not stale for seqs past the list.
+      if (page && page.heldThrough < Math.min(pageEnd(p), to)) {
         if (end > page.heldThrough) this.pages.delete(p);
         else stale = true;
       }
@@ -146,8 +149,12 @@ export class TrailWindow {
     this.lastGrowAsk = Date.now();
     setTimeout(() => {
       this.describe().then(
-        () => this.wanted && this.want(this.wanted.from, this.wanted.to),
-        (err: unknown) => this.fail(unexpected(err), 'Reading what this desktop holds of the audit trail'),
+        (kept) => {
+          // A failed look was said once (describe); no more polling until the feed is opened again.
+          if (!kept) this.failed = true;
+          else if (this.wanted) this.want(this.wanted.from, this.wanted.to);
+        },
+        (err: unknown) => this.stop(unexpected(err)),
       );
     }, GROW_POLL_MS);
   }

@@ -48,9 +48,14 @@ export function AuditFeed({ name }: { name: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 30_000);
-    win.retry();
     return () => clearInterval(t);
   }, []);
+  // Opened (or switched to another droplet): reads that failed are tried again, and without a started feed the
+  // mirror alone is shown.
+  useEffect(() => {
+    win.retry();
+    app.browseTrail(name);
+  }, [name]);
   const trail = useTrailSearch(app, name, filter);
   // The core's matches over the whole trail, newest first; null: the loaded rows, filtered here.
   const endSeq = trail.mode === 'search' ? (trail.mirror?.endSeq ?? null) : null;
