@@ -25,7 +25,7 @@ import { useAuditVersion, useStore } from '../state/hooks.js';
 import { AuditDetail } from './audit-detail.js';
 import { applyFilter, distinct, NO_FILTER, type FeedFilter } from './audit-filters.js';
 import { indexOfRow, keyTarget } from './feed-keys.js';
-import { EmptyFeed, FeedHead, TrailBar } from './feed-parts.js';
+import { EmptyFeed, FeedHead, LinkDownNote, TrailBar } from './feed-parts.js';
 import { FeedRow } from './feed-row.js';
 import { FeedToolbar } from './feed-toolbar.js';
 import { historyRange, notInTrail, parseGoto } from './feed-window.js';
@@ -245,7 +245,7 @@ export function AuditFeed({ name }: { name: string }) {
 
   return (
     <section className="feed" aria-label="Audit feed">
-      <FeedToolbar filter={filter} setFilter={setFilter} options={options} onGoto={onGoto} onNewest={jumpToEnd} />
+      <FeedToolbar filter={filter} setFilter={setFilter} options={options} onGoto={onGoto} onNewest={jumpToEnd} note={<LinkDownNote name={name} copy={hist !== null} />} />
       <FeedHead rows={rows} now={now} version={version}>
         {trail.mode === 'search'
           ? `${count.toLocaleString()}${trail.more ? '+' : ''} of ${trail.mirror?.endSeq != null ? (trail.mirror.endSeq - (trail.mirror.startSeq ?? 1) + 1).toLocaleString() : 0} records${trail.searching ? ', searching…' : ''}`
@@ -264,7 +264,7 @@ export function AuditFeed({ name }: { name: string }) {
         data-window={hist ? 'mirror' : undefined}
       >
         {count === 0 ? (
-          <EmptyFeed name={name} trail={trail} loaded={rows.length > 0 || hist !== null} following={store.following} />
+          <EmptyFeed name={name} trail={trail} filtered={idx !== null} following={store.following} windowed={hist !== null} />
         ) : (
           <div style={{ height: list.totalSize, position: 'relative' }}>
             {items.map((v) => {

@@ -3,6 +3,8 @@ import type { ReactNode } from 'react';
 import type { AuditRow } from '../state/audit-rows.js';
 import { Sparkline } from '../components/sparkline.js';
 import { WaitingText } from '../components/waiting-text.js';
+import { useAppState } from '../state/hooks.js';
+import { notConnectedText } from '../state/link-down.js';
 import { searchedLine } from './trail-query.js';
 import type { TrailSearch } from './trail-search.js';
 
@@ -30,27 +32,25 @@ export function FeedHead({ rows, now, version, children }: { rows: readonly Audi
   );
 }
 
-/** What an empty list says: searching, nothing matched, nothing recorded yet, or still connecting. */
-export function EmptyFeed({ name, trail, loaded, following }: { name: string; trail: TrailSearch; loaded: boolean; following: boolean }) {
-  return (
-    <p className="empty">
-      {trail.mode === 'search' ? (
-        trail.searching ? (
-          'Searching the whole trail…'
-        ) : (
-          'No record in the whole trail matches these filters.'
-        )
-      ) : !loaded ? (
-        following ? (
-          'No tool calls recorded yet. New ones appear here as the agent makes them.'
-        ) : (
-          <WaitingText name={name} text="Connecting to the feed…" />
-        )
+/** What an empty list says: searching, nothing matched, nothing recorded yet, nothing kept here yet, or still connecting. */
+export function EmptyFeed({ name, trail, filtered, following, windowed }: { name: string; trail: TrailSearch; filtered: boolean; following: boolean; windowed: boolean }) {
+  const text =
+    trail.mode === 'search' ? (
+      trail.searching ? (
+        'Searching the whole trail…'
       ) : (
-        'No record matches these filters.'
-      )}
-    </p>
-  );
+        'No record in the whole trail matches these filters.'
+      )
+    ) : filtered ? (
+      'No record matches these filters.'
+    ) : following ? (
+      'No tool calls recorded yet. New ones appear here as the agent makes them.'
+    ) : windowed ? (
+      'This desktop holds no copy of this trail yet: it is read once the droplet connects.'
+    ) : (
+      <WaitingText name={name} text="Connecting to the feed…" />
+    );
+  return <p className="empty">{text}</p>;
 }
 
 /** While a search or filter is on: how much of the trail was searched (or why only the loaded rows were), and Load older matches. */
@@ -65,5 +65,21 @@ export function TrailBar({ trail }: { trail: TrailSearch }) {
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * While the droplet's link is down, what the feed shows is what this desktop
+ * already has (its mirror, or what was loaded): say so, with the reason, so
+ * a quiet feed is never taken for a quiet agent. Nothing while connected.
+ */
+export function LinkDownNote({ name, copy }: { name: string; copy: boolean }) {
+  const s = useAppState();
+  const text = notConnectedText(name, s.droplets[name], s.connectErrors[name]?.text ?? null);
+  if (!text) return null;
+  return (
+    <p className="feed-note" role="status">
+      {text} {copy ? 'Shown: this desktop’s copy of the trail. New records appear once the link is back.' : 'New records appear once the link is back.'}
+    </p>
   );
 }

@@ -3,7 +3,7 @@
  * trail-search.ts), "Go to" a seq or a time, and "Newest" back to the live
  * end. Kept apart from audit-feed.tsx, which holds the list.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { isFiltered, NO_FILTER, type FeedFilter } from './audit-filters.js';
 import { Select } from './feed-row.js';
 
@@ -14,9 +14,11 @@ export interface FeedToolbarProps {
   /** Jump to what the person typed; resolves to an error to show, or null when the list moved. */
   onGoto(text: string): Promise<string | null>;
   onNewest(): void;
+  /** A line of its own under the controls (the link-down note), or null. */
+  note: ReactNode;
 }
 
-export function FeedToolbar({ filter, setFilter, options, onGoto, onNewest }: FeedToolbarProps) {
+export function FeedToolbar({ filter, setFilter, options, onGoto, onNewest, note }: FeedToolbarProps) {
   const set = (patch: Partial<FeedFilter>) => setFilter({ ...filter, ...patch });
   const [goto, setGoto] = useState('');
   const [gotoError, setGotoError] = useState<string | null>(null);
@@ -85,6 +87,7 @@ export function FeedToolbar({ filter, setFilter, options, onGoto, onNewest }: Fe
           Newest
         </button>
       </form>
+      {note}
       {gotoError && (
         <p className="goto-error" id="goto-error" role="alert" data-testid="goto-error">
           {gotoError}
