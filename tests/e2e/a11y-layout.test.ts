@@ -23,7 +23,7 @@ import { startHarness, type Harness } from '../harness/harness-server.js';
 import { startReferenceDroplet, type ReferenceDroplet } from '../helpers/reference-droplet.js';
 import { openBrowser, rendererDir, shot, type Browser } from './browser.js';
 import { activityLine, appendActivity, lastSeq, writeVault } from './droplet-data.js';
-import { axeSerious, box, cornersOf, overlaps, uncoveredAt, weakFieldEdges } from './layout-checks.js';
+import { axeSerious, box, cornersOf, coversAt, overlaps, uncoveredAt, weakFieldEdges } from './layout-checks.js';
 
 const SIZES = [
   { name: '1360x860', width: 1360, height: 860 },
@@ -213,7 +213,8 @@ describe('console: axe on every view in both schemes, and the layout at three si
           check(p.x >= 0 && p.y >= 0 && p.x + p.width <= vw && p.y + p.height <= vh, `${when}: Pause ${JSON.stringify(p)} lies inside the ${vw}x${vh} window`);
           const clipped = await pause.evaluate((el) => (el as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth > (el as unknown as { clientWidth: number }).clientWidth);
           check(!clipped, `${when}: Pause's text is whole`);
-          check((await uncoveredAt(pause, cornersOf(p))).every(Boolean), `${when}: nothing covers Pause`);
+          const covers = await coversAt(pause, cornersOf(p));
+          check(covers.length === 0, `${when}: nothing covers Pause ${JSON.stringify(p)} (on top: ${covers.join('; ')})`);
           return p;
         };
         await checkPause('before');

@@ -50,6 +50,19 @@ export async function box(l: Locator): Promise<Box> {
 export async function uncoveredAt(l: Locator, points: Array<[number, number]>): Promise<boolean[]> {
   return l.evaluate((el, pts) => pts.map(([x, y]) => el.contains((el.ownerDocument as { elementFromPoint(x: number, y: number): unknown }).elementFromPoint(x, y) as never)), points);
 }
+/** What is on top at each point that `l` does not own (tag.class, or "nothing"): says what covered it when a check fails. */
+export async function coversAt(l: Locator, points: Array<[number, number]>): Promise<string[]> {
+  return l.evaluate((el, pts) => {
+    type Node = { tagName?: string; className?: unknown; textContent?: string | null };
+    const doc = el.ownerDocument as { elementFromPoint(x: number, y: number): Node | null };
+    return pts.flatMap(([x, y]) => {
+      const top = doc.elementFromPoint(x, y);
+      if (top && el.contains(top as never)) return [];
+      const cls = typeof top?.className === 'string' && top.className ? `.${top.className.split(' ').join('.')}` : '';
+      return [`(${x},${y}): ${top ? `${top.tagName?.toLowerCase()}${cls} "${(top.textContent ?? '').slice(0, 40)}"` : 'nothing'}`];
+    });
+  }, points);
+}
 export const cornersOf = (b: Box): Array<[number, number]> => [
   [b.x + 3, b.y + 3],
   [b.x + b.width - 3, b.y + 3],
