@@ -221,6 +221,9 @@ describe('console: axe on every view in both schemes, and the layout at three si
         await pause.click();
         const toast = page.locator('.toast');
         await toast.waitFor({ timeout: 20_000 });
+        // The toast can come a render before Pause drops its wider "Pausing…" label: measure the button at rest,
+        // or its box is the busy one and its left corners are the header's (seen in a clean-clone run).
+        await page.locator('header.top [aria-busy="true"]').waitFor({ state: 'detached', timeout: 20_000 });
         const p = await checkPause('with a toast up');
         check(!overlaps(await box(toast), p), 'the toast does not overlap Pause');
         await shot(page, `layout-${size.name}-controls-toast`);
