@@ -131,7 +131,14 @@ describe('console: the live feed across connects, and acknowledging warnings', {
     appendActivity(ref, activityLine(whileAway, { tool: 'host_exec' }));
     await page.getByRole('button', { name: 'Connect reference' }).click();
     // A dial, the first reads and the catch-up point: on a busy machine this takes a while.
-    await page.getByRole('button', { name: 'Disconnect reference' }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('button', { name: 'Disconnect reference' })
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err: unknown) => {
+        // Once in a clean-clone run the connect did not finish in 60 s (never alone): say where the link was.
+        await shot(page, 'feed-reconnect-timeout');
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\nlink: ${JSON.stringify(h.session.stateOf('reference')?.link)}`, { cause: err });
+      });
     await until("the new connection's live follower to open activity.jsonl", () => liveFollowerReading(ref));
     const afterwards = whileAway + 1;
     appendActivity(ref, activityLine(afterwards, { tool: 'read_file' }));
